@@ -1,0 +1,190 @@
+//! A client that behaves like `redis-cli -c`: connected to one node, it follows MOVED and
+//! ASK by printing `-> Redirected to slot [N] located at ip:port`, reconnecting there and
+//! sending the command again (ASKING first for ASK). With cluster mode off it prints the
+//! raw `(error) MOVED …`. Output is exactly `redis-cli --no-raw`'s.
+
+pub mod format;
+
+use crate::reply::Reply;
+use crate::world::{ConnId, World};
+
+/// redis-cli follows redirects forever; we stop a loop after this many.
+pub const MAX_REDIRECTS: usize = 16;
+
+/// The redis-cli model.
+#[derive(Clone, Debug)]
+pub struct RedisCli {
+    host: String,
+    port: u16,
+    cluster_mode: bool,
+    conn: Option<ConnId>,
+}
+
+/// What one command produced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CliOutcome {
+    /// Exactly what redis-cli prints (redirect lines, the reply, a timing line).
+    pub text: Vec<u8>,
+    /// The final reply, if one arrived.
+    pub reply: Option<Reply>,
+    /// How many redirects were followed.
+    pub redirects: usize,
+}
+
+impl RedisCli {
+    pub fn new(host: &str, port: u16, cluster_mode: bool) -> Self {
+        RedisCli {
+            host: host.to_string(),
+            port,
+            cluster_mode,
+            conn: None,
+        }
+    }
+
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn cluster_mode(&self) -> bool {
+        self.cluster_mode
+    }
+
+    pub fn set_cluster_mode(&mut self, on: bool) {
+        self.cluster_mode = on;
+    }
+
+    /// The prompt redis-cli shows: `127.0.0.1:7001> `.
+    pub fn prompt(&self) -> String {
+        format!("{}:{}> ", self.host, self.port)
+    }
+
+    /// Points the client at another node (like `connect host port` in redis-cli).
+    pub fn connect_to(&mut self, world: &mut World, host: &str, port: u16) {
+        self.drop_conn(world);
+        self.host = host.to_string();
+        self.port = port;
+    }
+
+    fn drop_conn(&mut self, world: &mut World) {
+        if let Some(c) = self.conn.take() {
+            world.disconnect(c);
+        }
+    }
+
+    fn ensure_conn(&mut self, world: &mut World) -> Option<ConnId> {
+        if self.conn.is_none() {
+            if self.host == "127.0.0.1"
+                || self.host == "localhost"
+                || world.processes().iter().any(|p| p.ip == self.host)
+            {
+                self.conn = world.connect(self.port);
+            }
+        }
+        self.conn
+    }
+
+    /// Runs one command line's arguments as redis-cli's `issueCommandRepeat` does.
+    pub fn run(&mut self, world: &mut World, args: &[Vec<u8>]) -> CliOutcome {
+        let started = world.now();
+        let mut text = Vec::new();
+        let mut send_asking = false;
+        let mut redirects = 0;
+        loop {
+            let Some(conn) = self.ensure_conn(world) else {
+                text.extend(
+                    format!(
+                        "Could not connect to Redis at {}:{}: Connection refused\n",
+                        self.host, self.port
+                    )
+                    .bytes(),
+                );
+                return CliOutcome {
+                    text,
+                    reply: None,
+                    redirects,
+                };
+            };
+            if std::mem::take(&mut send_asking) {
+                world.execute(conn, &[b"ASKING".to_vec()]);
+            }
+            let reply = world.execute(conn, args);
+            if self.cluster_mode {
+                if let Some((slot, host, port, ask)) = parse_redirect(&reply) {
+                    text.extend(
+                        format!("-> Redirected to slot [{slot}] located at {host}:{port}\n")
+                            .bytes(),
+                    );
+                    self.drop_conn(world);
+                    if !host.is_empty() {
+                        self.host = host;
+                    }
+                    self.port = port;
+                    send_asking = ask;
+                    redirects += 1;
+                    if redirects >= MAX_REDIRECTS {
+                        text.extend(
+                            b"(error) ClusterLab: redirect loop stopped after 16 redirects\n",
+                        );
+                        return CliOutcome {
+                            text,
+                            reply: Some(reply),
+                            redirects,
+                        };
+                    }
+                    continue;
+                }
+            }
+            if format::prints_raw(args) {
+                text.extend(format::format_raw(&reply));
+            } else {
+                text.extend(format::format_tty(&reply).bytes());
+            }
+            let elapsed = world.now().since(started);
+            if elapsed >= 500 {
+                text.extend(format!("({:.2}s)\n", elapsed as f64 / 1000.0).bytes());
+            }
+            return CliOutcome {
+                text,
+                reply: Some(reply),
+                redirects,
+            };
+        }
+    }
+}
+
+/// Parses `MOVED 3999 127.0.0.1:6381` / `ASK …` as redis-cli does (split on the last `:`).
+pub fn parse_redirect(reply: &Reply) -> Option<(u16, String, u16, bool)> {
+    let e = reply.error_text()?;
+    let ask = e.starts_with("ASK ");
+    if !ask && !e.starts_with("MOVED ") {
+        return None;
+    }
+    let mut parts = e.splitn(3, ' ');
+    parts.next();
+    let slot: u16 = parts.next()?.parse().ok()?;
+    let addr = parts.next()?;
+    let (host, port) = addr.rsplit_once(':')?;
+    Some((slot, host.to_string(), port.parse().ok()?, ask))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_redirects_like_redis_cli() {
+        assert_eq!(
+            parse_redirect(&Reply::err("MOVED 14687 127.0.0.1:7003")),
+            Some((14687, "127.0.0.1".into(), 7003, false))
+        );
+        assert_eq!(
+            parse_redirect(&Reply::err("ASK 1 ::1:7003")),
+            Some((1, "::1".into(), 7003, true))
+        );
+        assert_eq!(parse_redirect(&Reply::err("ERR x")), None);
+    }
+}

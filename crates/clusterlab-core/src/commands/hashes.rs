@@ -1,0 +1,119 @@
+//! Hash commands: HSET HGET HGETALL HDEL HINCRBY HLEN.
+
+use super::args::{parse_i64, ERR_OVERFLOW, ERR_WRONGTYPE};
+use crate::keyspace::Value;
+use crate::node::Node;
+use crate::reply::Reply;
+
+type Pairs = Vec<(Vec<u8>, Vec<u8>)>;
+
+fn read(node: &Node, key: &[u8]) -> Result<Option<Pairs>, Reply> {
+    match node.keyspace.get(key, node.now) {
+        None => Ok(None),
+        Some(Value::Hash(h)) => Ok(Some(h.clone())),
+        Some(_) => Err(Reply::err(ERR_WRONGTYPE)),
+    }
+}
+
+fn store(node: &mut Node, key: &[u8], pairs: Pairs) {
+    if pairs.is_empty() {
+        node.keyspace.remove(key);
+    } else if node.keyspace.is_live(key, node.now) {
+        node.keyspace.replace_keep_ttl(key, Value::Hash(pairs));
+    } else {
+        node.keyspace.set(key.to_vec(), Value::Hash(pairs));
+    }
+}
+
+pub fn hset(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
+    if args.len() % 2 == 1 {
+        return super::arity_error("hset");
+    }
+    let mut h = match read(node, &args[1]) {
+        Ok(h) => h.unwrap_or_default(),
+        Err(e) => return e,
+    };
+    let mut added = 0;
+    for pair in args[2..].chunks(2) {
+        match h.iter_mut().find(|(f, _)| *f == pair[0]) {
+            Some(entry) => entry.1 = pair[1].clone(),
+            None => {
+                h.push((pair[0].clone(), pair[1].clone()));
+                added += 1;
+            }
+        }
+    }
+    store(node, &args[1], h);
+    node.propagate(args.to_vec());
+    Reply::int(added)
+}
+
+pub fn hget(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
+    match read(node, &args[1]) {
+        Ok(h) => h
+            .and_then(|h| h.into_iter().find(|(f, _)| *f == args[2]))
+            .map_or(Reply::nil(), |(_, v)| Reply::bulk(v)),
+        Err(e) => e,
+    }
+}
+
+pub fn hgetall(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
+    match read(node, &args[1]) {
+        Ok(h) => Reply::bulks(h.unwrap_or_default().into_iter().flat_map(|(f, v)| [f, v])),
+        Err(e) => e,
+    }
+}
+
+pub fn hdel(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
+    let mut h = match read(node, &args[1]) {
+        Ok(Some(h)) => h,
+        Ok(None) => return Reply::int(0),
+        Err(e) => return e,
+    };
+    let before = h.len();
+    for f in &args[2..] {
+        h.retain(|(x, _)| x != f);
+    }
+    let removed = before - h.len();
+    if removed > 0 {
+        store(node, &args[1], h);
+        node.propagate(args.to_vec());
+    }
+    Reply::int(removed as i64)
+}
+
+pub fn hincrby(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
+    let delta = match parse_i64(&args[3]) {
+        Ok(d) => d,
+        Err(e) => return e,
+    };
+    let mut h = match read(node, &args[1]) {
+        Ok(h) => h.unwrap_or_default(),
+        Err(e) => return e,
+    };
+    let current = match h.iter().find(|(f, _)| *f == args[2]) {
+        Some((_, v)) => match parse_i64(v) {
+            Ok(n) => n,
+            Err(_) => return Reply::err("ERR hash value is not an integer"),
+        },
+        None => 0,
+    };
+    let Some(next) = current.checked_add(delta) else {
+        return Reply::err(ERR_OVERFLOW);
+    };
+    let text = next.to_string().into_bytes();
+    match h.iter_mut().find(|(f, _)| *f == args[2]) {
+        Some(entry) => entry.1 = text,
+        None => h.push((args[2].clone(), text)),
+    }
+    store(node, &args[1], h);
+    node.propagate(args.to_vec());
+    Reply::Integer(next)
+}
+
+pub fn hlen(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
+    match read(node, &args[1]) {
+        Ok(h) => Reply::int(h.map_or(0, |h| h.len() as i64)),
+        Err(e) => e,
+    }
+}

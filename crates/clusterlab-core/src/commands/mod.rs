@@ -1,0 +1,263 @@
+//! Client commands: the command table, `processCommand`'s checks in Redis's order, and
+//! dispatch to the handlers grouped by data type.
+
+mod args;
+mod cluster;
+mod cluster_views;
+mod hashes;
+mod keys;
+mod lists;
+mod routing;
+mod server;
+mod sets;
+mod strings;
+mod zsets;
+
+pub use args::{format_double, format_g17};
+pub use cluster::subcommand_names as cluster_subcommand_names;
+pub use cluster_views::{cluster_info_text, cluster_nodes_text};
+
+use crate::node::{ClientSession, Exec, Node};
+use crate::reply::Reply;
+use crate::time::SimTime;
+
+/// The command writes to the keyspace.
+pub const WRITE: u8 = 1;
+/// The command only reads the keyspace.
+pub const READONLY: u8 = 2;
+
+type Handler = fn(&mut Node, u64, &[Vec<u8>]) -> Reply;
+
+/// One row of the command table (`redisCommandTable`).
+pub struct CommandSpec {
+    pub name: &'static str,
+    /// Redis arity: exact count if positive, minimum count if negative (name included).
+    pub arity: i32,
+    pub flags: u8,
+    /// First key position (0 = no keys), last key (negative counts from the end), step.
+    pub first_key: i32,
+    pub last_key: i32,
+    pub step: i32,
+    handler: Handler,
+}
+
+macro_rules! cmd {
+    ($name:literal, $arity:expr, $flags:expr, $first:expr, $last:expr, $step:expr, $h:path) => {
+        CommandSpec {
+            name: $name,
+            arity: $arity,
+            flags: $flags,
+            first_key: $first,
+            last_key: $last,
+            step: $step,
+            handler: $h,
+        }
+    };
+}
+
+/// The commands the simulation serves, as in Redis 7.0's command table.
+pub static COMMANDS: &[CommandSpec] = &[
+    cmd!("append", 3, WRITE, 1, 1, 1, strings::append),
+    cmd!("asking", 1, 0, 0, 0, 0, server::asking),
+    cmd!("cluster", -2, 0, 0, 0, 0, cluster::cluster),
+    cmd!("dbsize", 1, READONLY, 0, 0, 0, server::dbsize),
+    cmd!("decr", 2, WRITE, 1, 1, 1, strings::decr),
+    cmd!("decrby", 3, WRITE, 1, 1, 1, strings::decrby),
+    cmd!("del", -2, WRITE, 1, -1, 1, keys::del),
+    cmd!("echo", 2, 0, 0, 0, 0, server::echo),
+    cmd!("exists", -2, READONLY, 1, -1, 1, keys::exists),
+    cmd!("expire", -3, WRITE, 1, 1, 1, keys::expire),
+    cmd!("flushall", -1, WRITE, 0, 0, 0, server::flushall),
+    cmd!("flushdb", -1, WRITE, 0, 0, 0, server::flushall),
+    cmd!("get", 2, READONLY, 1, 1, 1, strings::get),
+    cmd!("hdel", -3, WRITE, 1, 1, 1, hashes::hdel),
+    cmd!("hget", 3, READONLY, 1, 1, 1, hashes::hget),
+    cmd!("hgetall", 2, READONLY, 1, 1, 1, hashes::hgetall),
+    cmd!("hincrby", 4, WRITE, 1, 1, 1, hashes::hincrby),
+    cmd!("hlen", 2, READONLY, 1, 1, 1, hashes::hlen),
+    cmd!("hset", -4, WRITE, 1, 1, 1, hashes::hset),
+    cmd!("incr", 2, WRITE, 1, 1, 1, strings::incr),
+    cmd!("incrby", 3, WRITE, 1, 1, 1, strings::incrby),
+    cmd!("info", -1, 0, 0, 0, 0, server::info),
+    cmd!("keys", 2, READONLY, 0, 0, 0, keys::keys),
+    cmd!("llen", 2, READONLY, 1, 1, 1, lists::llen),
+    cmd!("lpop", -2, WRITE, 1, 1, 1, lists::lpop),
+    cmd!("lpush", -3, WRITE, 1, 1, 1, lists::lpush),
+    cmd!("lrange", 4, READONLY, 1, 1, 1, lists::lrange),
+    cmd!("mget", -2, READONLY, 1, -1, 1, strings::mget),
+    cmd!("mset", -3, WRITE, 1, -1, 2, strings::mset),
+    cmd!("persist", 2, WRITE, 1, 1, 1, keys::persist),
+    cmd!("pexpire", -3, WRITE, 1, 1, 1, keys::pexpire),
+    cmd!("ping", -1, 0, 0, 0, 0, server::ping),
+    cmd!("pttl", 2, READONLY, 1, 1, 1, keys::pttl),
+    cmd!("readonly", 1, 0, 0, 0, 0, server::readonly),
+    cmd!("readwrite", 1, 0, 0, 0, 0, server::readwrite),
+    cmd!("role", 1, 0, 0, 0, 0, server::role),
+    cmd!("rpop", -2, WRITE, 1, 1, 1, lists::rpop),
+    cmd!("rpush", -3, WRITE, 1, 1, 1, lists::rpush),
+    cmd!("sadd", -3, WRITE, 1, 1, 1, sets::sadd),
+    cmd!("scard", 2, READONLY, 1, 1, 1, sets::scard),
+    cmd!("select", 2, 0, 0, 0, 0, server::select),
+    cmd!("set", -3, WRITE, 1, 1, 1, strings::set),
+    cmd!("sismember", 3, READONLY, 1, 1, 1, sets::sismember),
+    cmd!("smembers", 2, READONLY, 1, 1, 1, sets::smembers),
+    cmd!("srem", -3, WRITE, 1, 1, 1, sets::srem),
+    cmd!("strlen", 2, READONLY, 1, 1, 1, strings::strlen),
+    cmd!("ttl", 2, READONLY, 1, 1, 1, keys::ttl),
+    cmd!("type", 2, READONLY, 1, 1, 1, keys::type_),
+    cmd!("wait", 3, 0, 0, 0, 0, server::wait_unused),
+    cmd!("zadd", -4, WRITE, 1, 1, 1, zsets::zadd),
+    cmd!("zcard", 2, READONLY, 1, 1, 1, zsets::zcard),
+    cmd!("zincrby", 4, WRITE, 1, 1, 1, zsets::zincrby),
+    cmd!("zrange", -4, READONLY, 1, 1, 1, zsets::zrange),
+    cmd!("zscore", 3, READONLY, 1, 1, 1, zsets::zscore),
+];
+
+/// Looks a command up by name, case-insensitively.
+pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
+    COMMANDS
+        .iter()
+        .find(|c| name.eq_ignore_ascii_case(c.name.as_bytes()))
+}
+
+/// Names of every command, for completion and hints.
+pub fn command_names() -> impl Iterator<Item = &'static str> {
+    COMMANDS.iter().map(|c| c.name)
+}
+
+impl CommandSpec {
+    pub fn arity_ok(&self, argc: usize) -> bool {
+        let argc = argc as i32;
+        if self.arity > 0 {
+            argc == self.arity
+        } else {
+            argc >= -self.arity
+        }
+    }
+
+    /// Positions of the key arguments in `args`.
+    pub fn key_positions(&self, argc: usize) -> Vec<usize> {
+        if self.first_key <= 0 {
+            return Vec::new();
+        }
+        let argc = argc as i32;
+        let last = if self.last_key < 0 {
+            argc + self.last_key
+        } else {
+            self.last_key
+        };
+        let mut out = Vec::new();
+        let mut i = self.first_key;
+        while i <= last && i < argc {
+            out.push(i as usize);
+            i += self.step.max(1);
+        }
+        out
+    }
+}
+
+/// The error for an arity mismatch: `ERR wrong number of arguments for 'get' command`.
+pub fn arity_error(fullname: &str) -> Reply {
+    Reply::err(format!(
+        "ERR wrong number of arguments for '{fullname}' command"
+    ))
+}
+
+/// The error for an unknown command, formatted as Redis 7.0's `processCommand`.
+pub fn unknown_command_error(args: &[Vec<u8>]) -> Reply {
+    let name = String::from_utf8_lossy(&args[0]);
+    let name: String = name.chars().take(128).collect();
+    let mut rest = String::new();
+    for a in &args[1..] {
+        if rest.len() >= 128 {
+            break;
+        }
+        let room = 128 - rest.len();
+        let text = String::from_utf8_lossy(a);
+        let text: String = text.chars().take(room).collect();
+        rest.push_str(&format!("'{text}' "));
+    }
+    Reply::err(sanitize_error(&format!(
+        "ERR unknown command '{name}', with args beginning with: {rest}"
+    )))
+}
+
+/// Error strings never contain newlines (Redis replaces them with spaces).
+pub fn sanitize_error(s: &str) -> String {
+    s.replace(['\r', '\n'], " ")
+}
+
+impl Node {
+    /// Executes a client command as Redis's `processCommand` would, at `now`.
+    pub fn execute(&mut self, now: SimTime, client: u64, args: &[Vec<u8>]) -> Exec {
+        self.now = now;
+        let exec = self.process_command(client, args);
+        let session = self.clients.entry(client).or_default();
+        if !args.first().is_some_and(|a| args::is(a, "asking")) {
+            session.asking = false;
+        }
+        self.before_sleep();
+        exec
+    }
+
+    /// Forgets a client connection's state (READONLY, ASKING).
+    pub fn disconnect_client(&mut self, client: u64) {
+        self.clients.remove(&client);
+        self.blocked.retain(|w| w.client != client);
+    }
+
+    /// The session of a client, creating it on first use.
+    pub(crate) fn session(&mut self, client: u64) -> &mut ClientSession {
+        self.clients.entry(client).or_default()
+    }
+
+    fn process_command(&mut self, client: u64, args: &[Vec<u8>]) -> Exec {
+        let Some(first) = args.first() else {
+            return Exec::Reply(Reply::err("ERR empty command"));
+        };
+        let Some(spec) = lookup(first) else {
+            return Exec::Reply(unknown_command_error(args));
+        };
+        if !spec.arity_ok(args.len()) {
+            return Exec::Reply(arity_error(spec.name));
+        }
+        if spec.name == "cluster" {
+            if let Err(e) = cluster::check_subcommand(args) {
+                return Exec::Reply(e);
+            }
+        }
+        if let Some(redirect) = self.route(client, spec, args) {
+            return Exec::Reply(redirect);
+        }
+        if spec.name == "wait" {
+            return server::wait(self, client, args);
+        }
+        let reply = (spec.handler)(self, client, args);
+        if spec.flags & WRITE != 0 {
+            let off = self.repl.offset;
+            self.session(client).woff = off;
+        }
+        Exec::Reply(reply)
+    }
+
+    /// Applies a command from the replication stream: no routing, no propagation.
+    pub(crate) fn apply_replicated(&mut self, args: &[Vec<u8>]) {
+        let Some(spec) = args.first().and_then(|a| lookup(a)) else {
+            // PXAT/PEXPIREAT forms and SELECT come through their own paths.
+            self.apply_special_replicated(args);
+            return;
+        };
+        if spec.arity_ok(args.len()) && spec.flags & WRITE != 0 {
+            let _ = (spec.handler)(self, 0, args);
+        }
+    }
+
+    fn apply_special_replicated(&mut self, args: &[Vec<u8>]) {
+        if args.first().is_some_and(|a| args::is(a, "pexpireat")) && args.len() == 3 {
+            if let Ok(at) = args::parse_i64(&args[2]) {
+                let t = (at as u64).saturating_sub(self.config.unix_epoch_ms);
+                self.keyspace.set_expiry(&args[1], Some(SimTime(t)));
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! Redis's routing decision (`getNodeByQuery` and `clusterRedirectClient`), in its order.
+
+use crate::commands::{CommandSpec, WRITE};
+use crate::event::EventKind;
+use crate::node::{flags, Node};
+use crate::reply::Reply;
+use crate::slot::key_hash_slot;
+
+pub const ERR_CROSSSLOT: &str = "CROSSSLOT Keys in request don't hash to the same slot";
+pub const ERR_TRYAGAIN: &str = "TRYAGAIN Multiple keys request during rehashing of slot";
+pub const ERR_DOWN: &str = "CLUSTERDOWN The cluster is down";
+pub const ERR_DOWN_RO: &str = "CLUSTERDOWN The cluster is down and only accepts read commands";
+pub const ERR_UNBOUND: &str = "CLUSTERDOWN Hash slot not served";
+
+impl Node {
+    /// Returns the redirect or cluster error for this command, or `None` to serve it here.
+    pub(crate) fn route(
+        &mut self,
+        client: u64,
+        spec: &CommandSpec,
+        args: &[Vec<u8>],
+    ) -> Option<Reply> {
+        let positions = spec.key_positions(args.len());
+        if positions.is_empty() {
+            return None;
+        }
+        let mut first: Option<(u16, usize)> = None;
+        let mut owner = None;
+        let (mut migrating, mut importing, mut multiple_keys) = (false, false, false);
+        let (mut missing, mut existing) = (0usize, 0usize);
+        let now = self.now;
+        for &i in &positions {
+            let key = &args[i];
+            let slot = key_hash_slot(key);
+            match first {
+                None => {
+                    first = Some((slot, i));
+                    let Some(o) = self.slots.owner(slot) else {
+                        return Some(self.redirected(args, Reply::err(ERR_UNBOUND)));
+                    };
+                    owner = Some(o);
+                    if o == Self::ME && self.migrating.contains_key(&slot) {
+                        migrating = true;
+                    } else if self.importing.contains_key(&slot) {
+                        importing = true;
+                    }
+                }
+                Some((s0, i0)) => {
+                    if slot != s0 {
+                        return Some(self.redirected(args, Reply::err(ERR_CROSSSLOT)));
+                    }
+                    if importing && args[i0] != *key {
+                        multiple_keys = true;
+                    }
+                }
+            }
+            if migrating || importing {
+                if self.keyspace.is_live(key, now) {
+                    existing += 1;
+                } else {
+                    missing += 1;
+                }
+            }
+        }
+        let (slot, _) = first?;
+        let owner = owner?;
+        let is_write = spec.flags & WRITE != 0;
+        if !self.state_ok {
+            if !self.config.allow_reads_when_down {
+                return Some(self.redirected(args, Reply::err(ERR_DOWN)));
+            } else if is_write {
+                return Some(self.redirected(args, Reply::err(ERR_DOWN_RO)));
+            }
+        }
+        let session = self.session(client).clone();
+        if migrating && missing > 0 {
+            if existing > 0 {
+                return Some(self.redirected(args, Reply::err(ERR_TRYAGAIN)));
+            }
+            let target = self.migrating.get(&slot).copied();
+            if let Some(t) = target.and_then(|t| self.peers.by_name(&t)) {
+                let r = Reply::err(format!("ASK {slot} {}:{}", t.ip, t.port));
+                return Some(self.redirected(args, r));
+            }
+        }
+        if importing && session.asking {
+            if multiple_keys && missing > 0 {
+                return Some(self.redirected(args, Reply::err(ERR_TRYAGAIN)));
+            }
+            return None;
+        }
+        if session.readonly
+            && !is_write
+            && self.myself().has(flags::SLAVE)
+            && self.master_ref() == Some(owner)
+        {
+            return None;
+        }
+        if owner != Self::ME {
+            let o = self.peers.get(owner).expect("slot owner is known");
+            let r = Reply::err(format!("MOVED {slot} {}:{}", o.ip, o.port));
+            return Some(self.redirected(args, r));
+        }
+        None
+    }
+
+    fn redirected(&mut self, args: &[Vec<u8>], reply: Reply) -> Reply {
+        let command = args
+            .iter()
+            .take(3)
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ");
+        self.emit(EventKind::Redirected {
+            command,
+            reply: reply.error_text().unwrap_or_default().to_string(),
+        });
+        reply
+    }
+}

@@ -1,0 +1,257 @@
+//! Dot-commands: console controls that are not Redis commands (Redis has none starting
+//! with a dot, so they never shadow one).
+
+use super::{Console, LineOutput};
+use crate::node::flags;
+use crate::slot::format_ranges;
+use crate::time::SimDuration;
+
+/// Every dot-command with its one-line help.
+pub const DOT_COMMANDS: &[(&str, &str)] = &[
+    (".help", "this list"),
+    (
+        ".connect PORT",
+        "talk to another node (like restarting redis-cli with -p PORT)",
+    ),
+    (
+        ".advance DURATION",
+        "let simulated time pass, e.g. .advance 2s, .advance 250ms, .advance 1m",
+    ),
+    (
+        ".cluster on|off",
+        "follow MOVED/ASK like redis-cli -c (on) or print them raw (off)",
+    ),
+    (".time", "the current simulated time"),
+    (
+        ".nodes",
+        "every node as the simulation knows it: port, role, epoch, slots, keys, offset",
+    ),
+    (
+        ".events [N]",
+        "the last N events (default 10), each with the rule and numbers behind it",
+    ),
+    (
+        ".trace-hash",
+        "a hash of the whole event log so far (the browser shows the same one)",
+    ),
+    (".seed", "the seed of this run"),
+    (".quit", "leave (quit and exit work too)"),
+];
+
+fn usage(text: &str) -> LineOutput {
+    LineOutput::text(format!("(console) {text}\n"))
+}
+
+impl Console {
+    pub(super) fn dot_command(&mut self, line: &str) -> LineOutput {
+        let mut words = line.split_whitespace();
+        let cmd = words.next().unwrap_or("").to_ascii_lowercase();
+        let rest: Vec<&str> = words.collect();
+        match cmd.as_str() {
+            ".help" => LineOutput::text(help_text()),
+            ".quit" | ".exit" => LineOutput {
+                text: Vec::new(),
+                quit: true,
+            },
+            ".connect" => match rest.as_slice() {
+                [port] => match port.parse::<u16>() {
+                    Ok(p) if self.world.by_port(p).is_some() => {
+                        let host = self.shape.ip.clone();
+                        self.cli.connect_to(&mut self.world, &host, p);
+                        LineOutput::default()
+                    }
+                    _ => usage(&format!(
+                        "no simulated node listens on port {port}; try .nodes"
+                    )),
+                },
+                _ => usage(".connect needs one port, e.g. .connect 7002"),
+            },
+            ".advance" => match rest.as_slice() {
+                [d] => match SimDuration::parse(d) {
+                    Some(d) => {
+                        self.world.advance(d);
+                        LineOutput::default()
+                    }
+                    None => usage(&format!("'{d}' is not a duration; try 500ms, 2s or 1.5m")),
+                },
+                _ => usage(".advance needs a duration, e.g. .advance 2s"),
+            },
+            ".cluster" => match rest.as_slice() {
+                ["on"] => {
+                    self.cli.set_cluster_mode(true);
+                    LineOutput::default()
+                }
+                ["off"] => {
+                    self.cli.set_cluster_mode(false);
+                    LineOutput::default()
+                }
+                [] => LineOutput::text(format!(
+                    "cluster mode is {}\n",
+                    if self.cli.cluster_mode() { "on" } else { "off" }
+                )),
+                _ => usage(".cluster takes on or off"),
+            },
+            ".time" => LineOutput::text(format!("{}\n", self.world.now())),
+            ".trace-hash" => LineOutput::text(format!("{}\n", self.world.trace_hash())),
+            ".seed" => LineOutput::text(format!("{}\n", self.world.seed())),
+            ".events" => {
+                let n = match rest.as_slice() {
+                    [] => Ok(10),
+                    [n] => n.parse::<usize>().map_err(|_| ()),
+                    _ => Err(()),
+                };
+                match n {
+                    Ok(n) => {
+                        let events: Vec<String> = self
+                            .world
+                            .events()
+                            .rev()
+                            .take(n)
+                            .map(|e| e.to_string())
+                            .collect();
+                        let mut text = String::new();
+                        for e in events.iter().rev() {
+                            text.push_str(e);
+                            text.push('\n');
+                        }
+                        LineOutput::text(text)
+                    }
+                    Err(()) => usage(".events takes an optional count, e.g. .events 20"),
+                }
+            }
+            ".nodes" => LineOutput::text(self.nodes_table()),
+            _ => usage(&format!("unknown command '{cmd}'; type .help for the list")),
+        }
+    }
+
+    fn nodes_table(&self) -> String {
+        let mut s =
+            String::from("port  role     id        epoch  slots                 keys  offset\n");
+        for p in self.world.processes() {
+            let n = &p.node;
+            let me = n.myself();
+            let role = if me.has(flags::SLAVE) {
+                format!(
+                    "replica of {}",
+                    n.master_ref()
+                        .and_then(|r| n.peers().get(r))
+                        .map_or(0, |m| m.port)
+                )
+            } else {
+                "master".to_string()
+            };
+            let slots = format_ranges(me.slots.ranges());
+            s.push_str(&format!(
+                "{:<5} {:<8} {:<9} {:<6} {:<21} {:<5} {}\n",
+                p.port,
+                if me.has(flags::SLAVE) {
+                    "replica"
+                } else {
+                    "master"
+                },
+                me.name.short(),
+                n.my_epoch(),
+                if slots.is_empty() { role } else { slots },
+                n.keyspace().len(),
+                n.replication().offset,
+            ));
+        }
+        s
+    }
+}
+
+fn help_text() -> String {
+    let mut s = String::from(
+        "Type Redis commands as in redis-cli (cluster mode follows MOVED/ASK), or console commands:\n",
+    );
+    for (name, what) in DOT_COMMANDS {
+        s.push_str(&format!("  {name:<18} {what}\n"));
+    }
+    s
+}
+
+/// redis-cli's `help` output (`cliOutputGenericHelp`).
+pub fn redis_cli_help() -> String {
+    "redis-cli 7.0.15\n\
+To get help about Redis commands type:\n      \"help @<group>\" to get a list of commands in <group>\n      \"help <command>\" for help on <command>\n      \"help <tab>\" to get a list of possible help topics\n      \"quit\" to exit\n\n\
+To set redis-cli preferences:\n      \":set hints\" enable online hints\n      \":set nohints\" disable online hints\n\
+Set your preferences in ~/.redisclirc\n"
+        .to_string()
+}
+
+/// Argument hints, as redis-cli shows them after the command name.
+pub fn hint_for(line: &str) -> Option<&'static str> {
+    const HINTS: &[(&str, &str)] = &[
+        ("set", " key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]"),
+        ("get", " key"),
+        ("del", " key [key ...]"),
+        ("exists", " key [key ...]"),
+        ("expire", " key seconds [NX|XX|GT|LT]"),
+        ("pexpire", " key milliseconds [NX|XX|GT|LT]"),
+        ("ttl", " key"),
+        ("pttl", " key"),
+        ("persist", " key"),
+        ("type", " key"),
+        ("incr", " key"),
+        ("incrby", " key increment"),
+        ("decr", " key"),
+        ("decrby", " key decrement"),
+        ("append", " key value"),
+        ("strlen", " key"),
+        ("mget", " key [key ...]"),
+        ("mset", " key value [key value ...]"),
+        ("hset", " key field value [field value ...]"),
+        ("hget", " key field"),
+        ("hgetall", " key"),
+        ("hdel", " key field [field ...]"),
+        ("hincrby", " key field increment"),
+        ("hlen", " key"),
+        ("lpush", " key element [element ...]"),
+        ("rpush", " key element [element ...]"),
+        ("lpop", " key [count]"),
+        ("rpop", " key [count]"),
+        ("lrange", " key start stop"),
+        ("llen", " key"),
+        ("sadd", " key member [member ...]"),
+        ("srem", " key member [member ...]"),
+        ("smembers", " key"),
+        ("sismember", " key member"),
+        ("scard", " key"),
+        ("zadd", " key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]"),
+        ("zincrby", " key increment member"),
+        ("zscore", " key member"),
+        ("zrange", " key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES]"),
+        ("zcard", " key"),
+        ("keys", " pattern"),
+        ("wait", " numreplicas timeout"),
+        ("info", " [section [section ...]]"),
+        ("ping", " [message]"),
+        ("echo", " message"),
+        ("cluster keyslot", " key"),
+        ("cluster countkeysinslot", " slot"),
+        ("cluster getkeysinslot", " slot count"),
+        ("cluster meet", " ip port [cluster-bus-port]"),
+        ("cluster addslots", " slot [slot ...]"),
+        ("cluster addslotsrange", " start-slot end-slot [start-slot end-slot ...]"),
+        ("cluster delslots", " slot [slot ...]"),
+        ("cluster replicate", " node-id"),
+        ("cluster replicas", " node-id"),
+        ("cluster forget", " node-id"),
+        ("cluster count-failure-reports", " node-id"),
+        ("cluster set-config-epoch", " config-epoch"),
+        ("cluster reset", " [HARD|SOFT]"),
+        (".connect", " PORT"),
+        (".advance", " DURATION"),
+        (".cluster", " on|off"),
+        (".events", " [N]"),
+    ];
+    let lower = line.to_ascii_lowercase();
+    let typed = lower.trim_end();
+    if !line.ends_with(' ') && !HINTS.iter().any(|(c, _)| *c == typed) {
+        return None;
+    }
+    HINTS
+        .iter()
+        .find(|(c, _)| *c == typed)
+        .map(|(_, h)| h.trim_start_matches(' '))
+}

@@ -1,0 +1,191 @@
+//! The console: redis-cli's prompt and line handling on top of the world, plus
+//! dot-commands (`.help`, `.advance 2s`, …) that never shadow a Redis command.
+//! The native binary and the browser drive the same console, so the same seed and the
+//! same lines print the same bytes everywhere.
+
+mod dot;
+mod split;
+
+pub use split::split_args;
+
+use crate::client::RedisCli;
+use crate::config::ClusterShape;
+use crate::create::{create_cluster, wait_converged};
+use crate::time::{SimDuration, SimTime};
+use crate::world::World;
+
+/// How long `Console::new` lets a fresh cluster converge before giving up.
+pub const CONVERGE_LIMIT: SimDuration = SimDuration(120_000);
+
+/// What one line produced.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LineOutput {
+    /// The bytes to print on stdout.
+    pub text: Vec<u8>,
+    /// The user asked to leave (`quit`, `exit`, `.quit`).
+    pub quit: bool,
+}
+
+impl LineOutput {
+    fn text(s: impl Into<Vec<u8>>) -> Self {
+        LineOutput {
+            text: s.into(),
+            quit: false,
+        }
+    }
+}
+
+/// A simulated cluster with a redis-cli attached.
+#[derive(Clone)]
+pub struct Console {
+    world: World,
+    cli: RedisCli,
+    shape: ClusterShape,
+    create_log: String,
+}
+
+impl Console {
+    /// Starts the processes of `shape`, creates the cluster as `redis-cli --cluster create`
+    /// would, and waits until every node agrees (and every replica synced).
+    pub fn new(shape: ClusterShape) -> Result<Console, String> {
+        shape.validate()?;
+        let mut world = World::new(&shape);
+        let create_log = create_cluster(&mut world, &shape);
+        if !wait_converged(&mut world, CONVERGE_LIMIT) {
+            return Err("the cluster did not converge within 120 s of simulated time".into());
+        }
+        let cli = RedisCli::new(&shape.ip, shape.base_port, true);
+        Ok(Console {
+            world,
+            cli,
+            shape,
+            create_log,
+        })
+    }
+
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    pub fn world_mut(&mut self) -> &mut World {
+        &mut self.world
+    }
+
+    pub fn shape(&self) -> &ClusterShape {
+        &self.shape
+    }
+
+    pub fn cli(&self) -> &RedisCli {
+        &self.cli
+    }
+
+    /// What `redis-cli --cluster create` printed while the console started.
+    pub fn create_log(&self) -> &str {
+        &self.create_log
+    }
+
+    /// The prompt: `127.0.0.1:7001> `.
+    pub fn prompt(&self) -> String {
+        self.cli.prompt()
+    }
+
+    /// Lets simulated time catch up with `t` (the interactive console follows the wall clock).
+    pub fn advance_to(&mut self, t: SimTime) {
+        if t > self.world.now() {
+            self.world.run_until(t);
+        }
+    }
+
+    /// Runs one typed line and returns what to print.
+    pub fn run_line(&mut self, line: &str) -> LineOutput {
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            return LineOutput::default();
+        }
+        if trimmed.starts_with('.') {
+            return self.dot_command(trimmed);
+        }
+        let Some(args) = split_args(line) else {
+            return LineOutput::text("Invalid argument(s)\n");
+        };
+        if args.is_empty() {
+            return LineOutput::default();
+        }
+        let word = |i: usize, w: &str| {
+            args.get(i)
+                .is_some_and(|a| a.eq_ignore_ascii_case(w.as_bytes()))
+        };
+        if word(0, "quit") || word(0, "exit") {
+            return LineOutput {
+                text: Vec::new(),
+                quit: true,
+            };
+        }
+        if args.len() == 3 && word(0, "connect") {
+            let host = String::from_utf8_lossy(&args[1]).into_owned();
+            let port = String::from_utf8_lossy(&args[2])
+                .parse::<u16>()
+                .unwrap_or(0);
+            self.cli.connect_to(&mut self.world, &host, port);
+            return LineOutput::default();
+        }
+        if word(0, "help") || word(0, "?") {
+            return LineOutput::text(dot::redis_cli_help());
+        }
+        // "3 incr counter" repeats a command, as in redis-cli.
+        let mut repeat = 1u64;
+        let mut args = args;
+        if args.len() > 1 {
+            if let Ok(n) = std::str::from_utf8(&args[0]).unwrap_or("").parse::<i64>() {
+                if n <= 0 {
+                    return LineOutput::text("Invalid redis-cli repeat command option value.\n");
+                }
+                repeat = (n as u64).min(10_000);
+                args.remove(0);
+            }
+        }
+        let mut out = Vec::new();
+        for _ in 0..repeat {
+            let o = self.cli.run(&mut self.world, &args);
+            out.extend(o.text);
+            if o.redirects > 0 {
+                break;
+            }
+        }
+        LineOutput::text(out)
+    }
+
+    /// Completion candidates for the word being typed (commands, subcommands, dot-commands).
+    pub fn complete(&self, line: &str) -> Vec<String> {
+        let lower = line.to_ascii_lowercase();
+        if lower.starts_with('.') {
+            return dot::DOT_COMMANDS
+                .iter()
+                .map(|(name, _)| name.to_string())
+                .filter(|n| n.starts_with(&lower))
+                .collect();
+        }
+        let words: Vec<&str> = lower.split_whitespace().collect();
+        let ends_with_space = lower.ends_with(' ');
+        match (words.as_slice(), ends_with_space) {
+            ([w], false) => crate::commands::command_names()
+                .map(|n| n.to_string())
+                .filter(|n| n.starts_with(w))
+                .map(|n| n.to_ascii_uppercase())
+                .collect(),
+            (["cluster"], true) | (["cluster", _], false) => {
+                let prefix = if ends_with_space { "" } else { words[1] };
+                crate::commands::cluster_subcommand_names()
+                    .filter(|n| n.starts_with(prefix))
+                    .map(|n| format!("CLUSTER {}", n.to_ascii_uppercase()))
+                    .collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The argument hint redis-cli shows after a command name, if known.
+    pub fn hint(&self, line: &str) -> Option<&'static str> {
+        dot::hint_for(line)
+    }
+}

@@ -1,0 +1,313 @@
+//! `redis-cli --cluster create … --cluster-replicas R`, done the way redis-cli does it:
+//! the same slot split, replica assignment, config epochs and MEETs, through real commands.
+
+use crate::config::ClusterShape;
+use crate::name::NodeName;
+use crate::node::flags;
+use crate::reply::Reply;
+use crate::rng::SimRng;
+use crate::slot::SLOTS;
+use crate::time::SimDuration;
+use crate::world::World;
+
+/// Stream id of the generator that plays redis-cli's `rand()`.
+const CLI_STREAM: u64 = 2;
+
+/// The slot ranges of `masters` masters, as redis-cli computes them (float32, `lround`).
+pub fn slot_split(masters: usize) -> Vec<(u16, u16)> {
+    let per = SLOTS as f32 / masters as f32;
+    let mut cursor = 0.0f32;
+    let mut first = 0i64;
+    let mut out = Vec::with_capacity(masters);
+    for i in 0..masters {
+        let mut last = (cursor + per - 1.0).round() as i64;
+        if last > SLOTS as i64 || i == masters - 1 {
+            last = SLOTS as i64 - 1;
+        }
+        out.push((first as u16, last as u16));
+        first = last + 1;
+        cursor += per;
+    }
+    out
+}
+
+/// The plan: which ports are masters, and which master each replica follows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreatePlan {
+    pub masters: Vec<u16>,
+    pub slots: Vec<(u16, u16)>,
+    /// `(replica port, master port)`.
+    pub replicas: Vec<(u16, u16)>,
+}
+
+/// Plans the roles for nodes on one host (`clusterManagerCommandCreate`), including the
+/// anti-affinity shuffle that redis-cli does with `rand()` when every node shares a host.
+pub fn plan(shape: &ClusterShape, rng: &mut SimRng) -> CreatePlan {
+    let ports: Vec<u16> = (0..shape.node_count())
+        .map(|i| shape.base_port + i as u16)
+        .collect();
+    let m = shape.masters;
+    let masters = ports[..m].to_vec();
+    let mut rest: Vec<u16> = ports[m..].to_vec();
+    if !rest.is_empty() {
+        rest.rotate_left(1);
+    }
+    let mut replicas = Vec::new();
+    for _ in 0..shape.replicas_per_master {
+        for &master in &masters {
+            if rest.is_empty() {
+                break;
+            }
+            replicas.push((rest.remove(0), master));
+        }
+    }
+    // Every replica shares its master's host, so every swap keeps the score: the loop
+    // runs all of its 500 × N iterations, each swapping two random replicas' masters.
+    if replicas.len() > 1 {
+        for _ in 0..500 * shape.node_count() {
+            let a = rng.index(replicas.len());
+            let others: Vec<usize> = (0..replicas.len()).filter(|&i| i != a).collect();
+            let b = others[rng.index(others.len())];
+            let (ma, mb) = (replicas[a].1, replicas[b].1);
+            replicas[a].1 = mb;
+            replicas[b].1 = ma;
+        }
+    }
+    CreatePlan {
+        masters,
+        slots: slot_split(m),
+        replicas,
+    }
+}
+
+fn run(world: &mut World, port: u16, args: &[&str]) -> Reply {
+    let Some(conn) = world.connect(port) else {
+        return Reply::err("ERR no such node");
+    };
+    let args: Vec<Vec<u8>> = args.iter().map(|a| a.as_bytes().to_vec()).collect();
+    let r = world.execute(conn, &args);
+    world.disconnect(conn);
+    r
+}
+
+/// Every node's view of who owns which slots, as redis-cli's config signature.
+fn signatures_agree(world: &World) -> bool {
+    let sig = |i: usize| -> Vec<(NodeName, Vec<(u16, u16)>)> {
+        let node = &world.processes()[i].node;
+        let mut v: Vec<_> = node
+            .peers()
+            .iter()
+            .filter(|(_, p)| p.num_slots() > 0)
+            .map(|(_, p)| (p.name, p.slots.ranges()))
+            .collect();
+        v.sort();
+        v
+    };
+    let first = sig(0);
+    (1..world.processes().len()).all(|i| sig(i) == first)
+}
+
+/// Whether every node agrees on every node's role, master, slots and configEpoch, and
+/// every replica has finished its first sync.
+pub fn fully_converged(world: &World) -> bool {
+    let procs = world.processes();
+    let names: Vec<NodeName> = procs.iter().map(|p| p.node.name()).collect();
+    for viewer in procs {
+        let v = &viewer.node;
+        if v.known_nodes() != procs.len() || !v.state_ok() {
+            return false;
+        }
+        for subject in procs {
+            let truth = subject.node.myself();
+            let Some(seen) = v.peers().by_name(&truth.name) else {
+                return false;
+            };
+            let role = |f: u16| f & (flags::MASTER | flags::SLAVE);
+            let truth_epoch = subject.node.my_epoch();
+            let seen_epoch = match seen.master.and_then(|m| v.peers().by_name(&m)) {
+                Some(m) if seen.is_replica() => m.config_epoch,
+                _ => seen.config_epoch,
+            };
+            if role(seen.flags) != role(truth.flags)
+                || seen.master != truth.master
+                || seen.slots != truth.slots
+                || seen_epoch != truth_epoch
+                || seen.has(flags::HANDSHAKE)
+            {
+                return false;
+            }
+        }
+        if v.myself().is_replica() && !v.replication().link_up() {
+            return false;
+        }
+        let _ = &names;
+    }
+    true
+}
+
+/// Creates the cluster on a fresh world and returns redis-cli's output text.
+pub fn create_cluster(world: &mut World, shape: &ClusterShape) -> String {
+    let mut out = String::new();
+    let mut rng = SimRng::stream(shape.seed, CLI_STREAM);
+    let p = plan(shape, &mut rng);
+    let ip = &shape.ip;
+    out.push_str(&format!(
+        ">>> Performing hash slots allocation on {} nodes...\n",
+        shape.node_count()
+    ));
+    for (i, (a, b)) in p.slots.iter().enumerate() {
+        out.push_str(&format!("Master[{i}] -> Slots {a} - {b}\n"));
+    }
+    for &(r, m) in &p.replicas {
+        out.push_str(&format!("Adding replica {ip}:{r} to {ip}:{m}\n"));
+    }
+    if !p.replicas.is_empty() {
+        out.push_str(">>> Trying to optimize slaves allocation for anti-affinity\n");
+        out.push_str("[WARNING] Some slaves are in the same host as their master\n");
+    }
+    let name_of =
+        |world: &World, port: u16| world.node(world.by_port(port).expect("started")).name();
+    for (i, &m) in p.masters.iter().enumerate() {
+        let (a, b) = p.slots[i];
+        out.push_str(&format!(
+            "M: {} {ip}:{m}\n   slots:[{a}-{b}] ({} slots) master\n",
+            name_of(world, m),
+            b - a + 1
+        ));
+    }
+    for &(r, m) in &p.replicas {
+        out.push_str(&format!(
+            "S: {} {ip}:{r}\n   replicates {}\n",
+            name_of(world, r),
+            name_of(world, m)
+        ));
+    }
+    // Flush the configuration: ADDSLOTS on masters (REPLICATE fails until the join).
+    for (i, &m) in p.masters.iter().enumerate() {
+        let (a, b) = p.slots[i];
+        let slots: Vec<String> = (a..=b).map(|s| s.to_string()).collect();
+        let mut args = vec!["CLUSTER", "ADDSLOTS"];
+        args.extend(slots.iter().map(String::as_str));
+        run(world, m, &args);
+    }
+    for &(r, m) in &p.replicas {
+        let master = name_of(world, m).to_string();
+        run(world, r, &["CLUSTER", "REPLICATE", &master]);
+    }
+    out.push_str(
+        ">>> Nodes configuration updated\n>>> Assign a different config epoch to each node\n",
+    );
+    for i in 0..shape.node_count() {
+        let port = shape.base_port + i as u16;
+        run(
+            world,
+            port,
+            &["cluster", "set-config-epoch", &(i + 1).to_string()],
+        );
+    }
+    out.push_str(">>> Sending CLUSTER MEET messages to join the cluster\n");
+    let first = shape.base_port.to_string();
+    for i in 1..shape.node_count() {
+        run(
+            world,
+            shape.base_port + i as u16,
+            &["cluster", "meet", ip, &first],
+        );
+    }
+    world.advance(SimDuration::from_secs(1));
+    out.push_str("Waiting for the cluster to join\n");
+    while !signatures_agree(world) {
+        out.push('.');
+        world.advance(SimDuration::from_secs(1));
+    }
+    out.push('\n');
+    for &(r, m) in &p.replicas {
+        let master = name_of(world, m).to_string();
+        run(world, r, &["CLUSTER", "REPLICATE", &master]);
+    }
+    out.push_str(&format!(
+        ">>> Performing Cluster Check (using node {ip}:{first})\n"
+    ));
+    out.push_str("[OK] All nodes agree about slots configuration.\n>>> Check for open slots...\n>>> Check slots coverage...\n[OK] All 16384 slots covered.\n");
+    out
+}
+
+/// Advances until [`fully_converged`], at most `limit`; returns whether it converged.
+pub fn wait_converged(world: &mut World, limit: SimDuration) -> bool {
+    let deadline = world.now() + limit;
+    while world.now() < deadline {
+        if fully_converged(world) {
+            return true;
+        }
+        world.advance(SimDuration(100));
+    }
+    fully_converged(world)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slot_splits_match_redis_cli() {
+        assert_eq!(
+            slot_split(3),
+            vec![(0, 5460), (5461, 10922), (10923, 16383)]
+        );
+        assert_eq!(
+            slot_split(4),
+            vec![(0, 4095), (4096, 8191), (8192, 12287), (12288, 16383)]
+        );
+        assert_eq!(
+            slot_split(5),
+            vec![
+                (0, 3276),
+                (3277, 6553),
+                (6554, 9829),
+                (9830, 13106),
+                (13107, 16383)
+            ]
+        );
+        assert_eq!(
+            slot_split(7),
+            vec![
+                (0, 2340),
+                (2341, 4680),
+                (4681, 7021),
+                (7022, 9361),
+                (9362, 11702),
+                (11703, 14042),
+                (14043, 16383)
+            ]
+        );
+        assert_eq!(
+            slot_split(10),
+            vec![
+                (0, 1637),
+                (1638, 3276),
+                (3277, 4914),
+                (4915, 6553),
+                (6554, 8191),
+                (8192, 9829),
+                (9830, 11468),
+                (11469, 13106),
+                (13107, 14745),
+                (14746, 16383)
+            ]
+        );
+    }
+
+    #[test]
+    fn every_master_gets_its_replicas() {
+        let shape = ClusterShape {
+            masters: 3,
+            replicas_per_master: 2,
+            ..ClusterShape::default()
+        };
+        let p = plan(&shape, &mut SimRng::new(1));
+        assert_eq!(p.replicas.len(), 6);
+        for m in &p.masters {
+            assert_eq!(p.replicas.iter().filter(|(_, x)| x == m).count(), 2);
+        }
+    }
+}

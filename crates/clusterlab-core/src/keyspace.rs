@@ -1,0 +1,342 @@
+//! One node's dataset: typed values, expiry in virtual time, and the slot → keys index
+//! that CLUSTER COUNTKEYSINSLOT / GETKEYSINSLOT read.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use crate::slot::{key_hash_slot, Slot};
+use crate::time::SimTime;
+
+pub type Bytes = Vec<u8>;
+
+/// A score with a total order (sorted sets never hold NaN).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Score(pub f64);
+
+impl Eq for Score {}
+impl PartialOrd for Score {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Score {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+/// A sorted set: member → score, and (score, member) in order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SortedSet {
+    pub scores: BTreeMap<Bytes, Score>,
+    pub ordered: BTreeSet<(Score, Bytes)>,
+}
+
+impl SortedSet {
+    /// Sets `member`'s score; returns true when the member is new.
+    pub fn insert(&mut self, member: Bytes, score: f64) -> bool {
+        // -0.0 and 0.0 compare equal in Redis; store 0.0 so the total order agrees.
+        let score = Score(if score == 0.0 { 0.0 } else { score });
+        match self.scores.insert(member.clone(), score) {
+            Some(old) => {
+                self.ordered.remove(&(old, member.clone()));
+                self.ordered.insert((score, member));
+                false
+            }
+            None => {
+                self.ordered.insert((score, member));
+                true
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.scores.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.scores.is_empty()
+    }
+}
+
+/// A set. Redis 7.0 keeps small all-integer sets as a sorted intset and everything else in
+/// a hash table; we keep insertion order for the latter (the fidelity page says so).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SetValue {
+    pub members: Vec<Bytes>,
+}
+
+impl SetValue {
+    pub fn contains(&self, m: &[u8]) -> bool {
+        self.members.iter().any(|x| x == m)
+    }
+
+    /// Members in the order SMEMBERS shows them.
+    pub fn listed(&self) -> Vec<Bytes> {
+        let ints: Option<Vec<i64>> = self
+            .members
+            .iter()
+            .map(|m| parse_canonical_i64(m))
+            .collect();
+        match ints {
+            Some(mut v) if self.members.len() <= 512 => {
+                v.sort_unstable();
+                v.into_iter().map(|n| n.to_string().into_bytes()).collect()
+            }
+            _ => self.members.clone(),
+        }
+    }
+}
+
+/// An integer written the way Redis would print it back (no `+`, no leading zeros).
+pub fn parse_canonical_i64(b: &[u8]) -> Option<i64> {
+    let s = std::str::from_utf8(b).ok()?;
+    let n: i64 = s.parse().ok()?;
+    (n.to_string() == s).then_some(n)
+}
+
+/// A typed value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    String(Bytes),
+    List(VecDeque<Bytes>),
+    /// Field/value pairs in insertion order (a listpack in Redis for small hashes).
+    Hash(Vec<(Bytes, Bytes)>),
+    Set(SetValue),
+    ZSet(SortedSet),
+}
+
+impl Value {
+    /// The name TYPE prints.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::String(_) => "string",
+            Value::List(_) => "list",
+            Value::Hash(_) => "hash",
+            Value::Set(_) => "set",
+            Value::ZSet(_) => "zset",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Entry {
+    value: Value,
+    expires_at: Option<SimTime>,
+}
+
+/// The dataset of one node (database 0; cluster mode has only one).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Keyspace {
+    entries: BTreeMap<Bytes, Entry>,
+    /// Keys per slot, oldest first (GETKEYSINSLOT lists newest first, as Redis 7.0 does).
+    by_slot: BTreeMap<Slot, Vec<Bytes>>,
+    expires_count: usize,
+}
+
+impl Keyspace {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of keys, including logically expired ones not yet deleted (like DBSIZE).
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn expires_count(&self) -> usize {
+        self.expires_count
+    }
+
+    /// Whether `key` is present and not past its expiry at `now`.
+    pub fn is_live(&self, key: &[u8], now: SimTime) -> bool {
+        self.entries
+            .get(key)
+            .is_some_and(|e| e.expires_at.is_none_or(|t| t > now))
+    }
+
+    /// Whether `key` is stored and past its expiry.
+    pub fn is_expired(&self, key: &[u8], now: SimTime) -> bool {
+        self.entries
+            .get(key)
+            .is_some_and(|e| e.expires_at.is_some_and(|t| t <= now))
+    }
+
+    /// The value of a live key.
+    pub fn get(&self, key: &[u8], now: SimTime) -> Option<&Value> {
+        self.entries
+            .get(key)
+            .filter(|e| e.expires_at.is_none_or(|t| t > now))
+            .map(|e| &e.value)
+    }
+
+    /// The value of a live key, mutably.
+    pub fn get_mut(&mut self, key: &[u8], now: SimTime) -> Option<&mut Value> {
+        self.entries
+            .get_mut(key)
+            .filter(|e| e.expires_at.is_none_or(|t| t > now))
+            .map(|e| &mut e.value)
+    }
+
+    /// Stores a value, clearing any expiry (like SET without KEEPTTL).
+    pub fn set(&mut self, key: Bytes, value: Value) {
+        self.set_with_expiry(key, value, None);
+    }
+
+    pub fn set_with_expiry(&mut self, key: Bytes, value: Value, expires_at: Option<SimTime>) {
+        let entry = Entry { value, expires_at };
+        if expires_at.is_some() {
+            self.expires_count += 1;
+        }
+        match self.entries.insert(key.clone(), entry) {
+            Some(old) => {
+                if old.expires_at.is_some() {
+                    self.expires_count -= 1;
+                }
+            }
+            None => self
+                .by_slot
+                .entry(key_hash_slot(&key))
+                .or_default()
+                .push(key),
+        }
+    }
+
+    /// Replaces the value of an existing key and keeps its expiry.
+    pub fn replace_keep_ttl(&mut self, key: &[u8], value: Value) {
+        match self.entries.get_mut(key) {
+            Some(e) => e.value = value,
+            None => self.set(key.to_vec(), value),
+        }
+    }
+
+    pub fn remove(&mut self, key: &[u8]) -> bool {
+        match self.entries.remove(key) {
+            Some(old) => {
+                if old.expires_at.is_some() {
+                    self.expires_count -= 1;
+                }
+                let slot = key_hash_slot(key);
+                if let Some(keys) = self.by_slot.get_mut(&slot) {
+                    keys.retain(|k| k != key);
+                    if keys.is_empty() {
+                        self.by_slot.remove(&slot);
+                    }
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn expiry(&self, key: &[u8]) -> Option<SimTime> {
+        self.entries.get(key).and_then(|e| e.expires_at)
+    }
+
+    /// Sets or clears the expiry of a stored key; returns false when the key is absent.
+    pub fn set_expiry(&mut self, key: &[u8], at: Option<SimTime>) -> bool {
+        match self.entries.get_mut(key) {
+            Some(e) => {
+                match (e.expires_at.is_some(), at.is_some()) {
+                    (false, true) => self.expires_count += 1,
+                    (true, false) => self.expires_count -= 1,
+                    _ => {}
+                }
+                e.expires_at = at;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Keys whose expiry has passed at `now`, in key order.
+    pub fn expired_keys(&self, now: SimTime) -> Vec<Bytes> {
+        if self.expires_count == 0 {
+            return Vec::new();
+        }
+        self.entries
+            .iter()
+            .filter(|(_, e)| e.expires_at.is_some_and(|t| t <= now))
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+
+    /// All stored keys in byte order.
+    pub fn keys(&self) -> impl Iterator<Item = &Bytes> {
+        self.entries.keys()
+    }
+
+    pub fn count_in_slot(&self, slot: Slot) -> usize {
+        self.by_slot.get(&slot).map_or(0, Vec::len)
+    }
+
+    /// Up to `count` keys of `slot`, newest first.
+    pub fn keys_in_slot(&self, slot: Slot, count: usize) -> Vec<Bytes> {
+        self.by_slot
+            .get(&slot)
+            .map(|keys| keys.iter().rev().take(count).cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Slots holding at least one key.
+    pub fn slots_with_keys(&self) -> impl Iterator<Item = (Slot, usize)> + '_ {
+        self.by_slot.iter().map(|(&s, k)| (s, k.len()))
+    }
+
+    pub fn clear(&mut self) {
+        *self = Keyspace::default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expiry_hides_keys_in_virtual_time() {
+        let mut ks = Keyspace::new();
+        ks.set_with_expiry(
+            b"k".to_vec(),
+            Value::String(b"v".to_vec()),
+            Some(SimTime(100)),
+        );
+        assert!(ks.is_live(b"k", SimTime(99)));
+        assert!(!ks.is_live(b"k", SimTime(100)));
+        assert_eq!(ks.expired_keys(SimTime(100)), vec![b"k".to_vec()]);
+        assert_eq!(ks.expires_count(), 1);
+        assert!(ks.remove(b"k"));
+        assert_eq!(ks.expires_count(), 0);
+    }
+
+    #[test]
+    fn slot_index_lists_newest_first() {
+        let mut ks = Keyspace::new();
+        ks.set(b"{hello}a".to_vec(), Value::String(vec![]));
+        ks.set(b"{hello}b".to_vec(), Value::String(vec![]));
+        assert_eq!(ks.count_in_slot(866), 2);
+        assert_eq!(
+            ks.keys_in_slot(866, 10),
+            vec![b"{hello}b".to_vec(), b"{hello}a".to_vec()]
+        );
+        ks.remove(b"{hello}a");
+        assert_eq!(ks.count_in_slot(866), 1);
+    }
+
+    #[test]
+    fn small_integer_sets_list_sorted() {
+        let s = SetValue {
+            members: vec![b"3".to_vec(), b"1".to_vec(), b"2".to_vec()],
+        };
+        assert_eq!(
+            s.listed(),
+            vec![b"1".to_vec(), b"2".to_vec(), b"3".to_vec()]
+        );
+        let t = SetValue {
+            members: vec![b"b".to_vec(), b"a".to_vec()],
+        };
+        assert_eq!(t.listed(), vec![b"b".to_vec(), b"a".to_vec()]);
+    }
+}

@@ -1,0 +1,89 @@
+//! The network model: per-link latency with seeded jitter, FIFO delivery per direction
+//! (TCP keeps order), and the envelopes the UI animates.
+
+use std::collections::BTreeMap;
+
+use crate::config::LatencyModel;
+use crate::name::NodeIdx;
+use crate::node::{Payload, Via};
+use crate::rng::SimRng;
+use crate::time::{SimDuration, SimTime};
+
+/// A message in flight between two simulated processes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Envelope {
+    pub from: NodeIdx,
+    pub to: NodeIdx,
+    pub sent_at: SimTime,
+    pub deliver_at: SimTime,
+    pub via: Via,
+    pub payload: Payload,
+}
+
+/// Which channel a message travels on (each is its own TCP connection, so its own order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Channel {
+    Bus,
+    Replication,
+}
+
+/// Latency and ordering of every link.
+#[derive(Clone, Debug)]
+pub struct Network {
+    latency: LatencyModel,
+    rng: SimRng,
+    last_delivery: BTreeMap<(NodeIdx, NodeIdx, Channel), SimTime>,
+}
+
+impl Network {
+    pub fn new(latency: LatencyModel, rng: SimRng) -> Self {
+        Network {
+            latency,
+            rng,
+            last_delivery: BTreeMap::new(),
+        }
+    }
+
+    /// One draw of one-way latency.
+    pub fn sample_latency(&mut self) -> SimDuration {
+        let jitter = if self.latency.jitter_ms > 0 {
+            self.rng.below(self.latency.jitter_ms + 1)
+        } else {
+            0
+        };
+        SimDuration(self.latency.base_ms + jitter)
+    }
+
+    /// Wraps a payload into an envelope delivered after the link's latency, never before
+    /// an earlier message on the same connection.
+    pub fn send(
+        &mut self,
+        now: SimTime,
+        from: NodeIdx,
+        to: NodeIdx,
+        via: Via,
+        payload: Payload,
+    ) -> Envelope {
+        let channel = match payload {
+            Payload::Bus(_) => Channel::Bus,
+            Payload::Repl(_) => Channel::Replication,
+        };
+        let mut deliver_at = now + self.sample_latency();
+        let last = self
+            .last_delivery
+            .entry((from, to, channel))
+            .or_insert(SimTime::ZERO);
+        if deliver_at < *last {
+            deliver_at = *last;
+        }
+        *last = deliver_at;
+        Envelope {
+            from,
+            to,
+            sent_at: now,
+            deliver_at,
+            via,
+            payload,
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! `clusterCron`, every 100 ms: links, the ping schedule, PFAIL, and the once-a-second
+//! replication cron.
+
+use crate::bus::MessageType;
+use crate::event::EventKind;
+use crate::node::{flags, Node, PeerRef};
+use crate::time::SimTime;
+
+/// The period of `clusterCron`.
+pub const CRON_PERIOD_MS: u64 = 100;
+
+impl Node {
+    /// One cron tick at `now`.
+    pub fn on_cron(&mut self, now: SimTime) {
+        self.now = now;
+        self.cron_ticks += 1;
+        let node_timeout = self.config.node_timeout;
+        let handshake_timeout = node_timeout.max(1000);
+
+        // Reconnect links, drop stale handshakes, count PFAIL nodes.
+        self.pfail_count = 0;
+        for r in self.peers.refs() {
+            let p = self.peers.get(r).expect("ref from the table");
+            if r == Self::ME || p.has(flags::NOADDR) {
+                continue;
+            }
+            if p.has(flags::PFAIL) {
+                self.pfail_count += 1;
+            }
+            if p.in_handshake() && now.since(p.ctime) > handshake_timeout {
+                let peer = p.addr();
+                self.del_node(r);
+                self.emit(EventKind::HandshakeTimedOut {
+                    peer,
+                    timeout_ms: handshake_timeout,
+                });
+                continue;
+            }
+            if p.link.is_none() {
+                self.connect(r);
+            }
+        }
+
+        // Once every 10 ticks, ping the one of 5 random nodes with the oldest pong.
+        if self.cron_ticks % 10 == 0 {
+            self.random_ping();
+        }
+
+        for r in self.peers.refs() {
+            let p = self.peers.get(r).expect("ref from the table");
+            if r == Self::ME || p.has(flags::NOADDR | flags::HANDSHAKE) {
+                continue;
+            }
+            // Freshness ping: no pong for more than half the node timeout.
+            let pong_age = p.pong_received.map_or(u64::MAX, |t| now.since(t));
+            if p.link.is_some() && p.ping_sent.is_none() && pong_age > node_timeout / 2 {
+                self.send_ping(r, MessageType::Ping);
+                continue;
+            }
+            let Some(ping_sent) = p.ping_sent else {
+                continue;
+            };
+            let ping_delay = now.since(ping_sent);
+            let data_delay = p.data_received.map_or(u64::MAX, |t| now.since(t));
+            let delay = ping_delay.min(data_delay);
+            if delay > node_timeout && !p.has(flags::PFAIL | flags::FAIL) {
+                let name = p.name;
+                self.peers.get_mut(r).expect("ref from the table").flags |= flags::PFAIL;
+                self.state_dirty = true;
+                let label = self.label(&name);
+                self.emit(EventKind::Failure {
+                    what: format!(
+                        "\"*** NODE {label} possibly failing\" (PFAIL): its ping has waited {ping_delay} ms and nothing else arrived for {delay} ms > node_timeout {node_timeout} ms"
+                    ),
+                });
+                if self.is_master() && self.size == 1 {
+                    self.mark_failing_if_needed(r);
+                }
+            }
+        }
+
+        if self.cron_ticks % 10 == 0 {
+            self.replication_cron();
+        }
+        if self.state_dirty || !self.state_ok {
+            self.state_dirty = false;
+            self.update_state();
+        }
+        self.before_sleep();
+    }
+
+    fn random_ping(&mut self) {
+        let refs = self.peers.refs();
+        let mut best: Option<(PeerRef, Option<SimTime>)> = None;
+        for _ in 0..5 {
+            let r = refs[self.rng.index(refs.len())];
+            let p = self.peers.get(r).expect("ref from the table");
+            if p.link.is_none() || p.ping_sent.is_some() || p.has(flags::MYSELF | flags::HANDSHAKE)
+            {
+                continue;
+            }
+            if best.is_none_or(|(_, t)| p.pong_received < t) {
+                best = Some((r, p.pong_received));
+            }
+        }
+        if let Some((r, _)) = best {
+            self.send_ping(r, MessageType::Ping);
+        }
+    }
+
+    /// `beforeSleep`: work flagged during event handling.
+    pub(crate) fn before_sleep(&mut self) {
+        if self.state_dirty {
+            self.state_dirty = false;
+            self.update_state();
+        }
+        self.flush_getack();
+        self.check_blocked_waits();
+    }
+}

@@ -1,0 +1,127 @@
+//! Failure detection: failure reports from masters, PFAIL → FAIL by quorum, the FAIL
+//! broadcast and the rules that clear FAIL.
+
+use crate::bus::{Body, BusMessage, MessageType};
+use crate::event::EventKind;
+use crate::name::NodeName;
+use crate::node::{flags, Node, PeerRef};
+
+/// Reports older than `node_timeout × 2` are discarded.
+pub const FAIL_REPORT_VALIDITY_MULT: u64 = 2;
+/// A slot-owning master's FAIL is cleared after `node_timeout × 2` if reachable again.
+pub const FAIL_UNDO_TIME_MULT: u64 = 2;
+
+impl Node {
+    /// Adds or refreshes `reporter`'s report on `r`, then checks the quorum.
+    pub(crate) fn add_failure_report(&mut self, r: PeerRef, reporter: NodeName) {
+        let now = self.now;
+        let p = self.peers.get_mut(r).expect("known node");
+        match p.fail_reports.iter_mut().find(|(n, _)| *n == reporter) {
+            Some(entry) => entry.1 = now,
+            None => p.fail_reports.push((reporter, now)),
+        }
+        self.mark_failing_if_needed(r);
+    }
+
+    pub(crate) fn remove_failure_report(&mut self, r: PeerRef, reporter: &NodeName) {
+        if let Some(p) = self.peers.get_mut(r) {
+            p.fail_reports.retain(|(n, _)| n != reporter);
+        }
+    }
+
+    /// Live failure reports on `r`, after discarding expired ones.
+    pub fn failure_report_count(&mut self, r: PeerRef) -> usize {
+        let validity = self.config.node_timeout * FAIL_REPORT_VALIDITY_MULT;
+        let now = self.now;
+        match self.peers.get_mut(r) {
+            Some(p) => {
+                p.fail_reports.retain(|(_, t)| now.since(*t) <= validity);
+                p.fail_reports.len()
+            }
+            None => 0,
+        }
+    }
+
+    /// `markNodeAsFailingIfNeeded`.
+    pub(crate) fn mark_failing_if_needed(&mut self, r: PeerRef) {
+        let needed = self.size / 2 + 1;
+        let Some(p) = self.peers.get(r) else { return };
+        if !p.has(flags::PFAIL) || p.has(flags::FAIL) {
+            return;
+        }
+        let mut failures = self.failure_report_count(r);
+        if self.is_master() {
+            failures += 1;
+        }
+        if failures < needed {
+            return;
+        }
+        let now = self.now;
+        let p = self.peers.get_mut(r).expect("known node");
+        p.flags = (p.flags & !flags::PFAIL) | flags::FAIL;
+        p.fail_time = Some(now);
+        let name = p.name;
+        self.state_dirty = true;
+        let label = self.label(&name);
+        self.emit(EventKind::Failure {
+            what: format!(
+                "\"Marking node {label} as failing (quorum reached)\": {failures} of {} masters agree (needed {needed})",
+                self.size
+            ),
+        });
+        let msg = BusMessage {
+            header: self.build_header(MessageType::Fail),
+            body: Body::Fail { about: name },
+        };
+        for other in self.peers.refs() {
+            let q = self.peers.get(other).expect("ref from the table");
+            if other != Self::ME && !q.has(flags::HANDSHAKE) && q.link.is_some() {
+                self.send_on_link(other, msg.clone());
+            }
+        }
+    }
+
+    /// A FAIL message: believe it, no local PFAIL needed.
+    pub(crate) fn on_fail_message(&mut self, sender: &NodeName, about: &NodeName) {
+        let Some(r) = self.peers.lookup(about) else {
+            return;
+        };
+        let now = self.now;
+        let p = self.peers.get_mut(r).expect("looked up");
+        if p.has(flags::FAIL | flags::MYSELF) {
+            return;
+        }
+        p.flags = (p.flags & !flags::PFAIL) | flags::FAIL;
+        p.fail_time = Some(now);
+        self.state_dirty = true;
+        let (s, a) = (self.label(sender), self.label(about));
+        self.emit(EventKind::Failure {
+            what: format!("\"FAIL message received from {s} about {a}\""),
+        });
+    }
+
+    /// `clearNodeFailureIfNeeded`, on a PONG from a FAIL node.
+    pub(crate) fn clear_failure_if_needed(&mut self, r: PeerRef) {
+        let undo = self.config.node_timeout * FAIL_UNDO_TIME_MULT;
+        let now = self.now;
+        let p = self.peers.get(r).expect("known node");
+        let reason = if p.is_replica() || p.num_slots() == 0 {
+            if p.is_replica() {
+                "replica is reachable again."
+            } else {
+                "master without slots is reachable again."
+            }
+        } else if p.fail_time.is_some_and(|t| now.since(t) > undo) {
+            "is reachable again and nobody is serving its slots after some time."
+        } else {
+            return;
+        };
+        let name = p.name;
+        self.peers.get_mut(r).expect("known node").flags &= !flags::FAIL;
+        self.state_dirty = true;
+        let label = self.label(&name);
+        self.emit(EventKind::Failure {
+            what: format!("\"Clear FAIL state for node {label}: {reason}\""),
+        });
+    }
+}

@@ -1,0 +1,405 @@
+//! PING, PONG and MEET: building them with a gossip section, and processing them in the
+//! order of Redis's `clusterProcessPacket`.
+
+use crate::bus::{Body, BusMessage, GossipEntry, MessageType};
+use crate::event::EventKind;
+use crate::name::{NodeIdx, NodeName};
+use crate::node::peers::Link;
+use crate::node::{flags, LinkId, Node, PeerRef, Via};
+use crate::time::SimTime;
+
+impl Node {
+    /// `clusterSendPing`: a PING/PONG/MEET with `max(3, N/10)` random entries plus every
+    /// PFAIL node.
+    pub(crate) fn build_ping(&mut self, kind: MessageType) -> BusMessage {
+        let refs = self.peers.refs();
+        let n = refs.len();
+        let mut freshnodes = n.saturating_sub(2);
+        let wanted = (n / 10).max(3).min(freshnodes);
+        let mut chosen: Vec<PeerRef> = Vec::with_capacity(wanted + self.pfail_count);
+        let mut attempts = wanted * 3;
+        while freshnodes > 0 && chosen.len() < wanted && attempts > 0 {
+            attempts -= 1;
+            let r = refs[self.rng.index(n)];
+            let p = self.peers.get(r).expect("ref from the table");
+            if r == Self::ME || p.has(flags::PFAIL) {
+                continue;
+            }
+            if p.has(flags::HANDSHAKE | flags::NOADDR) || (p.link.is_none() && p.num_slots() == 0) {
+                freshnodes -= 1;
+                continue;
+            }
+            if chosen.contains(&r) {
+                continue;
+            }
+            chosen.push(r);
+        }
+        for &r in &refs {
+            let p = self.peers.get(r).expect("ref from the table");
+            if p.has(flags::PFAIL) && !p.has(flags::HANDSHAKE | flags::NOADDR) {
+                chosen.push(r);
+            }
+        }
+        let gossip = chosen
+            .iter()
+            .map(|&r| {
+                let p = self.peers.get(r).expect("ref from the table");
+                GossipEntry {
+                    name: p.name,
+                    ping_sent_s: p.ping_sent.map_or(0, |t| (self.unix_ms(t) / 1000) as u32),
+                    pong_received_s: p
+                        .pong_received
+                        .map_or(0, |t| (self.unix_ms(t) / 1000) as u32),
+                    ip: p.ip.clone(),
+                    port: p.port,
+                    cport: p.cport,
+                    flags: p.flags,
+                }
+            })
+            .collect();
+        BusMessage {
+            header: self.build_header(kind),
+            body: Body::Gossip(gossip),
+        }
+    }
+
+    /// Sends a PING (or MEET) to `r` on my outbound link, recording `ping_sent` for PINGs.
+    pub(crate) fn send_ping(&mut self, r: PeerRef, kind: MessageType) {
+        let msg = self.build_ping(kind);
+        if kind == MessageType::Ping {
+            if let Some(p) = self.peers.get_mut(r) {
+                p.ping_sent = Some(self.now);
+            }
+        }
+        self.send_on_link(r, msg);
+    }
+
+    /// Opens my outbound link to `r` and greets it (`clusterLinkConnectHandler`): MEET if
+    /// the entry has the MEET flag, else PING; an older pending ping time is kept.
+    pub(crate) fn connect(&mut self, r: PeerRef) {
+        let id = self.next_link_id;
+        self.next_link_id += 1;
+        let now = self.now;
+        let (old_ping, meet) = {
+            let p = self.peers.get_mut(r).expect("connect to a known peer");
+            p.link = Some(Link { id, created: now });
+            let meet = p.has(flags::MEET);
+            p.flags &= !flags::MEET;
+            (p.ping_sent, meet)
+        };
+        self.send_ping(
+            r,
+            if meet {
+                MessageType::Meet
+            } else {
+                MessageType::Ping
+            },
+        );
+        if let Some(t) = old_ping {
+            if let Some(p) = self.peers.get_mut(r) {
+                p.ping_sent = Some(t);
+            }
+        }
+    }
+
+    /// Broadcasts a PONG to every node I have a link to (`clusterBroadcastPong`).
+    pub(crate) fn broadcast_pong(&mut self) {
+        for r in self.peers.refs() {
+            let p = self.peers.get(r).expect("ref from the table");
+            if r == Self::ME || p.has(flags::HANDSHAKE) || p.link.is_none() {
+                continue;
+            }
+            let msg = self.build_ping(MessageType::Pong);
+            self.send_on_link(r, msg);
+        }
+    }
+
+    /// Handles one bus message (`clusterProcessPacket`).
+    ///
+    /// `from` is the process at the other end of the connection, `src_ip` its address and
+    /// `local_ip` the address it connected to (what `connSockName` would report).
+    pub fn on_bus_message(
+        &mut self,
+        now: SimTime,
+        from: NodeIdx,
+        src_ip: &str,
+        local_ip: &str,
+        via: Via,
+        msg: BusMessage,
+    ) {
+        self.now = now;
+        let kind = msg.kind();
+        self.stats_received[kind as usize] += 1;
+        let h = &msg.header;
+
+        // Which of my outbound links did it come back on, if any.
+        let link_peer = match via {
+            Via::ReceiverLink(id) => match self.peer_by_link(id) {
+                Some(r) => Some(r),
+                None => return, // The link was freed meanwhile: the bytes fall on the floor.
+            },
+            Via::SenderLink(_) => None,
+        };
+        let sender = match link_peer {
+            Some(r) if !self.peers.get(r).is_some_and(|p| p.in_handshake()) => Some(r),
+            _ => self.peers.lookup(&h.sender),
+        };
+        let sender = sender.filter(|&r| r != Self::ME);
+        if let Some(s) = sender {
+            if let Some(p) = self.peers.get_mut(s) {
+                p.data_received = Some(now);
+            }
+        }
+        let sender_epoch = h.config_epoch;
+        if let Some(s) = sender.filter(|&s| !self.peers.get(s).is_some_and(|p| p.in_handshake())) {
+            if h.current_epoch > self.current_epoch {
+                let from_epoch = self.current_epoch;
+                self.current_epoch = h.current_epoch;
+                let label = self.label(&h.sender);
+                self.emit(EventKind::CurrentEpochRaised {
+                    from: from_epoch,
+                    to: h.current_epoch,
+                    sender: label,
+                });
+            }
+            let p = self.peers.get_mut(s).expect("sender is known");
+            if sender_epoch > p.config_epoch {
+                p.config_epoch = sender_epoch;
+            }
+            p.repl_offset = h.offset;
+        }
+
+        match kind {
+            MessageType::Ping | MessageType::Pong | MessageType::Meet => {
+                self.process_ping_like(from, src_ip, local_ip, via, link_peer, sender, &msg)
+            }
+            MessageType::Fail => {
+                if let (Some(_), Body::Fail { about }) = (sender, &msg.body) {
+                    self.on_fail_message(&h.sender, about);
+                }
+            }
+            MessageType::Update => {
+                if let (
+                    Some(_),
+                    Body::Update {
+                        node,
+                        config_epoch,
+                        slots,
+                    },
+                ) = (sender, &msg.body)
+                {
+                    self.on_update_message(node, *config_epoch, slots);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn peer_by_link(&self, id: LinkId) -> Option<PeerRef> {
+        self.peers
+            .iter()
+            .find(|(_, p)| p.link.is_some_and(|l| l.id == id))
+            .map(|(r, _)| r)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn process_ping_like(
+        &mut self,
+        from: NodeIdx,
+        src_ip: &str,
+        local_ip: &str,
+        via: Via,
+        link_peer: Option<PeerRef>,
+        sender: Option<PeerRef>,
+        msg: &BusMessage,
+    ) {
+        let h = &msg.header;
+        let kind = h.kind;
+        let now = self.now;
+        if kind == MessageType::Ping || kind == MessageType::Meet {
+            // Learn my own IP from the socket of a MEET (or any PING if I have none yet).
+            if (kind == MessageType::Meet || self.myself().ip.is_empty())
+                && self.myself().ip != local_ip
+            {
+                self.myself_mut().ip = local_ip.to_string();
+                self.emit(EventKind::OwnIpLearned {
+                    ip: local_ip.to_string(),
+                });
+            }
+            if sender.is_none() && kind == MessageType::Meet {
+                let ip = if h.myip.is_empty() {
+                    src_ip.to_string()
+                } else {
+                    h.myip.clone()
+                };
+                self.add_handshake_from_meet(ip, h.port, h.cport);
+                self.process_gossip(&h.sender, None, msg);
+            }
+            if let Via::SenderLink(id) = via {
+                let pong = self.build_ping(MessageType::Pong);
+                self.reply_on_conn(from, id, pong);
+            }
+        }
+
+        if let Some(r) = link_peer {
+            // A reply on my outbound link.
+            let in_handshake = self.peers.get(r).is_some_and(|p| p.in_handshake());
+            if in_handshake {
+                if sender.is_some() {
+                    self.complete_handshake(r, h.sender, h.flags);
+                    return;
+                }
+                // Renamed: Redis goes on with no sender, so only the pong time is recorded.
+                self.complete_handshake(r, h.sender, h.flags);
+            } else if self.peers.get(r).is_some_and(|p| p.name != h.sender) {
+                // The node at this address is not the one I expected: forget the address.
+                let p = self.peers.get_mut(r).expect("link peer exists");
+                p.flags |= flags::NOADDR;
+                p.ip.clear();
+                p.port = 0;
+                p.cport = 0;
+                p.link = None;
+                return;
+            }
+        }
+
+        if let Some(s) = sender {
+            let nofailover = h.flags & flags::NOFAILOVER;
+            let p = self.peers.get_mut(s).expect("sender is known");
+            p.flags = (p.flags & !flags::NOFAILOVER) | nofailover;
+        }
+
+        if let (Some(r), MessageType::Pong) = (link_peer, kind) {
+            let p = self.peers.get_mut(r).expect("link peer exists");
+            p.pong_received = Some(now);
+            p.ping_sent = None;
+            if p.has(flags::PFAIL) {
+                p.flags &= !flags::PFAIL;
+                self.state_dirty = true;
+            } else if p.has(flags::FAIL) {
+                self.clear_failure_if_needed(r);
+            }
+        }
+
+        let Some(s) = sender else { return };
+        if self.peers.get(s).is_some_and(|p| p.in_handshake()) {
+            return;
+        }
+
+        // Role changes announced by the sender.
+        match h.slaveof {
+            None => self.set_node_as_master(s),
+            Some(master_name) => {
+                if self.peers.get(s).is_some_and(|p| p.is_master()) {
+                    self.unbind_all_slots_of(s);
+                    let p = self.peers.get_mut(s).expect("sender is known");
+                    p.flags &= !(flags::MASTER | flags::MIGRATE_TO);
+                    p.flags |= flags::SLAVE;
+                    self.state_dirty = true;
+                }
+                if self.peers.lookup(&master_name).is_some() {
+                    let p = self.peers.get_mut(s).expect("sender is known");
+                    p.master = Some(master_name);
+                }
+            }
+        }
+
+        // Slot ownership: the sender (or its master) claims a different bitmap.
+        let sender_master = {
+            let p = self.peers.get(s).expect("sender is known");
+            if p.is_master() {
+                Some(s)
+            } else {
+                p.master.and_then(|m| self.peers.lookup(&m))
+            }
+        };
+        let dirty =
+            sender_master.is_some_and(|m| self.peers.get(m).is_some_and(|p| p.slots != *h.myslots));
+        let sender_is_master = self.peers.get(s).is_some_and(|p| p.is_master());
+        if sender_is_master && dirty {
+            self.update_slots_config_with(s, h.config_epoch, &h.myslots);
+        }
+        if dirty {
+            self.maybe_send_update(s, h.config_epoch, &h.myslots);
+        }
+        if self.is_master() && sender_is_master && h.config_epoch == self.myself().config_epoch {
+            self.handle_config_epoch_collision(s);
+        }
+        let sender_name = h.sender;
+        self.process_gossip(&sender_name, Some(s), msg);
+    }
+
+    /// `clusterSetNodeAsMaster`.
+    pub(crate) fn set_node_as_master(&mut self, r: PeerRef) {
+        let p = self.peers.get_mut(r).expect("known node");
+        if p.is_master() {
+            return;
+        }
+        p.flags &= !flags::SLAVE;
+        p.flags |= flags::MASTER;
+        p.master = None;
+        self.state_dirty = true;
+    }
+
+    /// `clusterProcessGossipSection`: failure reports, pong-time adoption, discovery.
+    fn process_gossip(
+        &mut self,
+        sender_name: &NodeName,
+        sender: Option<PeerRef>,
+        msg: &BusMessage,
+    ) {
+        let Body::Gossip(entries) = &msg.body else {
+            return;
+        };
+        let sender_is_master = sender
+            .and_then(|s| self.peers.get(s))
+            .is_some_and(|p| p.is_master());
+        let via = self.label(sender_name);
+        for g in entries {
+            match self.peers.lookup(&g.name) {
+                Some(r) => {
+                    let failing = g.flags & (flags::PFAIL | flags::FAIL) != 0;
+                    if sender_is_master && r != Self::ME {
+                        if failing {
+                            self.add_failure_report(r, *sender_name);
+                        } else {
+                            self.remove_failure_report(r, sender_name);
+                        }
+                    }
+                    let now_unix = self.unix_ms(self.now);
+                    let epoch = self.config.unix_epoch_ms;
+                    let p = self.peers.get_mut(r).expect("looked up");
+                    if !failing && p.ping_sent.is_none() && p.fail_reports.is_empty() {
+                        let pong_unix = u64::from(g.pong_received_s) * 1000;
+                        let mine = p.pong_received.map(|t| epoch + t.as_millis());
+                        if pong_unix <= now_unix + 500
+                            && mine.is_none_or(|m| pong_unix > m)
+                            && pong_unix >= epoch
+                        {
+                            p.pong_received = Some(SimTime(pong_unix - epoch));
+                        }
+                    }
+                    if p.is_failing()
+                        && g.flags & flags::NOADDR == 0
+                        && !failing
+                        && (p.ip != g.ip || p.port != g.port || p.cport != g.cport)
+                    {
+                        p.link = None;
+                        p.ip = g.ip.clone();
+                        p.port = g.port;
+                        p.cport = g.cport;
+                        p.flags &= !flags::NOADDR;
+                    }
+                }
+                None => {
+                    if sender.is_some()
+                        && g.flags & flags::NOADDR == 0
+                        && !self.blacklisted(&g.name)
+                    {
+                        self.add_from_gossip(g.name, g.flags, &g.ip, g.port, g.cport, &via);
+                    }
+                }
+            }
+        }
+    }
+}

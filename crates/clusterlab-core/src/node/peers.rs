@@ -1,0 +1,180 @@
+//! A node's own table of the cluster: what *this* node believes about every node it knows.
+
+use std::collections::BTreeMap;
+
+use crate::name::NodeName;
+use crate::node::flags;
+use crate::slot::SlotSet;
+use crate::time::SimTime;
+
+/// A handle into one node's peer table (myself is always `PeerRef(0)`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PeerRef(pub u32);
+
+/// An outbound bus connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Link {
+    pub id: crate::node::LinkId,
+    pub created: SimTime,
+}
+
+/// What a node knows about one node of the cluster (`clusterNode` in Redis).
+#[derive(Clone, Debug)]
+pub struct Peer {
+    pub name: NodeName,
+    pub ip: String,
+    pub port: u16,
+    pub cport: u16,
+    pub flags: u16,
+    /// The master's name, for replicas.
+    pub master: Option<NodeName>,
+    pub config_epoch: u64,
+    /// The slots this node owns in my table (kept in step with `Node::slot_owner`).
+    pub slots: SlotSet,
+    /// When I sent it a ping still waiting for a pong.
+    pub ping_sent: Option<SimTime>,
+    /// When I last got a pong from it (or adopted a newer time from gossip).
+    pub pong_received: Option<SimTime>,
+    /// When any packet from it last arrived.
+    pub data_received: Option<SimTime>,
+    /// When I created this entry (handshake timeout).
+    pub ctime: SimTime,
+    /// My outbound link to it, if I have one.
+    pub link: Option<Link>,
+    /// Its replication offset as last seen in a header.
+    pub repl_offset: u64,
+    /// Failure reports: (reporting master, time).
+    pub fail_reports: Vec<(NodeName, SimTime)>,
+    pub fail_time: Option<SimTime>,
+}
+
+impl Peer {
+    pub fn new(name: NodeName, flags: u16, now: SimTime) -> Peer {
+        Peer {
+            name,
+            ip: String::new(),
+            port: 0,
+            cport: 0,
+            flags,
+            master: None,
+            config_epoch: 0,
+            slots: SlotSet::new(),
+            ping_sent: None,
+            pong_received: None,
+            data_received: None,
+            ctime: now,
+            link: None,
+            repl_offset: 0,
+            fail_reports: Vec::new(),
+            fail_time: None,
+        }
+    }
+
+    pub fn has(&self, flag: u16) -> bool {
+        self.flags & flag != 0
+    }
+
+    pub fn is_master(&self) -> bool {
+        self.has(flags::MASTER)
+    }
+
+    pub fn is_replica(&self) -> bool {
+        self.has(flags::SLAVE)
+    }
+
+    pub fn in_handshake(&self) -> bool {
+        self.has(flags::HANDSHAKE)
+    }
+
+    pub fn is_failing(&self) -> bool {
+        self.has(flags::PFAIL | flags::FAIL)
+    }
+
+    pub fn num_slots(&self) -> usize {
+        self.slots.count()
+    }
+
+    pub fn addr(&self) -> String {
+        format!("{}:{}", self.ip, self.port)
+    }
+}
+
+/// The peer table: a slab in discovery order plus a name index.
+#[derive(Clone, Debug, Default)]
+pub struct PeerTable {
+    slab: Vec<Option<Peer>>,
+    by_name: BTreeMap<NodeName, PeerRef>,
+}
+
+impl PeerTable {
+    pub fn insert(&mut self, peer: Peer) -> PeerRef {
+        let r = PeerRef(self.slab.len() as u32);
+        self.by_name.insert(peer.name, r);
+        self.slab.push(Some(peer));
+        r
+    }
+
+    pub fn remove(&mut self, r: PeerRef) -> Option<Peer> {
+        let peer = self.slab.get_mut(r.0 as usize)?.take()?;
+        self.by_name.remove(&peer.name);
+        Some(peer)
+    }
+
+    pub fn lookup(&self, name: &NodeName) -> Option<PeerRef> {
+        self.by_name.get(name).copied()
+    }
+
+    pub fn get(&self, r: PeerRef) -> Option<&Peer> {
+        self.slab.get(r.0 as usize).and_then(Option::as_ref)
+    }
+
+    pub fn get_mut(&mut self, r: PeerRef) -> Option<&mut Peer> {
+        self.slab.get_mut(r.0 as usize).and_then(Option::as_mut)
+    }
+
+    pub fn by_name(&self, name: &NodeName) -> Option<&Peer> {
+        self.lookup(name).and_then(|r| self.get(r))
+    }
+
+    pub fn by_name_mut(&mut self, name: &NodeName) -> Option<&mut Peer> {
+        let r = self.lookup(name)?;
+        self.get_mut(r)
+    }
+
+    /// Renames an entry (a handshake node learning the real ID).
+    pub fn rename(&mut self, r: PeerRef, name: NodeName) {
+        if let Some(p) = self.slab.get_mut(r.0 as usize).and_then(Option::as_mut) {
+            self.by_name.remove(&p.name);
+            p.name = name;
+            self.by_name.insert(name, r);
+        }
+    }
+
+    /// Live entries in discovery order.
+    pub fn iter(&self) -> impl Iterator<Item = (PeerRef, &Peer)> {
+        self.slab
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.as_ref().map(|p| (PeerRef(i as u32), p)))
+    }
+
+    pub fn refs(&self) -> Vec<PeerRef> {
+        self.iter().map(|(r, _)| r).collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_name.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_name.is_empty()
+    }
+
+    /// Replicas of `master` in my table, in discovery order.
+    pub fn replicas_of(&self, master: &NodeName) -> Vec<PeerRef> {
+        self.iter()
+            .filter(|(_, p)| p.is_replica() && p.master.as_ref() == Some(master))
+            .map(|(r, _)| r)
+            .collect()
+    }
+}

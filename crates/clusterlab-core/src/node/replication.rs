@@ -1,0 +1,378 @@
+//! Asynchronous replication: full sync, the command stream, offsets and acks.
+//!
+//! A replica connects to its master's data port and asks for a sync; the master waits
+//! `repl-diskless-sync-delay` (5 s in Redis 7.0), then sends a snapshot with its offset, and
+//! after that every write as RESP bytes. Offsets count those bytes exactly as Redis does:
+//! `SELECT 0` (23 bytes) before the first write after a sync, a `PING` (14 bytes) every
+//! `repl-ping-replica-period`, and `REPLCONF GETACK *` (37 bytes) when WAIT asks for acks.
+
+use crate::event::EventKind;
+use crate::keyspace::Keyspace;
+use crate::name::{NodeIdx, NodeName};
+use crate::node::{flags, Dest, Node, Output, Payload, Via};
+use crate::reply::command_resp_len;
+use crate::rng::SimRng;
+use crate::time::SimTime;
+
+/// `repl-diskless-sync-delay` of Redis 7.0, in ms.
+pub const DISKLESS_SYNC_DELAY_MS: u64 = 5000;
+
+/// Replication messages (on the data port, not the bus).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ReplMessage {
+    /// Replica → master: `PSYNC ? -1` after `REPLCONF listening-port`.
+    Psync { listening_port: u16 },
+    /// Master → replica: `+FULLRESYNC <replid> <offset>` and the snapshot.
+    FullResync {
+        replid: String,
+        offset: u64,
+        dataset: Box<Keyspace>,
+    },
+    /// Master → replica: commands of the stream, with their byte length.
+    Stream {
+        commands: Vec<Vec<Vec<u8>>>,
+        bytes: u64,
+    },
+    /// Replica → master: `REPLCONF ACK <offset>`.
+    Ack { offset: u64 },
+}
+
+/// A replica as its master sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttachedReplica {
+    pub conn: NodeIdx,
+    pub ip: String,
+    pub port: u16,
+    /// Waiting for the snapshot (`wait_bgsave`) until this time.
+    pub sync_at: Option<SimTime>,
+    pub ack_offset: u64,
+    pub ack_time: SimTime,
+}
+
+/// The state of a replica's link to its master.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UpstreamState {
+    /// Asked for a sync, waiting for the snapshot.
+    Syncing,
+    /// Snapshot loaded, streaming.
+    Connected,
+}
+
+/// A replica's view of its master link.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Upstream {
+    pub master: NodeName,
+    pub ip: String,
+    pub port: u16,
+    pub state: UpstreamState,
+    pub last_io: SimTime,
+    pub down_since: SimTime,
+}
+
+/// Replication state of one node, master side and replica side.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Replication {
+    pub replid: String,
+    /// `master_repl_offset`: bytes of stream produced (master) or processed (replica).
+    pub offset: u64,
+    /// Whether a backlog exists (offsets only move once a replica has attached).
+    pub backlog: bool,
+    /// Whether the stream already selected DB 0 since the last sync.
+    pub db_selected: bool,
+    pub replicas: Vec<AttachedReplica>,
+    pub upstream: Option<Upstream>,
+    /// GETACK must be sent before the next event-loop sleep.
+    pub getack_pending: bool,
+}
+
+impl Replication {
+    pub fn new(rng: &mut SimRng) -> Self {
+        Replication {
+            replid: String::from_utf8_lossy(&rng.hex40()).into_owned(),
+            offset: 0,
+            backlog: false,
+            db_selected: false,
+            replicas: Vec::new(),
+            upstream: None,
+            getack_pending: false,
+        }
+    }
+
+    /// The offset a bus header carries.
+    pub fn header_offset(&self, _is_master: bool) -> u64 {
+        self.offset
+    }
+
+    /// Whether the replica link is up (`master_link_status:up`).
+    pub fn link_up(&self) -> bool {
+        self.upstream
+            .as_ref()
+            .is_some_and(|u| u.state == UpstreamState::Connected)
+    }
+
+    /// Replicas whose acknowledged offset reached `offset`.
+    pub fn acked(&self, offset: u64) -> usize {
+        self.replicas
+            .iter()
+            .filter(|r| r.sync_at.is_none() && r.ack_offset >= offset)
+            .count()
+    }
+}
+
+impl Node {
+    /// `clusterSetMaster`: I become a replica of `master`, dropping my slots.
+    pub(crate) fn set_my_master(&mut self, master: NodeName, reason: String) {
+        if self.myself().is_master() {
+            self.unbind_all_slots_of(Self::ME);
+            self.migrating.clear();
+            self.importing.clear();
+            let me = self.myself_mut();
+            me.flags &= !(flags::MASTER | flags::MIGRATE_TO);
+            me.flags |= flags::SLAVE;
+        }
+        self.myself_mut().master = Some(master);
+        self.state_dirty = true;
+        let label = self.label(&master);
+        self.emit(EventKind::BecameReplica {
+            master: label,
+            reason,
+        });
+        self.replicate_from(master);
+    }
+
+    /// `replicationSetMaster`: connect to the master's data port and ask for a sync.
+    fn replicate_from(&mut self, master: NodeName) {
+        let Some(m) = self.peers.by_name(&master) else {
+            return;
+        };
+        let (ip, port) = (m.ip.clone(), m.port);
+        // Stop serving my own replicas' stream and drop the old link.
+        self.repl.replicas.clear();
+        self.repl.upstream = Some(Upstream {
+            master,
+            ip: ip.clone(),
+            port,
+            state: UpstreamState::Syncing,
+            last_io: self.now,
+            down_since: self.now,
+        });
+        let listening_port = self.port();
+        self.outbox.push(Output {
+            dest: Dest::Addr { ip, port },
+            via: Via::SenderLink(0),
+            payload: Payload::Repl(ReplMessage::Psync { listening_port }),
+        });
+    }
+
+    /// Appends a write to the replication stream (`propagate` / `replicationFeedSlaves`).
+    pub(crate) fn propagate(&mut self, args: Vec<Vec<u8>>) {
+        if !self.is_master() || !self.repl.backlog {
+            return;
+        }
+        let mut commands = Vec::with_capacity(2);
+        if !self.repl.db_selected {
+            self.repl.db_selected = true;
+            commands.push(vec![b"SELECT".to_vec(), b"0".to_vec()]);
+        }
+        commands.push(args);
+        self.feed_replicas(commands);
+    }
+
+    fn feed_replicas(&mut self, commands: Vec<Vec<Vec<u8>>>) {
+        let bytes: u64 = commands.iter().map(|c| command_resp_len(c)).sum();
+        self.repl.offset += bytes;
+        let targets: Vec<NodeIdx> = self
+            .repl
+            .replicas
+            .iter()
+            .filter(|r| r.sync_at.is_none())
+            .map(|r| r.conn)
+            .collect();
+        for conn in targets {
+            self.outbox.push(Output {
+                dest: Dest::Conn(conn),
+                via: Via::SenderLink(0),
+                payload: Payload::Repl(ReplMessage::Stream {
+                    commands: commands.clone(),
+                    bytes,
+                }),
+            });
+        }
+    }
+
+    /// Sends `REPLCONF GETACK *` through the stream if WAIT asked for it.
+    pub(crate) fn flush_getack(&mut self) {
+        if std::mem::take(&mut self.repl.getack_pending)
+            && self.is_master()
+            && !self.repl.replicas.is_empty()
+        {
+            self.feed_replicas(vec![vec![
+                b"REPLCONF".to_vec(),
+                b"GETACK".to_vec(),
+                b"*".to_vec(),
+            ]]);
+        }
+    }
+
+    /// `replicationCron`, once a second.
+    pub(crate) fn replication_cron(&mut self) {
+        let now = self.now;
+        if self.is_master() {
+            let period = self.config.repl_ping_replica_period.max(1);
+            let loops = now.since(self.started_at) / 1000;
+            if loops % period == 0 && !self.repl.replicas.is_empty() {
+                self.feed_replicas(vec![vec![b"PING".to_vec()]]);
+            }
+            let ready: Vec<usize> = (0..self.repl.replicas.len())
+                .filter(|&i| self.repl.replicas[i].sync_at.is_some_and(|t| t <= now))
+                .collect();
+            for i in ready {
+                self.start_full_sync(i);
+            }
+        } else if let Some(up) = &self.repl.upstream {
+            if up.state == UpstreamState::Connected {
+                let (ip, port) = (up.ip.clone(), up.port);
+                let offset = self.repl.offset;
+                self.outbox.push(Output {
+                    dest: Dest::Addr { ip, port },
+                    via: Via::SenderLink(0),
+                    payload: Payload::Repl(ReplMessage::Ack { offset }),
+                });
+            }
+        }
+    }
+
+    fn start_full_sync(&mut self, i: usize) {
+        self.repl.backlog = true;
+        self.repl.db_selected = false;
+        let r = &mut self.repl.replicas[i];
+        r.sync_at = None;
+        r.ack_offset = 0;
+        r.ack_time = self.now;
+        let conn = r.conn;
+        let msg = ReplMessage::FullResync {
+            replid: self.repl.replid.clone(),
+            offset: self.repl.offset,
+            dataset: Box::new(self.keyspace.clone()),
+        };
+        self.outbox.push(Output {
+            dest: Dest::Conn(conn),
+            via: Via::SenderLink(0),
+            payload: Payload::Repl(msg),
+        });
+    }
+
+    /// Handles a replication message from process `from` at `src_ip`.
+    pub fn on_repl_message(&mut self, now: SimTime, from: NodeIdx, src_ip: &str, msg: ReplMessage) {
+        self.now = now;
+        match msg {
+            ReplMessage::Psync { listening_port } => {
+                if !self.is_master() {
+                    return;
+                }
+                self.repl.replicas.retain(|r| r.conn != from);
+                // Wait for the diskless-sync delay, starting at the next replication cron.
+                self.repl.replicas.push(AttachedReplica {
+                    conn: from,
+                    ip: src_ip.to_string(),
+                    port: listening_port,
+                    sync_at: Some(now + crate::time::SimDuration(DISKLESS_SYNC_DELAY_MS)),
+                    ack_offset: 0,
+                    ack_time: now,
+                });
+            }
+            ReplMessage::FullResync {
+                replid,
+                offset,
+                dataset,
+            } => {
+                let Some(up) = self.repl.upstream.as_mut() else {
+                    return;
+                };
+                up.state = UpstreamState::Connected;
+                up.last_io = now;
+                let master = up.master;
+                self.repl.replid = replid;
+                self.repl.offset = offset;
+                let keys = dataset.len();
+                self.keyspace = *dataset;
+                let label = self.label(&master);
+                self.emit(EventKind::FullSync {
+                    master: label,
+                    offset,
+                    keys,
+                });
+                self.replication_cron_ack();
+            }
+            ReplMessage::Stream { commands, bytes } => {
+                if !self.repl.link_up() {
+                    return;
+                }
+                let mut getack = false;
+                for args in commands {
+                    if args
+                        .first()
+                        .is_some_and(|a| a.eq_ignore_ascii_case(b"REPLCONF"))
+                    {
+                        getack = true;
+                        continue;
+                    }
+                    self.apply_replicated(&args);
+                }
+                self.repl.offset += bytes;
+                if let Some(up) = self.repl.upstream.as_mut() {
+                    up.last_io = now;
+                }
+                if getack {
+                    self.replication_cron_ack();
+                }
+            }
+            ReplMessage::Ack { offset } => {
+                if let Some(r) = self.repl.replicas.iter_mut().find(|r| r.conn == from) {
+                    r.ack_offset = r.ack_offset.max(offset);
+                    r.ack_time = now;
+                }
+                self.check_blocked_waits();
+            }
+        }
+    }
+
+    fn replication_cron_ack(&mut self) {
+        if let Some(up) = &self.repl.upstream {
+            let (ip, port) = (up.ip.clone(), up.port);
+            let offset = self.repl.offset;
+            self.outbox.push(Output {
+                dest: Dest::Addr { ip, port },
+                via: Via::SenderLink(0),
+                payload: Payload::Repl(ReplMessage::Ack { offset }),
+            });
+        }
+    }
+
+    /// Unblocks WAIT clients whose replicas caught up or whose timeout passed.
+    pub(crate) fn check_blocked_waits(&mut self) {
+        let now = self.now;
+        let mut still = Vec::new();
+        for w in std::mem::take(&mut self.blocked) {
+            let acked = self.repl.acked(w.woff);
+            if acked >= w.numreplicas || w.deadline.is_some_and(|d| now >= d) {
+                self.unblocked
+                    .push((w.client, crate::reply::Reply::int(acked)));
+            } else {
+                still.push(w);
+            }
+        }
+        self.blocked = still;
+    }
+
+    /// The reply of a blocked client that finished, if any.
+    pub fn take_unblocked(&mut self, client: u64) -> Option<crate::reply::Reply> {
+        let i = self.unblocked.iter().position(|(c, _)| *c == client)?;
+        Some(self.unblocked.remove(i).1)
+    }
+
+    /// The earliest deadline of a blocked client, for the world's scheduler.
+    pub fn next_block_deadline(&self) -> Option<SimTime> {
+        self.blocked.iter().filter_map(|w| w.deadline).min()
+    }
+}

@@ -1,0 +1,191 @@
+//! Key to hash slot: CRC16/XMODEM of the key (or of its hash tag) modulo 16384.
+
+use std::fmt;
+
+/// Number of hash slots in a Redis Cluster.
+pub const SLOTS: usize = 16384;
+
+/// A hash slot number, `0..16384`.
+pub type Slot = u16;
+
+/// CRC-16/XMODEM: polynomial 0x1021, initial value 0, no reflection, no final xor.
+pub fn crc16(bytes: &[u8]) -> u16 {
+    let mut crc: u16 = 0;
+    for &b in bytes {
+        crc ^= u16::from(b) << 8;
+        for _ in 0..8 {
+            crc = if crc & 0x8000 != 0 {
+                (crc << 1) ^ 0x1021
+            } else {
+                crc << 1
+            };
+        }
+    }
+    crc
+}
+
+/// The part of `key` that is hashed: the bytes between the first `{` and the first `}`
+/// after it, unless there is no such pair or the tag is empty.
+pub fn hash_tag(key: &[u8]) -> &[u8] {
+    if let Some(open) = key.iter().position(|&c| c == b'{') {
+        if let Some(len) = key[open + 1..].iter().position(|&c| c == b'}') {
+            if len > 0 {
+                return &key[open + 1..open + 1 + len];
+            }
+        }
+    }
+    key
+}
+
+/// The hash slot of `key`, exactly as Redis's `keyHashSlot`.
+pub fn key_hash_slot(key: &[u8]) -> Slot {
+    crc16(hash_tag(key)) & 0x3FFF
+}
+
+/// A set of slots as a 16384-bit bitmap (the `myslots` field of a bus header).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct SlotSet {
+    words: [u64; SLOTS / 64],
+}
+
+impl Default for SlotSet {
+    fn default() -> Self {
+        SlotSet {
+            words: [0; SLOTS / 64],
+        }
+    }
+}
+
+impl fmt::Debug for SlotSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SlotSet[{}]", format_ranges(self.ranges()))
+    }
+}
+
+impl SlotSet {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn contains(&self, slot: Slot) -> bool {
+        let s = usize::from(slot);
+        self.words[s / 64] & (1 << (s % 64)) != 0
+    }
+
+    pub fn insert(&mut self, slot: Slot) {
+        let s = usize::from(slot);
+        self.words[s / 64] |= 1 << (s % 64);
+    }
+
+    pub fn remove(&mut self, slot: Slot) {
+        let s = usize::from(slot);
+        self.words[s / 64] &= !(1 << (s % 64));
+    }
+
+    pub fn clear(&mut self) {
+        self.words = [0; SLOTS / 64];
+    }
+
+    pub fn count(&self) -> usize {
+        self.words.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.iter().all(|&w| w == 0)
+    }
+
+    /// The slots in ascending order.
+    pub fn iter(&self) -> impl Iterator<Item = Slot> + '_ {
+        self.words.iter().enumerate().flat_map(|(i, &w)| {
+            let mut bits = w;
+            std::iter::from_fn(move || {
+                if bits == 0 {
+                    return None;
+                }
+                let b = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                Some((i * 64 + b) as Slot)
+            })
+        })
+    }
+
+    /// Maximal runs of consecutive slots, ascending, as inclusive `(start, end)` pairs.
+    pub fn ranges(&self) -> Vec<(Slot, Slot)> {
+        let mut out: Vec<(Slot, Slot)> = Vec::new();
+        for s in self.iter() {
+            match out.last_mut() {
+                Some((_, end)) if *end + 1 == s => *end = s,
+                _ => out.push((s, s)),
+            }
+        }
+        out
+    }
+}
+
+/// Formats slot runs as CLUSTER NODES does: `0-5460 14687`.
+pub fn format_ranges(ranges: Vec<(Slot, Slot)>) -> String {
+    ranges
+        .iter()
+        .map(|&(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a}-{b}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crc16_check_value() {
+        assert_eq!(crc16(b"123456789"), 0x31C3);
+    }
+
+    #[test]
+    fn reference_key_slots() {
+        let cases: &[(&str, u16)] = &[
+            ("123456789", 12739),
+            ("mykey", 14687),
+            ("foo", 12182),
+            ("bar", 5061),
+            ("hello", 866),
+            ("Hello", 3030),
+            ("{user1000}.following", 3443),
+            ("{user1000}.followers", 3443),
+            ("somekey", 11058),
+            ("foo{hash_tag}", 2515),
+            ("{hello}zzz", 866),
+            ("foo{}{bar}", 8363),
+            ("foo{{bar}}zap", 4015),
+            ("foo{bar}{zap}", 5061),
+            ("{}", 15257),
+            ("", 0),
+            ("a", 15495),
+            ("key", 12539),
+            ("x", 16287),
+            ("myvalue", 3758),
+            ("channel.0", 7312),
+        ];
+        for &(key, slot) in cases {
+            assert_eq!(key_hash_slot(key.as_bytes()), slot, "key {key:?}");
+        }
+    }
+
+    #[test]
+    fn slot_set_ranges_format_like_cluster_nodes() {
+        let mut s = SlotSet::new();
+        for x in 0..=5460 {
+            s.insert(x);
+        }
+        s.insert(14687);
+        assert_eq!(format_ranges(s.ranges()), "0-5460 14687");
+        assert_eq!(s.count(), 5462);
+        s.remove(14687);
+        assert!(!s.contains(14687));
+    }
+}
