@@ -1,1 +1,144 @@
+//! Shared test harness: transcript files (console lines in, exact redis-cli text out) and
+//! helpers to build seeded clusters.
+//!
+//! A transcript is a file of blocks. A line starting with `> ` is typed into the console;
+//! the lines up to the next `> ` are what it must print. Header lines `# key: value` set
+//! the cluster shape (`seed`, `masters`, `replicas`, `node-timeout`). Output lines are
+//! compared exactly, with two conveniences: `\r\n` counts as `\n` (CLUSTER INFO and INFO
+//! end lines with CRLF; a unit test pins those bytes), and `{id:7001}` stands for the node
+//! ID of the node on port 7001. `<any>` matches any text within one line.
+//! Set `UPDATE_EXPECT=1` to rewrite the expectations from the actual output.
 
+use std::fmt::Write as _;
+use std::path::Path;
+
+use clusterlab_core::{console::Console, ClusterShape};
+
+/// Builds a converged console for a shape, printing the seed if it fails.
+pub fn console(shape: ClusterShape) -> Console {
+    let seed = shape.seed;
+    Console::new(shape).unwrap_or_else(|e| panic!("seed {seed}: cluster did not start: {e}"))
+}
+
+/// Runs one line and returns its output as text.
+pub fn run(console: &mut Console, line: &str) -> String {
+    String::from_utf8_lossy(&console.run_line(line).text).into_owned()
+}
+
+struct Block {
+    input: String,
+    expected: Vec<String>,
+}
+
+fn parse(text: &str) -> (ClusterShape, Vec<String>, Vec<Block>) {
+    let mut shape = ClusterShape::default();
+    let mut header = Vec::new();
+    let mut blocks: Vec<Block> = Vec::new();
+    for line in text.lines() {
+        if let Some(input) = line.strip_prefix("> ") {
+            blocks.push(Block {
+                input: input.to_string(),
+                expected: Vec::new(),
+            });
+        } else if let Some(block) = blocks.last_mut() {
+            block.expected.push(line.to_string());
+        } else {
+            header.push(line.to_string());
+            if let Some((k, v)) = line.strip_prefix("# ").and_then(|l| l.split_once(": ")) {
+                let v = v.trim();
+                match k.trim() {
+                    "seed" => shape.seed = v.parse().expect("seed"),
+                    "masters" => shape.masters = v.parse().expect("masters"),
+                    "replicas" => shape.replicas_per_master = v.parse().expect("replicas"),
+                    "node-timeout" => shape.node_timeout = v.parse().expect("node-timeout"),
+                    _ => {}
+                }
+            }
+        }
+    }
+    (shape, header, blocks)
+}
+
+fn substitute(console: &Console, line: &str) -> String {
+    let mut out = line.to_string();
+    for p in console.world().processes() {
+        out = out.replace(&format!("{{id:{}}}", p.port), p.node.name().as_str());
+    }
+    out
+}
+
+fn line_matches(pattern: &str, actual: &str) -> bool {
+    let parts: Vec<&str> = pattern.split("<any>").collect();
+    if parts.len() == 1 {
+        return pattern == actual;
+    }
+    let mut rest = actual;
+    for (i, part) in parts.iter().enumerate() {
+        if i == 0 {
+            let Some(r) = rest.strip_prefix(part) else {
+                return false;
+            };
+            rest = r;
+        } else if i == parts.len() - 1 {
+            return rest.ends_with(part);
+        } else {
+            let Some(pos) = rest.find(part) else {
+                return false;
+            };
+            rest = &rest[pos + part.len()..];
+        }
+    }
+    true
+}
+
+/// Runs a transcript file and panics with a readable diff on the first mismatch.
+pub fn check_transcript(path: &Path) {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let (shape, header, blocks) = parse(&text);
+    let seed = shape.seed;
+    let mut console = console(shape);
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let mut rewritten = header.join("\n");
+    if !rewritten.is_empty() {
+        rewritten.push('\n');
+    }
+    let mut failures = String::new();
+    for block in &blocks {
+        let input = substitute(&console, &block.input);
+        let actual = run(&mut console, &input).replace("\r\n", "\n");
+        let actual_lines: Vec<&str> = actual.lines().collect();
+        let expected: Vec<String> = block
+            .expected
+            .iter()
+            .map(|l| substitute(&console, l))
+            .collect();
+        let ok = actual_lines.len() == expected.len()
+            && expected
+                .iter()
+                .zip(&actual_lines)
+                .all(|(e, a)| line_matches(e, a));
+        let _ = writeln!(rewritten, "> {}", block.input);
+        if ok {
+            for l in &block.expected {
+                let _ = writeln!(rewritten, "{l}");
+            }
+        } else {
+            for l in &actual_lines {
+                let _ = writeln!(rewritten, "{l}");
+            }
+            let _ = write!(
+                failures,
+                "\n--- {} (seed {seed})\n> {}\nexpected:\n{}\nactual:\n{}\n",
+                path.display(),
+                block.input,
+                expected.join("\n"),
+                actual_lines.join("\n")
+            );
+        }
+    }
+    if update && !failures.is_empty() {
+        std::fs::write(path, rewritten).expect("rewrite transcript");
+        return;
+    }
+    assert!(failures.is_empty(), "transcript mismatch:{failures}");
+}

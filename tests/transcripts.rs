@@ -1,1 +1,51 @@
+//! Transcript tests: every file in `tests/transcripts/` is a console session with the
+//! exact output redis-cli would print.
 
+use std::path::PathBuf;
+
+fn transcript(name: &str) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("transcripts")
+        .join(name);
+    clusterlab_tests::check_transcript(&path);
+}
+
+#[test]
+fn blog_walkthrough() {
+    transcript("blog_walkthrough.txt");
+}
+
+#[test]
+fn cross_slot_and_hash_tags() {
+    transcript("hash_tags.txt");
+}
+
+#[test]
+fn wrongtype_and_errors() {
+    transcript("errors.txt");
+}
+
+#[test]
+fn ttl_expires_in_virtual_time() {
+    transcript("ttl.txt");
+}
+
+#[test]
+fn readonly_replica_reads() {
+    transcript("readonly.txt");
+}
+
+#[test]
+fn data_types() {
+    transcript("data_types.txt");
+}
+
+#[test]
+fn cluster_mode_off_prints_raw_redirects() {
+    transcript("cluster_mode_off.txt");
+}
+
+#[test]
+fn cluster_subcommands() {
+    transcript("cluster_commands.txt");
+}

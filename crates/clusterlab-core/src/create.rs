@@ -36,7 +36,10 @@ pub fn slot_split(masters: usize) -> Vec<(u16, u16)> {
 pub struct CreatePlan {
     pub masters: Vec<u16>,
     pub slots: Vec<(u16, u16)>,
-    /// `(replica port, master port)`.
+    /// `(replica port, master port)` before the anti-affinity shuffle (what redis-cli
+    /// prints as "Adding replica …").
+    pub initial: Vec<(u16, u16)>,
+    /// `(replica port, master port)`, final.
     pub replicas: Vec<(u16, u16)>,
 }
 
@@ -61,6 +64,7 @@ pub fn plan(shape: &ClusterShape, rng: &mut SimRng) -> CreatePlan {
             replicas.push((rest.remove(0), master));
         }
     }
+    let initial = replicas.clone();
     // Every replica shares its master's host, so every swap keeps the score: the loop
     // runs all of its 500 × N iterations, each swapping two random replicas' masters.
     if replicas.len() > 1 {
@@ -76,6 +80,7 @@ pub fn plan(shape: &ClusterShape, rng: &mut SimRng) -> CreatePlan {
     CreatePlan {
         masters,
         slots: slot_split(m),
+        initial,
         replicas,
     }
 }
@@ -158,7 +163,7 @@ pub fn create_cluster(world: &mut World, shape: &ClusterShape) -> String {
     for (i, (a, b)) in p.slots.iter().enumerate() {
         out.push_str(&format!("Master[{i}] -> Slots {a} - {b}\n"));
     }
-    for &(r, m) in &p.replicas {
+    for &(r, m) in &p.initial {
         out.push_str(&format!("Adding replica {ip}:{r} to {ip}:{m}\n"));
     }
     if !p.replicas.is_empty() {

@@ -156,7 +156,7 @@ impl Console {
     }
 
     /// Completion candidates for the word being typed (commands, subcommands, dot-commands).
-    pub fn complete(&self, line: &str) -> Vec<String> {
+    pub fn complete(line: &str) -> Vec<String> {
         let lower = line.to_ascii_lowercase();
         if lower.starts_with('.') {
             return dot::DOT_COMMANDS
@@ -185,7 +185,7 @@ impl Console {
     }
 
     /// The argument hint redis-cli shows after a command name, if known.
-    pub fn hint(&self, line: &str) -> Option<&'static str> {
+    pub fn hint(line: &str) -> Option<&'static str> {
         dot::hint_for(line)
     }
 }
