@@ -373,7 +373,7 @@ impl World {
             if let Some(r) = self.procs[idx.index()].node.take_unblocked(conn.0) {
                 return r;
             }
-            if !self.next_event_time().is_some_and(|t| t <= give_up) || !self.step() {
+            if self.next_event_time().is_none_or(|t| t > give_up) || !self.step() {
                 self.run_until(give_up);
                 self.procs[idx.index()].node.disconnect_client(conn.0);
                 return Reply::err(

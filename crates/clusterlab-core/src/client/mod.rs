@@ -76,13 +76,12 @@ impl RedisCli {
     }
 
     fn ensure_conn(&mut self, world: &mut World) -> Option<ConnId> {
-        if self.conn.is_none() {
-            if self.host == "127.0.0.1"
+        if self.conn.is_none()
+            && (self.host == "127.0.0.1"
                 || self.host == "localhost"
-                || world.processes().iter().any(|p| p.ip == self.host)
-            {
-                self.conn = world.connect(self.port);
-            }
+                || world.processes().iter().any(|p| p.ip == self.host))
+        {
+            self.conn = world.connect(self.port);
         }
         self.conn
     }

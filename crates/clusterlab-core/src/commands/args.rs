@@ -10,12 +10,7 @@ pub const ERR_OVERFLOW: &str = "ERR increment or decrement would overflow";
 
 /// Parses a signed 64-bit integer as `string2ll` does (no spaces, no `+`, no leading zeros).
 pub fn parse_i64(arg: &[u8]) -> Result<i64, Reply> {
-    crate::keyspace::parse_canonical_i64(arg)
-        .or_else(|| {
-            // string2ll also accepts "-0"? No: it rejects it. Only canonical forms pass.
-            None
-        })
-        .ok_or_else(|| Reply::err(ERR_NOT_INTEGER))
+    crate::keyspace::parse_canonical_i64(arg).ok_or_else(|| Reply::err(ERR_NOT_INTEGER))
 }
 
 /// Parses a float as `getDoubleFromObject` does (`inf`, `-inf`, `1e3`; no NaN, no spaces).

@@ -48,13 +48,13 @@ fn parse_set_options(node: &Node, args: &[Vec<u8>]) -> Result<SetOptions, Reply>
             o.get = true;
         } else if is(a, "keepttl") && !expire_seen {
             o.keepttl = true;
-        } else if (is(a, "ex") || is(a, "px") || is(a, "exat") || is(a, "pxat"))
-            && !o.keepttl
-            && !expire_seen
-            && next.is_some()
-        {
+        } else if let Some(next) = next.filter(|_| {
+            (is(a, "ex") || is(a, "px") || is(a, "exat") || is(a, "pxat"))
+                && !o.keepttl
+                && !expire_seen
+        }) {
             expire_seen = true;
-            let v = parse_i64(next.expect("checked"))?;
+            let v = parse_i64(next)?;
             let unit_ms = if is(a, "ex") || is(a, "exat") {
                 1000
             } else {

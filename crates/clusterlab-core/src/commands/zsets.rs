@@ -57,7 +57,7 @@ pub fn zadd(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
     if nx && xx {
         return Reply::err("ERR XX and NX options at the same time are not compatible");
     }
-    if (gt && nx) || (lt && nx) || (gt && lt) {
+    if ((gt || lt) && nx) || (gt && lt) {
         return Reply::err("ERR GT, LT, and/or NX options at the same time are not compatible");
     }
     if incr && elements > 2 {
