@@ -1,1 +1,198 @@
-fn main() {}
+//! Project automation, one entry point for people and CI.
+//!
+//! * `cargo xtask test`: formatting, clippy, every native test, the core built for
+//!   `wasm32-unknown-unknown`, and the same session's bytes compared between native code
+//!   and WebAssembly.
+//! * `cargo xtask console [ARGS…]`: builds and opens the `clusterlab` console.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("test") => test(),
+        Some("console") => console(&args[1..]),
+        _ => {
+            eprintln!("usage: cargo xtask test | cargo xtask console [clusterlab options]");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root")
+}
+
+fn cargo() -> Command {
+    let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    c.current_dir(root());
+    c
+}
+
+fn run(step: &str, cmd: &mut Command) -> Result<(), String> {
+    eprintln!("xtask: {step}");
+    let status = cmd.status().map_err(|e| format!("{step}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{step} failed ({status})"))
+    }
+}
+
+fn output(step: &str, cmd: &mut Command) -> Result<String, String> {
+    eprintln!("xtask: {step}");
+    let out = cmd.output().map_err(|e| format!("{step}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{step} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn have(program: &str, arg: &str) -> bool {
+    Command::new(program)
+        .arg(arg)
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn ensure_target(target: &str) -> Result<(), String> {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .any(|l| l.trim() == target)
+        })
+        .unwrap_or(false);
+    if installed {
+        return Ok(());
+    }
+    run(
+        &format!("rustup target add {target}"),
+        Command::new("rustup").args(["target", "add", target]),
+    )
+}
+
+fn test() -> Result<(), String> {
+    if have("rustfmt", "--version") {
+        run(
+            "cargo fmt --check",
+            cargo().args(["fmt", "--all", "--", "--check"]),
+        )?;
+    }
+    if have("cargo-clippy", "--version") {
+        run(
+            "cargo clippy",
+            cargo().args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--quiet",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+        )?;
+    }
+    run(
+        "cargo test --workspace",
+        cargo().args(["test", "--workspace"]),
+    )?;
+    ensure_target("wasm32-unknown-unknown")?;
+    run(
+        "core for wasm32-unknown-unknown",
+        cargo().args([
+            "build",
+            "--quiet",
+            "-p",
+            "clusterlab-core",
+            "--target",
+            "wasm32-unknown-unknown",
+        ]),
+    )?;
+    same_bytes_native_and_wasm()
+}
+
+/// Runs the `trace_hash` example natively and as wasm32-wasip1 under Node, and compares.
+fn same_bytes_native_and_wasm() -> Result<(), String> {
+    let native = output(
+        "trace_hash example, native",
+        cargo().args([
+            "run",
+            "--quiet",
+            "-p",
+            "clusterlab-core",
+            "--example",
+            "trace_hash",
+        ]),
+    )?;
+    if !have("node", "--version") {
+        eprintln!("xtask: node not found, native/wasm comparison skipped");
+        return Ok(());
+    }
+    ensure_target("wasm32-wasip1")?;
+    run(
+        "trace_hash example, wasm32-wasip1",
+        cargo().args([
+            "build",
+            "--quiet",
+            "-p",
+            "clusterlab-core",
+            "--example",
+            "trace_hash",
+            "--target",
+            "wasm32-wasip1",
+        ]),
+    )?;
+    let wasm = root().join("target/wasm32-wasip1/debug/examples/trace_hash.wasm");
+    let script = format!(
+        "const {{ WASI }} = require('node:wasi'); const fs = require('fs');\
+         const wasi = new WASI({{ version: 'preview1', args: ['trace_hash'], env: {{}} }});\
+         WebAssembly.instantiate(fs.readFileSync({:?}), wasi.getImportObject())\
+         .then(({{ instance }}) => wasi.start(instance));",
+        wasm.display().to_string()
+    );
+    let wasm_out = output(
+        "trace_hash example under node",
+        Command::new("node").args(["--no-warnings", "-e", &script]),
+    )?;
+    if wasm_out != native {
+        return Err(format!(
+            "native and wasm sessions differ\n--- native\n{native}\n--- wasm\n{wasm_out}"
+        ));
+    }
+    let hashes: Vec<&str> = native
+        .lines()
+        .filter(|l| l.len() == 16 && l.bytes().all(|c| c.is_ascii_hexdigit()))
+        .collect();
+    eprintln!(
+        "xtask: native and wasm32 give the same bytes (trace hashes {})",
+        hashes.join(", ")
+    );
+    println!("determinism: 1 passed, 0 failed");
+    Ok(())
+}
+
+fn console(args: &[String]) -> Result<(), String> {
+    run(
+        "clusterlab console",
+        cargo()
+            .args(["run", "--quiet", "--release", "-p", "clusterlab", "--"])
+            .args(args),
+    )
+}

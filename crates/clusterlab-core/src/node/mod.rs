@@ -155,7 +155,8 @@ impl Node {
             current_epoch: 0,
             last_vote_epoch: 0,
             state_ok: false,
-            size: 0,
+            // clusterInit starts with size 1; clusterUpdateState recomputes it after 2 s.
+            size: 1,
             stats_sent: [0; 11],
             stats_received: [0; 11],
             cron_ticks: 0,
