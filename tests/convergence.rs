@@ -110,3 +110,69 @@ fn config_epoch_collisions_resolve_to_distinct_epochs() {
     );
     assert!(world.processes().iter().all(|p| p.node.state_ok()));
 }
+
+fn exec(world: &mut clusterlab_core::World, port: u16, line: &str) -> clusterlab_core::Reply {
+    let c = world.connect(port).expect("node listens");
+    let args = clusterlab_core::console::split_args(line).expect("balanced");
+    let r = world.execute(c, &args);
+    world.disconnect(c);
+    r
+}
+
+#[test]
+fn stale_slot_claim_gets_update_messages_and_is_corrected() {
+    use clusterlab_core::{EventKind, SimDuration};
+    let mut c = console(shape(1, 3, 1));
+    let world = c.world_mut();
+    let id_7001 = world
+        .node(world.by_port(7001).expect("7001"))
+        .name()
+        .to_string();
+    // 7001 (configEpoch 1) claims slot 10923, which everyone knows 7003 owns at epoch 3.
+    let r = exec(
+        world,
+        7001,
+        &format!("cluster setslot 10923 node {id_7001}"),
+    );
+    assert_eq!(r, clusterlab_core::Reply::ok());
+    world.advance(SimDuration::from_secs(10));
+    let updates = world
+        .events()
+        .filter(
+            |e| matches!(&e.kind, EventKind::UpdateSent { to, slot: 10923, .. } if to == "7001"),
+        )
+        .count();
+    assert!(
+        updates > 0,
+        "peers must send UPDATE messages to the stale node"
+    );
+    for p in world.processes() {
+        let owner = p.node.slot_owner(10923).expect("assigned").port;
+        assert_eq!(owner, 7003, "port {} sees slot 10923 on {owner}", p.port);
+    }
+}
+
+#[test]
+fn forgotten_node_stays_out_for_the_blacklist_ttl_then_gossip_brings_it_back() {
+    use clusterlab_core::SimDuration;
+    let mut c = console(shape(1, 3, 1));
+    let world = c.world_mut();
+    let idx = world.by_port(7001).expect("7001");
+    let victim = world
+        .node(world.by_port(7002).expect("7002"))
+        .name()
+        .to_string();
+    assert_eq!(
+        exec(world, 7001, &format!("cluster forget {victim}")),
+        clusterlab_core::Reply::ok()
+    );
+    assert_eq!(world.node(idx).known_nodes(), 5);
+    world.advance(SimDuration::from_secs(30));
+    assert_eq!(world.node(idx).known_nodes(), 5, "blacklisted for 60 s");
+    world.advance(SimDuration::from_secs(40));
+    assert_eq!(
+        world.node(idx).known_nodes(),
+        6,
+        "gossip from the others re-adds it after 60 s"
+    );
+}

@@ -27,8 +27,14 @@ fn fresh_node_reports_fail_and_no_slots() {
         run(&mut world, &mut cli, "cluster info"),
         "cluster_state:fail\r\ncluster_slots_assigned:0\r\ncluster_slots_ok:0\r\ncluster_slots_pfail:0\r\ncluster_slots_fail:0\r\ncluster_known_nodes:1\r\ncluster_size:1\r\ncluster_current_epoch:0\r\ncluster_my_epoch:0\r\ncluster_stats_messages_sent:0\r\ncluster_stats_messages_received:0\r\ntotal_cluster_links_buffer_limit_exceeded:0\r\n"
     );
-    assert_eq!(run(&mut world, &mut cli, "cluster nodes"), format!("{id} :7010@17010 myself,master - 0 0 0 connected\n"));
-    assert_eq!(run(&mut world, &mut cli, "cluster slots"), "(empty array)\n");
+    assert_eq!(
+        run(&mut world, &mut cli, "cluster nodes"),
+        format!("{id} :7010@17010 myself,master - 0 0 0 connected\n")
+    );
+    assert_eq!(
+        run(&mut world, &mut cli, "cluster slots"),
+        "(empty array)\n"
+    );
     assert_eq!(
         run(&mut world, &mut cli, "cluster shards"),
         format!(
@@ -36,8 +42,14 @@ fn fresh_node_reports_fail_and_no_slots() {
         )
     );
     // The unassigned-slot check comes before the cluster-down check.
-    assert_eq!(run(&mut world, &mut cli, "set foo bar"), "(error) CLUSTERDOWN Hash slot not served\n");
-    assert_eq!(run(&mut world, &mut cli, "cluster keyslot foo"), "(integer) 12182\n");
+    assert_eq!(
+        run(&mut world, &mut cli, "set foo bar"),
+        "(error) CLUSTERDOWN Hash slot not served\n"
+    );
+    assert_eq!(
+        run(&mut world, &mut cli, "cluster keyslot foo"),
+        "(integer) 12182\n"
+    );
     assert_eq!(run(&mut world, &mut cli, "ping"), "PONG\n");
 }
 

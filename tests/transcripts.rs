@@ -49,3 +49,8 @@ fn cluster_mode_off_prints_raw_redirects() {
 fn cluster_subcommands() {
     transcript("cluster_commands.txt");
 }
+
+#[test]
+fn replication_offsets_info_role_wait() {
+    transcript("replication.txt");
+}
