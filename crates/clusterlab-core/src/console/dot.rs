@@ -179,8 +179,9 @@ Set your preferences in ~/.redisclirc\n"
         .to_string()
 }
 
-/// Argument hints, as redis-cli shows them after the command name.
-pub fn hint_for(line: &str) -> Option<&'static str> {
+/// The argument hint redis-cli would show after what is typed so far: the command's
+/// arguments minus one for every argument already typed.
+pub fn hint_for(line: &str) -> Option<String> {
     const HINTS: &[(&str, &str)] = &[
         ("set", " key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]"),
         ("get", " key"),
@@ -246,12 +247,48 @@ pub fn hint_for(line: &str) -> Option<&'static str> {
         (".events", " [N]"),
     ];
     let lower = line.to_ascii_lowercase();
-    let typed = lower.trim_end();
-    if !line.ends_with(' ') && !HINTS.iter().any(|(c, _)| *c == typed) {
-        return None;
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    let ends_with_space = line.ends_with(' ');
+    for cmd_words in [2usize, 1] {
+        if words.len() < cmd_words {
+            continue;
+        }
+        let name = words[..cmd_words].join(" ");
+        let Some((_, hint)) = HINTS.iter().find(|(c, _)| *c == name) else {
+            continue;
+        };
+        let typed_args = words.len() - cmd_words;
+        if !ends_with_space && typed_args > 0 {
+            // In the middle of a word: redis-cli shows nothing until the next space.
+            return None;
+        }
+        let rest: Vec<&str> = hint.split_whitespace().skip(typed_args).collect();
+        return (!rest.is_empty()).then(|| rest.join(" "));
     }
-    HINTS
-        .iter()
-        .find(|(c, _)| *c == typed)
-        .map(|(_, h)| h.trim_start_matches(' '))
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hint_for;
+
+    #[test]
+    fn hints_drop_the_arguments_already_typed() {
+        assert_eq!(hint_for("get").as_deref(), Some("key"));
+        assert_eq!(hint_for("get ").as_deref(), Some("key"));
+        assert_eq!(hint_for("get k").as_deref(), None);
+        assert_eq!(hint_for("get k ").as_deref(), None);
+        assert_eq!(
+            hint_for("set k ")
+                .as_deref()
+                .map(|h| h.starts_with("value [NX|XX]")),
+            Some(true)
+        );
+        assert_eq!(hint_for("cluster keyslot").as_deref(), Some("key"));
+        assert_eq!(
+            hint_for("CLUSTER GETKEYSINSLOT 1 ").as_deref(),
+            Some("count")
+        );
+        assert_eq!(hint_for("nosuch "), None);
+    }
 }

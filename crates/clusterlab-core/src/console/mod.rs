@@ -185,7 +185,7 @@ impl Console {
     }
 
     /// The argument hint redis-cli shows after a command name, if known.
-    pub fn hint(line: &str) -> Option<&'static str> {
+    pub fn hint(line: &str) -> Option<String> {
         dot::hint_for(line)
     }
 }
