@@ -230,10 +230,68 @@ pub fn create_cluster(world: &mut World, shape: &ClusterShape) -> String {
         let master = name_of(world, m).to_string();
         run(world, r, &["CLUSTER", "REPLICATE", &master]);
     }
-    out.push_str(&format!(
-        ">>> Performing Cluster Check (using node {ip}:{first})\n"
-    ));
-    out.push_str("[OK] All nodes agree about slots configuration.\n>>> Check for open slots...\n>>> Check slots coverage...\n[OK] All 16384 slots covered.\n");
+    out
+}
+
+/// redis-cli's slot list of a node: `[0-5460],[14687]`.
+fn slots_string(ranges: &[(u16, u16)]) -> String {
+    ranges
+        .iter()
+        .map(|&(a, b)| {
+            if a == b {
+                format!("[{a}]")
+            } else {
+                format!("[{a}-{b}]")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// What `redis-cli --cluster check ip:port` prints, from that node's view (the create
+/// command prints it at the end).
+pub fn check_report(world: &World, port: u16) -> String {
+    let Some(idx) = world.by_port(port) else {
+        return format!("[ERR] No simulated node listens on port {port}.\n");
+    };
+    let node = world.node(idx);
+    let ip = &world.processes()[idx.index()].ip;
+    let mut out = format!(">>> Performing Cluster Check (using node {ip}:{port})\n");
+    for (_, p) in node.peers().iter() {
+        if p.is_replica() {
+            out.push_str(&format!(
+                "S: {} {}:{}\n   slots: (0 slots) slave\n",
+                p.name, p.ip, p.port
+            ));
+            if let Some(m) = p.master {
+                out.push_str(&format!("   replicates {m}\n"));
+            }
+        } else {
+            out.push_str(&format!(
+                "M: {} {}:{}\n   slots:{} ({} slots) master\n",
+                p.name,
+                p.ip,
+                p.port,
+                slots_string(&p.slots.ranges()),
+                p.num_slots()
+            ));
+            let replicas = node.peers().replicas_of(&p.name).len();
+            if replicas > 0 {
+                out.push_str(&format!("   {replicas} additional replica(s)\n"));
+            }
+        }
+    }
+    if signatures_agree(world) {
+        out.push_str("[OK] All nodes agree about slots configuration.\n");
+    } else {
+        out.push_str("[ERR] Nodes don't agree about configuration!\n");
+    }
+    out.push_str(">>> Check for open slots...\n>>> Check slots coverage...\n");
+    if node.assigned_slots() == SLOTS {
+        out.push_str("[OK] All 16384 slots covered.\n");
+    } else {
+        out.push_str("[ERR] Not all 16384 slots are covered by nodes.\n");
+    }
     out
 }
 

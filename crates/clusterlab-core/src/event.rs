@@ -40,13 +40,13 @@ pub enum EventKind {
     OwnIpLearned { ip: String },
     /// Slots were assigned or removed by an admin command.
     SlotsChanged { command: String, count: usize },
-    /// Gossip or an UPDATE rebound slots to another owner.
+    /// Gossip or an UPDATE rebound slots to another owner (`from: None` = unassigned).
     SlotsRebound {
         count: usize,
-        from: String,
+        from: Option<String>,
+        from_epoch: u64,
         to: String,
         sender_epoch: u64,
-        owner_epoch: String,
     },
     /// An UPDATE message was sent because the sender advertised a stale slot config.
     UpdateSent {
@@ -114,10 +114,17 @@ impl fmt::Display for EventKind {
             HandshakeTimedOut { peer, timeout_ms } => write!(f, "handshake with {peer} dropped: no reply within {timeout_ms} ms (max(node_timeout, 1000))"),
             OwnIpLearned { ip } => write!(f, "\"IP address for this node updated to {ip}\" (learned from the socket of a MEET)"),
             SlotsChanged { command, count } => write!(f, "{command}: {count} slots changed in its own table; gossip will tell the others"),
-            SlotsRebound { count, from, to, sender_epoch, owner_epoch } => write!(
+            SlotsRebound { count, from: None, to, sender_epoch, .. } => write!(
                 f,
-                "rebinds {count} slots from {from} to {to}: {to} claims them with configEpoch {sender_epoch} > {owner_epoch}"
+                "binds {count} unassigned slots to {to}: {to} claims them (configEpoch {sender_epoch})"
             ),
+            SlotsRebound { count, from: Some(from), from_epoch, to, sender_epoch } if from_epoch < sender_epoch => write!(
+                f,
+                "rebinds {count} slots from {from} to {to}: {to} claims them with configEpoch {sender_epoch} > {from_epoch}"
+            ),
+            SlotsRebound { count, from: Some(from), to, .. } => {
+                write!(f, "rebinds {count} slots from {from} to {to}: {from} no longer claims them")
+            }
             UpdateSent { to, about, slot, owner_epoch, sender_epoch } => write!(
                 f,
                 "\"Node {to} has old slots configuration, sending an UPDATE message about {about}\": slot {slot} has configEpoch {owner_epoch} > {sender_epoch}"
@@ -126,7 +133,10 @@ impl fmt::Display for EventKind {
             CurrentEpochRaised { from, to, sender } => write!(f, "currentEpoch {from} -> {to}: a header from {sender} carried a higher epoch"),
             BecameReplica { master, reason } => write!(f, "becomes a replica of {master}: {reason}"),
             BecameMaster { reason } => write!(f, "becomes a master: {reason}"),
-            FullSync { master, offset, keys } => write!(f, "full resync from {master} done: {keys} keys, offset {offset}"),
+            FullSync { master, offset, keys } => write!(
+                f,
+                "full resync from {master} done: {keys} keys loaded at offset {offset} (the master waited repl-diskless-sync-delay, 5 s, before sending)"
+            ),
             StateChanged { ok, reason } => write!(f, "\"Cluster state changed: {}\": {reason}", if *ok { "ok" } else { "fail" }),
             Redirected { command, reply } => write!(f, "{command} -> {reply}"),
             Failure { what } | Fault { what } => write!(f, "{what}"),

@@ -8,7 +8,9 @@ use crate::time::SimTime;
 pub fn del(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
     let mut n = 0;
     for k in &args[1..] {
-        if node.keyspace.is_live(k, node.now) && node.keyspace.remove(k) {
+        // A master already dropped expired keys (lazy expiry); a replica applying its
+        // master's DEL must remove the key even if it looks expired here.
+        if node.keyspace.remove(k) {
             n += 1;
             node.propagate(vec![b"DEL".to_vec(), k.clone()]);
         }

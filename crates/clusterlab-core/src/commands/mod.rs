@@ -232,6 +232,21 @@ impl Node {
         if spec.name == "wait" {
             return server::wait(self, client, args);
         }
+        if self.myself().is_replica() && spec.flags & WRITE != 0 {
+            return Exec::Reply(Reply::err(
+                "READONLY You can't write against a read only replica.",
+            ));
+        }
+        // Lazy expiry: a master deletes an expired key it is about to touch, and tells
+        // its replicas.
+        if self.is_master() {
+            for i in spec.key_positions(args.len()) {
+                if self.keyspace.is_expired(&args[i], self.now) {
+                    self.keyspace.remove(&args[i]);
+                    self.propagate(vec![b"DEL".to_vec(), args[i].clone()]);
+                }
+            }
+        }
         let reply = (spec.handler)(self, client, args);
         if spec.flags & WRITE != 0 {
             let off = self.repl.offset;

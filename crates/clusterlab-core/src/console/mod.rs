@@ -10,7 +10,7 @@ pub use split::split_args;
 
 use crate::client::RedisCli;
 use crate::config::ClusterShape;
-use crate::create::{create_cluster, wait_converged};
+use crate::create::{check_report, create_cluster, wait_converged};
 use crate::time::{SimDuration, SimTime};
 use crate::world::World;
 
@@ -50,10 +50,11 @@ impl Console {
     pub fn new(shape: ClusterShape) -> Result<Console, String> {
         shape.validate()?;
         let mut world = World::new(&shape);
-        let create_log = create_cluster(&mut world, &shape);
+        let mut create_log = create_cluster(&mut world, &shape);
         if !wait_converged(&mut world, CONVERGE_LIMIT) {
             return Err("the cluster did not converge within 120 s of simulated time".into());
         }
+        create_log.push_str(&check_report(&world, shape.base_port));
         let cli = RedisCli::new(&shape.ip, shape.base_port, true);
         Ok(Console {
             world,

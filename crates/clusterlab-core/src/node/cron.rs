@@ -79,6 +79,7 @@ impl Node {
             }
         }
 
+        self.active_expire();
         if self.cron_ticks % 10 == 0 {
             self.replication_cron();
         }

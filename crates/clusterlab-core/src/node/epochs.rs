@@ -36,7 +36,7 @@ impl Node {
             if claimed.contains(j) {
                 sender_slots += 1;
                 if owner == Some(sender) {
-                    self.owner_not_claiming_clear(j);
+                    self.owner_not_claiming.remove(j);
                     continue;
                 }
                 if self.importing.contains_key(&j) {
@@ -58,10 +58,10 @@ impl Node {
                     }
                     rebound.push((owner, j));
                     self.bind_slot(j, sender);
-                    self.owner_not_claiming_clear(j);
+                    self.owner_not_claiming.remove(j);
                 }
             } else if owner == Some(sender) {
-                self.owner_not_claiming_set(j);
+                self.owner_not_claiming.insert(j);
             }
         }
         self.explain_rebinds(sender, sender_epoch, &rebound);
@@ -112,29 +112,18 @@ impl Node {
             }
         }
         for (owner, count) in groups {
-            let (from, owner_epoch) = match owner.and_then(|o| self.peers.get(o)) {
-                Some(p) => (
-                    self.label(&p.name),
-                    format!("its old owner's {}", p.config_epoch),
-                ),
-                None => ("nobody".to_string(), "an unassigned slot".to_string()),
+            let (from, from_epoch) = match owner.and_then(|o| self.peers.get(o)) {
+                Some(p) => (Some(self.label(&p.name)), p.config_epoch),
+                None => (None, 0),
             };
             self.emit(EventKind::SlotsRebound {
                 count,
                 from,
+                from_epoch,
                 to: to.clone(),
                 sender_epoch,
-                owner_epoch,
             });
         }
-    }
-
-    fn owner_not_claiming_set(&mut self, s: Slot) {
-        self.owner_not_claiming.insert(s);
-    }
-
-    fn owner_not_claiming_clear(&mut self, s: Slot) {
-        self.owner_not_claiming.remove(s);
     }
 
     /// My master's master, when I am a replica of a replica.

@@ -10,6 +10,7 @@ pub mod peers;
 
 mod cron;
 mod epochs;
+mod expire;
 mod failure;
 mod gossip;
 mod handshake;
