@@ -205,6 +205,16 @@ impl Keyspace {
         }
     }
 
+    /// Writes `value` under `key`, keeping the TTL if the key is live (what every command
+    /// that modifies a value in place does), else storing it fresh.
+    pub fn put_keep_ttl(&mut self, key: &[u8], value: Value, now: SimTime) {
+        if self.is_live(key, now) {
+            self.replace_keep_ttl(key, value);
+        } else {
+            self.set(key.to_vec(), value);
+        }
+    }
+
     /// Replaces the value of an existing key and keeps its expiry.
     pub fn replace_keep_ttl(&mut self, key: &[u8], value: Value) {
         match self.entries.get_mut(key) {

@@ -1,6 +1,6 @@
 //! Hash commands: HSET HGET HGETALL HDEL HINCRBY HLEN.
 
-use super::args::{parse_i64, ERR_OVERFLOW, ERR_WRONGTYPE};
+use super::args::{parse_i64, ERR_OVERFLOW};
 use crate::keyspace::Value;
 use crate::node::Node;
 use crate::reply::Reply;
@@ -8,21 +8,15 @@ use crate::reply::Reply;
 type Pairs = Vec<(Vec<u8>, Vec<u8>)>;
 
 fn read(node: &Node, key: &[u8]) -> Result<Option<Pairs>, Reply> {
-    match node.keyspace.get(key, node.now) {
-        None => Ok(None),
-        Some(Value::Hash(h)) => Ok(Some(h.clone())),
-        Some(_) => Err(Reply::err(ERR_WRONGTYPE)),
-    }
+    super::read_typed(node, key, |v| match v {
+        Value::Hash(x) => Some(x),
+        _ => None,
+    })
 }
 
-fn store(node: &mut Node, key: &[u8], pairs: Pairs) {
-    if pairs.is_empty() {
-        node.keyspace.remove(key);
-    } else if node.keyspace.is_live(key, node.now) {
-        node.keyspace.replace_keep_ttl(key, Value::Hash(pairs));
-    } else {
-        node.keyspace.set(key.to_vec(), Value::Hash(pairs));
-    }
+fn store(node: &mut Node, key: &[u8], x: Pairs) {
+    let empty = x.is_empty();
+    super::store_collection(node, key, Value::Hash(x), empty);
 }
 
 pub fn hset(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {

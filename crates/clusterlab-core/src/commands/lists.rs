@@ -2,27 +2,21 @@
 
 use std::collections::VecDeque;
 
-use super::args::{parse_i64, ERR_WRONGTYPE};
+use super::args::parse_i64;
 use crate::keyspace::Value;
 use crate::node::Node;
 use crate::reply::Reply;
 
 fn read(node: &Node, key: &[u8]) -> Result<Option<VecDeque<Vec<u8>>>, Reply> {
-    match node.keyspace.get(key, node.now) {
-        None => Ok(None),
-        Some(Value::List(l)) => Ok(Some(l.clone())),
-        Some(_) => Err(Reply::err(ERR_WRONGTYPE)),
-    }
+    super::read_typed(node, key, |v| match v {
+        Value::List(x) => Some(x),
+        _ => None,
+    })
 }
 
-fn store(node: &mut Node, key: &[u8], list: VecDeque<Vec<u8>>) {
-    if list.is_empty() {
-        node.keyspace.remove(key);
-    } else if node.keyspace.is_live(key, node.now) {
-        node.keyspace.replace_keep_ttl(key, Value::List(list));
-    } else {
-        node.keyspace.set(key.to_vec(), Value::List(list));
-    }
+fn store(node: &mut Node, key: &[u8], x: VecDeque<Vec<u8>>) {
+    let empty = x.is_empty();
+    super::store_collection(node, key, Value::List(x), empty);
 }
 
 fn push(node: &mut Node, args: &[Vec<u8>], left: bool) -> Reply {

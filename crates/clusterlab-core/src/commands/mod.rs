@@ -156,6 +156,35 @@ impl CommandSpec {
     }
 }
 
+/// A live key's value if `pick` accepts its type: `Ok(None)` if absent, WRONGTYPE otherwise.
+pub(crate) fn read_typed<T: Clone>(
+    node: &Node,
+    key: &[u8],
+    pick: impl Fn(&crate::keyspace::Value) -> Option<&T>,
+) -> Result<Option<T>, Reply> {
+    match node.keyspace.get(key, node.now) {
+        None => Ok(None),
+        Some(v) => pick(v)
+            .cloned()
+            .map(Some)
+            .ok_or_else(|| Reply::err(args::ERR_WRONGTYPE)),
+    }
+}
+
+/// Stores a collection: an emptied one deletes the key, a live key keeps its TTL.
+pub(crate) fn store_collection(
+    node: &mut Node,
+    key: &[u8],
+    value: crate::keyspace::Value,
+    empty: bool,
+) {
+    if empty {
+        node.keyspace.remove(key);
+    } else {
+        node.keyspace.put_keep_ttl(key, value, node.now);
+    }
+}
+
 /// The error for an arity mismatch: `ERR wrong number of arguments for 'get' command`.
 pub fn arity_error(fullname: &str) -> Reply {
     Reply::err(format!(

@@ -1,26 +1,19 @@
 //! Set commands: SADD SREM SMEMBERS SISMEMBER SCARD.
 
-use super::args::ERR_WRONGTYPE;
 use crate::keyspace::{SetValue, Value};
 use crate::node::Node;
 use crate::reply::Reply;
 
 fn read(node: &Node, key: &[u8]) -> Result<Option<SetValue>, Reply> {
-    match node.keyspace.get(key, node.now) {
-        None => Ok(None),
-        Some(Value::Set(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(Reply::err(ERR_WRONGTYPE)),
-    }
+    super::read_typed(node, key, |v| match v {
+        Value::Set(x) => Some(x),
+        _ => None,
+    })
 }
 
-fn store(node: &mut Node, key: &[u8], set: SetValue) {
-    if set.members.is_empty() {
-        node.keyspace.remove(key);
-    } else if node.keyspace.is_live(key, node.now) {
-        node.keyspace.replace_keep_ttl(key, Value::Set(set));
-    } else {
-        node.keyspace.set(key.to_vec(), Value::Set(set));
-    }
+fn store(node: &mut Node, key: &[u8], x: SetValue) {
+    let empty = x.members.is_empty();
+    super::store_collection(node, key, Value::Set(x), empty);
 }
 
 pub fn sadd(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {

@@ -139,11 +139,7 @@ pub fn append(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
     };
     v.extend_from_slice(&args[2]);
     let len = v.len();
-    if node.keyspace.is_live(key, node.now) {
-        node.keyspace.replace_keep_ttl(key, Value::String(v));
-    } else {
-        node.keyspace.set(key.clone(), Value::String(v));
-    }
+    node.keyspace.put_keep_ttl(key, Value::String(v), node.now);
     node.propagate(args.to_vec());
     Reply::int(len as i64)
 }
@@ -169,11 +165,7 @@ fn incr_by(node: &mut Node, args: &[Vec<u8>], delta: i64) -> Reply {
         return Reply::err(ERR_OVERFLOW);
     };
     let value = Value::String(next.to_string().into_bytes());
-    if node.keyspace.is_live(key, node.now) {
-        node.keyspace.replace_keep_ttl(key, value);
-    } else {
-        node.keyspace.set(key.clone(), value);
-    }
+    node.keyspace.put_keep_ttl(key, value, node.now);
     node.propagate(args.to_vec());
     Reply::Integer(next)
 }

@@ -1,30 +1,22 @@
 //! Sorted set commands: ZADD ZINCRBY ZSCORE ZRANGE (index or BYSCORE, REV, LIMIT,
 //! WITHSCORES) ZCARD.
 
-use super::args::{
-    format_double, is, parse_f64, parse_i64, ERR_NOT_FLOAT, ERR_SYNTAX, ERR_WRONGTYPE,
-};
+use super::args::{format_double, is, parse_f64, parse_i64, ERR_NOT_FLOAT, ERR_SYNTAX};
 use super::lists::index_range;
 use crate::keyspace::{SortedSet, Value};
 use crate::node::Node;
 use crate::reply::Reply;
 
 fn read(node: &Node, key: &[u8]) -> Result<Option<SortedSet>, Reply> {
-    match node.keyspace.get(key, node.now) {
-        None => Ok(None),
-        Some(Value::ZSet(z)) => Ok(Some(z.clone())),
-        Some(_) => Err(Reply::err(ERR_WRONGTYPE)),
-    }
+    super::read_typed(node, key, |v| match v {
+        Value::ZSet(x) => Some(x),
+        _ => None,
+    })
 }
 
-fn store(node: &mut Node, key: &[u8], z: SortedSet) {
-    if z.is_empty() {
-        node.keyspace.remove(key);
-    } else if node.keyspace.is_live(key, node.now) {
-        node.keyspace.replace_keep_ttl(key, Value::ZSet(z));
-    } else {
-        node.keyspace.set(key.to_vec(), Value::ZSet(z));
-    }
+fn store(node: &mut Node, key: &[u8], x: SortedSet) {
+    let empty = x.is_empty();
+    super::store_collection(node, key, Value::ZSet(x), empty);
 }
 
 pub fn zadd(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {

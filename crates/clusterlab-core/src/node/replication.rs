@@ -229,16 +229,8 @@ impl Node {
             for i in ready {
                 self.start_full_sync(i);
             }
-        } else if let Some(up) = &self.repl.upstream {
-            if up.state == UpstreamState::Connected {
-                let (ip, port) = (up.ip.clone(), up.port);
-                let offset = self.repl.offset;
-                self.outbox.push(Output {
-                    dest: Dest::Addr { ip, port },
-                    via: Via::SenderLink(0),
-                    payload: Payload::Repl(ReplMessage::Ack { offset }),
-                });
-            }
+        } else if self.repl.link_up() {
+            self.send_ack();
         }
     }
 
@@ -302,7 +294,7 @@ impl Node {
                     offset,
                     keys,
                 });
-                self.replication_cron_ack();
+                self.send_ack();
             }
             ReplMessage::Stream { commands, bytes } => {
                 if !self.repl.link_up() {
@@ -324,7 +316,7 @@ impl Node {
                     up.last_io = now;
                 }
                 if getack {
-                    self.replication_cron_ack();
+                    self.send_ack();
                 }
             }
             ReplMessage::Ack { offset } => {
@@ -337,7 +329,8 @@ impl Node {
         }
     }
 
-    fn replication_cron_ack(&mut self) {
+    /// `REPLCONF ACK <offset>` to my master.
+    fn send_ack(&mut self) {
         if let Some(up) = &self.repl.upstream {
             let (ip, port) = (up.ip.clone(), up.port);
             let offset = self.repl.offset;
