@@ -78,7 +78,7 @@ fn config_epoch_collisions_resolve_to_distinct_epochs() {
     let run = |world: &mut World, port: u16, args: &[&str]| {
         let c = world.connect(port).expect("node");
         let args: Vec<Vec<u8>> = args.iter().map(|a| a.as_bytes().to_vec()).collect();
-        let r = world.execute(c, &args);
+        let r = world.execute(c, &args).expect("the node replies");
         world.disconnect(c);
         r
     };
@@ -114,7 +114,7 @@ fn config_epoch_collisions_resolve_to_distinct_epochs() {
 fn exec(world: &mut clusterlab_core::World, port: u16, line: &str) -> clusterlab_core::Reply {
     let c = world.connect(port).expect("node listens");
     let args = clusterlab_core::console::split_args(line).expect("balanced");
-    let r = world.execute(c, &args);
+    let r = world.execute(c, &args).expect("the node replies");
     world.disconnect(c);
     r
 }

@@ -90,7 +90,9 @@ fn run(world: &mut World, port: u16, args: &[&str]) -> Reply {
         return Reply::err("ERR no such node");
     };
     let args: Vec<Vec<u8>> = args.iter().map(|a| a.as_bytes().to_vec()).collect();
-    let r = world.execute(conn, &args);
+    let r = world
+        .execute(conn, &args)
+        .unwrap_or_else(|e| Reply::err(e.to_string()));
     world.disconnect(conn);
     r
 }

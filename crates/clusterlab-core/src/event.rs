@@ -15,6 +15,7 @@ pub enum EventCategory {
     Replication,
     State,
     Failure,
+    Election,
     Client,
     Fault,
 }
@@ -74,6 +75,8 @@ pub enum EventKind {
     StateChanged { ok: bool, reason: String },
     /// A client command got a redirect or a cluster error.
     Redirected { command: String, reply: String },
+    /// Elections and votes.
+    Election { what: String },
     /// Failure detection: PFAIL, reports, FAIL, and clearing it.
     Failure { what: String },
     /// A fault or an operator action from the public API.
@@ -98,6 +101,7 @@ impl EventKind {
             StateChanged { .. } => EventCategory::State,
             Redirected { .. } => EventCategory::Client,
             Failure { .. } => EventCategory::Failure,
+            Election { .. } => EventCategory::Election,
             Fault { .. } => EventCategory::Fault,
         }
     }
@@ -139,7 +143,7 @@ impl fmt::Display for EventKind {
             ),
             StateChanged { ok, reason } => write!(f, "\"Cluster state changed: {}\": {reason}", if *ok { "ok" } else { "fail" }),
             Redirected { command, reply } => write!(f, "{command} -> {reply}"),
-            Failure { what } | Fault { what } => write!(f, "{what}"),
+            Failure { what } | Fault { what } | Election { what } => write!(f, "{what}"),
         }
     }
 }

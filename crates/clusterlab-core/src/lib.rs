@@ -42,6 +42,7 @@ pub mod config;
 pub mod console;
 pub mod create;
 pub mod event;
+pub mod faults;
 pub mod keyspace;
 pub mod name;
 pub mod net;
@@ -54,8 +55,9 @@ pub mod world;
 
 pub use config::{ClusterShape, LatencyModel, NodeConfig};
 pub use event::{Event, EventCategory, EventKind};
+pub use faults::{DataOnRestart, Fault, FaultError};
 pub use name::{NodeIdx, NodeName};
 pub use reply::Reply;
 pub use slot::{key_hash_slot, Slot, SlotSet, SLOTS};
 pub use time::{SimDuration, SimTime};
-pub use world::{ConnId, World};
+pub use world::{ConnError, ConnId, ProcessState, World};

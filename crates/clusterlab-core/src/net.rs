@@ -65,7 +65,7 @@ impl Network {
         payload: Payload,
     ) -> Envelope {
         let channel = match payload {
-            Payload::Bus(_) => Channel::Bus,
+            Payload::Bus(_) | Payload::Connect => Channel::Bus,
             Payload::Repl(_) => Channel::Replication,
         };
         let mut deliver_at = now + self.sample_latency();

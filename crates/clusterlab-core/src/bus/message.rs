@@ -5,6 +5,11 @@ use std::sync::Arc;
 use crate::name::NodeName;
 use crate::slot::SlotSet;
 
+/// `mflags[0]`: the master is paused for a manual failover.
+pub const MFLAG_PAUSED: u8 = 1;
+/// `mflags[0]`: vote even though the master is not FAIL (manual failover).
+pub const MFLAG_FORCEACK: u8 = 2;
+
 /// Size of the fixed bus header, dominated by the 2048-byte slot bitmap.
 pub const HEADER_SIZE: usize = 2256;
 /// Size of one gossip entry.

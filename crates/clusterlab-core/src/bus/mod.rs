@@ -4,4 +4,5 @@ mod message;
 
 pub use message::{
     Body, BusMessage, GossipEntry, Header, MessageType, GOSSIP_ENTRY_SIZE, HEADER_SIZE,
+    MFLAG_FORCEACK, MFLAG_PAUSED,
 };

@@ -18,6 +18,8 @@ pub struct RedisCli {
     port: u16,
     cluster_mode: bool,
     conn: Option<ConnId>,
+    /// The last connection attempt failed (redis-cli then shows `not connected> `).
+    not_connected: bool,
 }
 
 /// What one command produced.
@@ -38,6 +40,7 @@ impl RedisCli {
             port,
             cluster_mode,
             conn: None,
+            not_connected: false,
         }
     }
 
@@ -57,9 +60,13 @@ impl RedisCli {
         self.cluster_mode = on;
     }
 
-    /// The prompt redis-cli shows: `127.0.0.1:7001> `.
+    /// The prompt redis-cli shows: `127.0.0.1:7001> `, or `not connected> `.
     pub fn prompt(&self) -> String {
-        format!("{}:{}> ", self.host, self.port)
+        if self.not_connected {
+            "not connected> ".to_string()
+        } else {
+            format!("{}:{}> ", self.host, self.port)
+        }
     }
 
     /// Points the client at another node (like `connect host port` in redis-cli).
@@ -83,6 +90,7 @@ impl RedisCli {
         {
             self.conn = world.connect(self.port);
         }
+        self.not_connected = self.conn.is_none();
         self.conn
     }
 
@@ -108,9 +116,22 @@ impl RedisCli {
                 };
             };
             if std::mem::take(&mut send_asking) {
-                world.execute(conn, &[b"ASKING".to_vec()]);
+                let _ = world.execute(conn, &[b"ASKING".to_vec()]);
             }
-            let reply = world.execute(conn, args);
+            let reply = match world.execute(conn, args) {
+                Ok(r) => r,
+                Err(e) => {
+                    // redis-cli: "Error: Server closed the connection", then reconnects
+                    // on the next command.
+                    self.conn = None;
+                    text.extend(format!("Error: {e}\n").bytes());
+                    return CliOutcome {
+                        text,
+                        reply: None,
+                        redirects,
+                    };
+                }
+            };
             if self.cluster_mode {
                 if let Some((slot, host, port, ask)) = parse_redirect(&reply) {
                     text.extend(

@@ -4,7 +4,7 @@ use super::args::{is, parse_i64, ERR_SYNTAX};
 use super::cluster_views as views;
 use crate::event::EventKind;
 use crate::name::NodeName;
-use crate::node::{Node, PeerRef};
+use crate::node::{FailoverMode, Node, PeerRef};
 use crate::reply::Reply;
 use crate::slot::{key_hash_slot, Slot, SLOTS};
 
@@ -182,10 +182,27 @@ pub fn cluster(node: &mut Node, _client: u64, args: &[Vec<u8>]) -> Reply {
             if argc == 3 && !is(&args[2], "force") && !is(&args[2], "takeover") {
                 return Reply::err(ERR_SYNTAX);
             }
+            let mode = match args.get(2) {
+                None => FailoverMode::Default,
+                Some(a) if is(a, "force") => FailoverMode::Force,
+                Some(_) => FailoverMode::Takeover,
+            };
             if node.is_master() {
                 return Reply::err("ERR You should send CLUSTER FAILOVER to a replica");
             }
-            Reply::err("ERR ClusterLab does not model CLUSTER FAILOVER yet (see the fidelity page)")
+            let Some(master) = node.master_ref() else {
+                return Reply::err("ERR I'm a replica but my master is unknown to me");
+            };
+            let m = node.peers.get(master).expect("looked up");
+            if mode == FailoverMode::Default
+                && (m.has(crate::node::flags::FAIL) || m.link.is_none())
+            {
+                return Reply::err(
+                    "ERR Master is down or failed, please use CLUSTER FAILOVER FORCE",
+                );
+            }
+            node.start_manual_failover(mode);
+            Reply::ok()
         }
         _ => subcommand_syntax_error(&args[1]),
     }

@@ -4,6 +4,7 @@
 mod args;
 mod cluster;
 mod cluster_views;
+mod config;
 mod hashes;
 mod keys;
 mod lists;
@@ -60,6 +61,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("append", 3, WRITE, 1, 1, 1, strings::append),
     cmd!("asking", 1, 0, 0, 0, 0, server::asking),
     cmd!("cluster", -2, 0, 0, 0, 0, cluster::cluster),
+    cmd!("config", -2, 0, 0, 0, 0, config::config),
     cmd!("dbsize", 1, READONLY, 0, 0, 0, server::dbsize),
     cmd!("decr", 2, WRITE, 1, 1, 1, strings::decr),
     cmd!("decrby", 3, WRITE, 1, 1, 1, strings::decrby),
@@ -261,6 +263,11 @@ impl Node {
         if spec.name == "wait" {
             return server::wait(self, client, args);
         }
+        if spec.flags & WRITE != 0 && self.writes_paused() {
+            // A master pausing writes for a manual failover holds the command.
+            self.paused_writes.push((client, args.to_vec()));
+            return Exec::Blocked;
+        }
         if self.myself().is_replica() && spec.flags & WRITE != 0 {
             return Exec::Reply(Reply::err(
                 "READONLY You can't write against a read only replica.",
@@ -282,6 +289,15 @@ impl Node {
             self.session(client).woff = off;
         }
         Exec::Reply(reply)
+    }
+
+    /// Runs the writes held during a manual-failover pause, now that it ended.
+    pub(crate) fn release_paused_writes(&mut self) {
+        for (client, args) in std::mem::take(&mut self.paused_writes) {
+            if let Exec::Reply(r) = self.process_command(client, &args) {
+                self.unblocked.push((client, r));
+            }
+        }
     }
 
     /// Applies a command from the replication stream: no routing, no propagation.

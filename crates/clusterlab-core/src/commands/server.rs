@@ -116,10 +116,10 @@ pub fn role(n: &mut Node, _c: u64, _args: &[Vec<u8>]) -> Reply {
             Some(u) => (
                 u.ip.clone(),
                 i64::from(u.port),
-                if u.state == UpstreamState::Connected {
-                    "connected"
-                } else {
-                    "sync"
+                match u.state {
+                    UpstreamState::Connected => "connected",
+                    UpstreamState::Syncing => "sync",
+                    UpstreamState::Disconnected => "connect",
                 },
             ),
             None => (String::new(), 0, "connect"),
@@ -187,7 +187,8 @@ fn replication_section(n: &Node) -> String {
             let down = r
                 .upstream
                 .as_ref()
-                .map_or(0, |u| n.now.since(u.down_since) / 1000);
+                .and_then(|u| u.down_since)
+                .map_or(-1, |t| (n.now.since(t) / 1000) as i64);
             s.push_str(&format!("master_link_down_since_seconds:{down}\r\n"));
         }
         let off = if up { r.offset } else { 0 };
@@ -209,10 +210,16 @@ fn replication_section(n: &Node) -> String {
     }
     s.push_str("master_failover_state:no-failover\r\n");
     s.push_str(&format!("master_replid:{}\r\n", r.replid));
-    s.push_str("master_replid2:0000000000000000000000000000000000000000\r\n");
     s.push_str(&format!(
-        "master_repl_offset:{}\r\nsecond_repl_offset:-1\r\n",
-        r.offset
+        "master_replid2:{}\r\n",
+        r.replid2
+            .as_deref()
+            .unwrap_or("0000000000000000000000000000000000000000")
+    ));
+    s.push_str(&format!(
+        "master_repl_offset:{}\r\nsecond_repl_offset:{}\r\n",
+        r.offset,
+        r.second_offset.map_or(-1, |o| o as i64)
     ));
     if r.backlog || !n.is_master() && r.link_up() {
         s.push_str("repl_backlog_active:1\r\nrepl_backlog_size:1048576\r\n");

@@ -41,6 +41,7 @@ impl Node {
             }
         }
 
+        self.refresh_stale_links();
         // Once every 10 ticks, ping the one of 5 random nodes with the oldest pong.
         if self.cron_ticks % 10 == 0 {
             self.random_ping();
@@ -49,6 +50,15 @@ impl Node {
         for r in self.peers.refs() {
             let p = self.peers.get(r).expect("ref from the table");
             if r == Self::ME || p.has(flags::NOADDR | flags::HANDSHAKE) {
+                continue;
+            }
+            // A master in a manual failover pings the replica every tick.
+            if self.mf.end.is_some()
+                && self.is_master()
+                && self.mf.replica == Some(r)
+                && p.link.is_some()
+            {
+                self.send_ping(r, MessageType::Ping);
                 continue;
             }
             // Freshness ping: no pong for more than half the node timeout.
@@ -79,6 +89,12 @@ impl Node {
             }
         }
 
+        self.check_manual_failover_timeout();
+        if self.myself().is_replica() {
+            self.handle_manual_failover();
+            self.handle_replica_failover();
+            self.consider_replica_migration();
+        }
         self.active_expire();
         if self.cron_ticks % 10 == 0 {
             self.replication_cron();
@@ -111,6 +127,10 @@ impl Node {
 
     /// `beforeSleep`: work flagged during event handling.
     pub(crate) fn before_sleep(&mut self) {
+        if self.write_pause_until.is_some() && !self.writes_paused() {
+            self.write_pause_until = None;
+            self.release_paused_writes();
+        }
         if self.state_dirty {
             self.state_dirty = false;
             self.update_state();

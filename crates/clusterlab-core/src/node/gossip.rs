@@ -5,7 +5,7 @@ use crate::bus::{Body, BusMessage, GossipEntry, MessageType};
 use crate::event::EventKind;
 use crate::name::{NodeIdx, NodeName};
 use crate::node::peers::Link;
-use crate::node::{flags, LinkId, Node, PeerRef, Via};
+use crate::node::{flags, Dest, LinkId, Node, Output, Payload, PeerRef, Via};
 use crate::time::SimTime;
 
 impl Node {
@@ -74,15 +74,35 @@ impl Node {
         self.send_on_link(r, msg);
     }
 
-    /// Opens my outbound link to `r` and greets it (`clusterLinkConnectHandler`): MEET if
-    /// the entry has the MEET flag, else PING; an older pending ping time is kept.
+    /// Opens my outbound link to `r` (`clusterNodeCronHandleReconnect`): the link exists
+    /// at once, so pings can be queued on it, and the greeting goes out when the
+    /// connection is established.
     pub(crate) fn connect(&mut self, r: PeerRef) {
         let id = self.next_link_id;
         self.next_link_id += 1;
         let now = self.now;
+        let p = self.peers.get_mut(r).expect("connect to a known peer");
+        p.link = Some(Link { id, created: now });
+        let dest = Dest::Addr {
+            ip: p.ip.clone(),
+            port: p.cport,
+        };
+        self.outbox.push(Output {
+            dest,
+            via: Via::SenderLink(id),
+            payload: Payload::Connect,
+        });
+    }
+
+    /// `clusterLinkConnectHandler`: the connection is up, send MEET (if the entry has the
+    /// MEET flag) or PING; an older pending ping time is kept.
+    pub fn on_link_connected(&mut self, now: SimTime, id: LinkId) {
+        self.now = now;
+        let Some(r) = self.peer_by_link(id) else {
+            return;
+        };
         let (old_ping, meet) = {
-            let p = self.peers.get_mut(r).expect("connect to a known peer");
-            p.link = Some(Link { id, created: now });
+            let p = self.peers.get_mut(r).expect("link peer exists");
             let meet = p.has(flags::MEET);
             p.flags &= !flags::MEET;
             (p.ping_sent, meet)
@@ -100,6 +120,7 @@ impl Node {
                 p.ping_sent = Some(t);
             }
         }
+        self.before_sleep();
     }
 
     /// Broadcasts a PONG to every node I have a link to (`clusterBroadcastPong`).
@@ -167,6 +188,22 @@ impl Node {
                 p.config_epoch = sender_epoch;
             }
             p.repl_offset = h.offset;
+            // A replica in a manual failover records its paused master's final offset.
+            if self.mf.end.is_some()
+                && self.myself().is_replica()
+                && self.master_ref() == Some(s)
+                && h.mflags & crate::bus::MFLAG_PAUSED != 0
+                && self.mf.master_offset.is_none()
+            {
+                self.mf.master_offset = Some(h.offset);
+                self.emit(EventKind::Election {
+                    what: format!(
+                        "\"Received replication offset for paused master manual failover: {}\"",
+                        h.offset
+                    ),
+                });
+                self.handle_manual_failover();
+            }
         }
 
         match kind {
@@ -176,6 +213,21 @@ impl Node {
             MessageType::Fail => {
                 if let (Some(_), Body::Fail { about }) = (sender, &msg.body) {
                     self.on_fail_message(&h.sender, about);
+                }
+            }
+            MessageType::FailoverAuthRequest => {
+                if let Some(s) = sender {
+                    self.on_failover_auth_request(s, h);
+                }
+            }
+            MessageType::FailoverAuthAck => {
+                if let Some(s) = sender {
+                    self.on_failover_auth_ack(s, h.current_epoch);
+                }
+            }
+            MessageType::MfStart => {
+                if let Some(s) = sender {
+                    self.on_mfstart(s);
                 }
             }
             MessageType::Update => {
@@ -297,9 +349,10 @@ impl Node {
                     p.flags |= flags::SLAVE;
                     self.state_dirty = true;
                 }
-                if self.peers.lookup(&master_name).is_some() {
+                if let Some(m) = self.peers.lookup(&master_name) {
                     let p = self.peers.get_mut(s).expect("sender is known");
                     p.master = Some(master_name);
+                    self.peers.get_mut(m).expect("looked up").flags |= flags::MIGRATE_TO;
                 }
             }
         }
@@ -335,9 +388,13 @@ impl Node {
         if p.is_master() {
             return;
         }
+        let was_replica = p.master.is_some();
         p.flags &= !flags::SLAVE;
         p.flags |= flags::MASTER;
         p.master = None;
+        if was_replica && r != Self::ME {
+            p.flags |= flags::MIGRATE_TO;
+        }
         self.state_dirty = true;
     }
 

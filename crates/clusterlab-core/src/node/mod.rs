@@ -11,12 +11,17 @@ pub mod peers;
 mod cron;
 mod epochs;
 mod expire;
+mod failover;
 mod failure;
 mod gossip;
 mod handshake;
+mod links;
+mod manual_failover;
+mod migration;
 mod replication;
 mod slot_table;
 mod state;
+mod voting;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -31,6 +36,8 @@ use crate::slot::{Slot, SlotSet, SLOTS};
 use crate::time::SimTime;
 
 pub use cron::CRON_PERIOD_MS;
+pub use failover::{CantFailover, Election};
+pub use manual_failover::{FailoverMode, ManualFailover};
 pub use peers::{Peer, PeerRef, PeerTable};
 pub use replication::{AttachedReplica, ReplMessage, Replication, Upstream, UpstreamState};
 pub use slot_table::SlotTable;
@@ -59,6 +66,8 @@ pub enum Dest {
 /// What a node hands to the world.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Payload {
+    /// Opening a bus connection (the TCP handshake).
+    Connect,
     Bus(BusMessage),
     Repl(ReplMessage),
 }
@@ -123,6 +132,12 @@ pub struct Node {
     pub(crate) among_minority_since: Option<SimTime>,
     pub(crate) state_dirty: bool,
     pub(crate) next_link_id: LinkId,
+    pub(crate) election: Election,
+    pub(crate) mf: ManualFailover,
+    /// A master in a manual failover pauses client writes until then.
+    pub(crate) write_pause_until: Option<SimTime>,
+    /// Writes that arrived while paused: (client, command).
+    pub(crate) paused_writes: Vec<(u64, Vec<Vec<u8>>)>,
     pub(crate) outbox: Vec<Output>,
     pub(crate) events: Vec<EventKind>,
 }
@@ -174,6 +189,10 @@ impl Node {
             among_minority_since: None,
             state_dirty: true,
             next_link_id: 1,
+            election: Election::default(),
+            mf: ManualFailover::default(),
+            write_pause_until: None,
+            paused_writes: Vec::new(),
             outbox: Vec::new(),
             events: Vec::new(),
         };
@@ -334,7 +353,11 @@ impl Node {
             cport: me.cport,
             flags: me.flags,
             state_ok: self.state_ok,
-            mflags: 0,
+            mflags: if me.is_master() && self.mf.end.is_some() && self.writes_paused() {
+                crate::bus::MFLAG_PAUSED
+            } else {
+                0
+            },
         }
     }
 

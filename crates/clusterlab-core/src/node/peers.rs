@@ -46,6 +46,10 @@ pub struct Peer {
     /// Failure reports: (reporting master, time).
     pub fail_reports: Vec<(NodeName, SimTime)>,
     pub fail_time: Option<SimTime>,
+    /// When I last voted for a replica of this master (`voted_time`).
+    pub voted_time: Option<SimTime>,
+    /// Since when this master has had no working replica (replica migration).
+    pub orphaned_since: Option<SimTime>,
 }
 
 impl Peer {
@@ -67,6 +71,8 @@ impl Peer {
             repl_offset: 0,
             fail_reports: Vec::new(),
             fail_time: None,
+            voted_time: None,
+            orphaned_since: None,
         }
     }
 

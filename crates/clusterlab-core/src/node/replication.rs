@@ -14,6 +14,9 @@ use crate::reply::command_resp_len;
 use crate::rng::SimRng;
 use crate::time::SimTime;
 
+/// `repl-timeout` of Redis 7.0, in ms.
+pub const REPL_TIMEOUT_MS: u64 = 60_000;
+
 /// `repl-diskless-sync-delay` of Redis 7.0, in ms.
 pub const DISKLESS_SYNC_DELAY_MS: u64 = 5000;
 
@@ -52,6 +55,8 @@ pub struct AttachedReplica {
 /// The state of a replica's link to its master.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UpstreamState {
+    /// No connection; the replication cron retries every second.
+    Disconnected,
     /// Asked for a sync, waiting for the snapshot.
     Syncing,
     /// Snapshot loaded, streaming.
@@ -65,8 +70,10 @@ pub struct Upstream {
     pub ip: String,
     pub port: u16,
     pub state: UpstreamState,
+    /// Last time anything arrived from the master (`master->lastinteraction`).
     pub last_io: SimTime,
-    pub down_since: SimTime,
+    /// When the link last went down (`repl_down_since`); `None` if it never was up.
+    pub down_since: Option<SimTime>,
 }
 
 /// Replication state of one node, master side and replica side.
@@ -75,6 +82,10 @@ pub struct Replication {
     pub replid: String,
     /// `master_repl_offset`: bytes of stream produced (master) or processed (replica).
     pub offset: u64,
+    /// The replication ID this node served before its last promotion (`master_replid2`).
+    pub replid2: Option<String>,
+    /// First offset of the current ID's history after a promotion (`second_repl_offset`).
+    pub second_offset: Option<u64>,
     /// Whether a backlog exists (offsets only move once a replica has attached).
     pub backlog: bool,
     /// Whether the stream already selected DB 0 since the last sync.
@@ -90,6 +101,8 @@ impl Replication {
         Replication {
             replid: String::from_utf8_lossy(&rng.hex40()).into_owned(),
             offset: 0,
+            replid2: None,
+            second_offset: None,
             backlog: false,
             db_selected: false,
             replicas: Vec::new(),
@@ -141,20 +154,24 @@ impl Node {
     }
 
     /// `replicationSetMaster`: connect to the master's data port and ask for a sync.
-    fn replicate_from(&mut self, master: NodeName) {
+    pub(crate) fn replicate_from(&mut self, master: NodeName) {
         let Some(m) = self.peers.by_name(&master) else {
             return;
         };
         let (ip, port) = (m.ip.clone(), m.port);
         // Stop serving my own replicas' stream and drop the old link.
         self.repl.replicas.clear();
+        let (last_io, down_since) = match &self.repl.upstream {
+            Some(u) if u.master == master => (u.last_io, u.down_since),
+            _ => (self.now, None),
+        };
         self.repl.upstream = Some(Upstream {
             master,
             ip: ip.clone(),
             port,
             state: UpstreamState::Syncing,
-            last_io: self.now,
-            down_since: self.now,
+            last_io,
+            down_since,
         });
         let listening_port = self.port();
         self.outbox.push(Output {
@@ -162,6 +179,20 @@ impl Node {
             via: Via::SenderLink(0),
             payload: Payload::Repl(ReplMessage::Psync { listening_port }),
         });
+    }
+
+    /// `replicationUnsetMaster` after winning an election: keep the data and the offset,
+    /// start a new replication ID (the old one stays valid as `master_replid2`).
+    pub(crate) fn promote_replication(&mut self) {
+        let old = std::mem::replace(
+            &mut self.repl.replid,
+            String::from_utf8_lossy(&self.rng.hex40()).into_owned(),
+        );
+        self.repl.replid2 = Some(old);
+        self.repl.second_offset = Some(self.repl.offset + 1);
+        self.repl.upstream = None;
+        self.repl.backlog = true;
+        self.repl.db_selected = false;
     }
 
     /// Appends a write to the replication stream (`propagate` / `replicationFeedSlaves`).
@@ -229,8 +260,22 @@ impl Node {
             for i in ready {
                 self.start_full_sync(i);
             }
-        } else if self.repl.link_up() {
-            self.send_ack();
+        } else if let Some(up) = self.repl.upstream.clone() {
+            match up.state {
+                UpstreamState::Connected if now.since(up.last_io) > REPL_TIMEOUT_MS => {
+                    // `repl-timeout`: nothing from the master for 60 s.
+                    let u = self.repl.upstream.as_mut().expect("cloned above");
+                    u.state = UpstreamState::Disconnected;
+                    u.down_since = Some(now);
+                    let label = self.label(&up.master);
+                    self.emit(EventKind::Failure {
+                        what: format!("MASTER timeout: no data from {label} for more than repl-timeout (60 s); master_link_status:down"),
+                    });
+                }
+                UpstreamState::Connected => self.send_ack(),
+                UpstreamState::Disconnected => self.replicate_from(up.master),
+                UpstreamState::Syncing => {}
+            }
         }
     }
 
@@ -283,6 +328,7 @@ impl Node {
                 };
                 up.state = UpstreamState::Connected;
                 up.last_io = now;
+                up.down_since = None;
                 let master = up.master;
                 self.repl.replid = replid;
                 self.repl.offset = offset;

@@ -8,18 +8,20 @@ use sha2::{Digest, Sha256};
 
 use crate::config::{ClusterShape, NodeConfig};
 use crate::event::{Event, EventKind};
+use crate::faults::NetFaults;
 use crate::name::NodeIdx;
 use crate::net::{Envelope, Network};
-use crate::node::{Dest, Exec, Node, Payload};
-use crate::reply::Reply;
+use crate::node::{Dest, Node, Payload, Via};
 use crate::rng::SimRng;
 use crate::time::{SimDuration, SimTime};
 
+mod clients;
+mod faults;
+
+pub use clients::{ConnError, ConnId};
+
 /// How many events the log keeps for display (the trace hash covers all of them).
 pub const EVENT_LOG_CAPACITY: usize = 100_000;
-
-/// The longest a blocked command (WAIT 0) is simulated before the client gives up.
-pub const MAX_BLOCK_MS: u64 = 3_600_000;
 
 /// Stream ids of the seeded generator family.
 const NETWORK_STREAM: u64 = 0;
@@ -30,6 +32,31 @@ const NODE_STREAM_BASE: u64 = 1000;
 enum Item {
     Cron(NodeIdx),
     Deliver(Box<Envelope>),
+    /// A connection of `node` to the process at `ip`/ports closed or was refused.
+    ConnLost {
+        node: NodeIdx,
+        ip: String,
+        port: u16,
+        cport: u16,
+    },
+    /// A paused process wakes up.
+    Resume(NodeIdx),
+    /// `node`'s outbound bus link `link` is established.
+    LinkUp {
+        node: NodeIdx,
+        link: crate::node::LinkId,
+    },
+}
+
+impl Item {
+    /// The process this item happens on.
+    fn target(&self) -> NodeIdx {
+        match self {
+            Item::Cron(i) | Item::Resume(i) => *i,
+            Item::Deliver(e) => e.to,
+            Item::ConnLost { node, .. } | Item::LinkUp { node, .. } => *node,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -56,17 +83,32 @@ impl Ord for Scheduled {
     }
 }
 
+/// Whether a process runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProcessState {
+    Running,
+    /// Alive but silent until the given time (or a heal).
+    Paused {
+        until: SimTime,
+    },
+    /// The process is gone; its node keeps the cluster config for a restart.
+    Killed,
+}
+
 /// A simulated process: a node and where it listens.
 #[derive(Clone, Debug)]
 pub struct Process {
     pub node: Node,
     pub ip: String,
     pub port: u16,
+    pub state: ProcessState,
 }
 
-/// A client connection to one process.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ConnId(pub u64);
+impl Process {
+    pub fn is_running(&self) -> bool {
+        self.state == ProcessState::Running
+    }
+}
 
 /// Counters of what the world delivered.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -92,6 +134,10 @@ pub struct World {
     conns: Vec<Option<NodeIdx>>,
     traffic: TrafficStats,
     node_config: NodeConfig,
+    faults: NetFaults,
+    faults_log: Vec<(SimTime, crate::faults::Fault)>,
+    /// Items held for paused processes, released in order when they wake.
+    held: Vec<Vec<Item>>,
 }
 
 impl World {
@@ -119,6 +165,9 @@ impl World {
             conns: Vec::new(),
             traffic: TrafficStats::default(),
             node_config,
+            faults: NetFaults::default(),
+            faults_log: Vec::new(),
+            held: Vec::new(),
         };
         for i in 0..shape.node_count() {
             world.start_process(&shape.ip, shape.base_port + i as u16);
@@ -135,12 +184,19 @@ impl World {
             node,
             ip: ip.to_string(),
             port,
+            state: ProcessState::Running,
         });
-        // Each process's cron has its own phase within the 100 ms period.
-        let phase = SimDuration(1 + self.rng.below(crate::node::CRON_PERIOD_MS));
-        self.schedule(self.now + phase, Item::Cron(idx));
+        self.held.push(Vec::new());
+        self.start_cron(idx);
         self.collect(idx);
         idx
+    }
+
+    /// Schedules the first cron tick of a (re)started process: each process's cron has
+    /// its own phase within the 100 ms period.
+    fn start_cron(&mut self, idx: NodeIdx) {
+        let phase = SimDuration(1 + self.rng.below(crate::node::CRON_PERIOD_MS));
+        self.schedule(self.now + phase, Item::Cron(idx));
     }
 
     pub fn seed(&self) -> u64 {
@@ -157,6 +213,11 @@ impl World {
 
     pub fn node(&self, idx: NodeIdx) -> &Node {
         &self.procs[idx.index()].node
+    }
+
+    /// The network faults in force.
+    pub fn net_faults(&self) -> &NetFaults {
+        &self.faults
     }
 
     /// The process listening on `port`, if any.
@@ -185,7 +246,7 @@ impl World {
     pub fn in_flight(&self) -> impl Iterator<Item = &Envelope> {
         self.queue.iter().filter_map(|Reverse(s)| match &s.item {
             Item::Deliver(e) => Some(e.as_ref()),
-            Item::Cron(_) => None,
+            _ => None,
         })
     }
 
@@ -216,6 +277,22 @@ impl World {
             return false;
         };
         self.now = s.at;
+        let target = s.item.target();
+        match self.procs[target.index()].state {
+            ProcessState::Killed => {
+                // Nothing happens on a dead process: its cron stops, messages are lost.
+                if let Item::Resume(_) = s.item {
+                } else if let Item::Deliver(env) = &s.item {
+                    self.refuse(env);
+                }
+                return true;
+            }
+            ProcessState::Paused { .. } if !matches!(s.item, Item::Resume(_)) => {
+                self.held[target.index()].push(s.item);
+                return true;
+            }
+            _ => {}
+        }
         match s.item {
             Item::Cron(idx) => {
                 self.hasher.update([0u8]);
@@ -229,8 +306,72 @@ impl World {
                 self.collect(idx);
             }
             Item::Deliver(env) => self.deliver(*env),
+            Item::ConnLost {
+                node,
+                ip,
+                port,
+                cport,
+            } => {
+                self.hasher.update([5u8]);
+                self.hasher.update(node.0.to_le_bytes());
+                self.hasher.update(port.to_le_bytes());
+                self.procs[node.index()]
+                    .node
+                    .on_connection_lost(self.now, &ip, port, cport);
+                self.collect(node);
+            }
+            Item::LinkUp { node, link } => {
+                self.hasher.update([6u8]);
+                self.hasher.update(node.0.to_le_bytes());
+                self.procs[node.index()]
+                    .node
+                    .on_link_connected(self.now, link);
+                self.collect(node);
+            }
+            Item::Resume(idx) => {
+                if let ProcessState::Paused { until } = self.procs[idx.index()].state {
+                    if until <= self.now {
+                        self.wake(idx);
+                    }
+                }
+            }
         }
         true
+    }
+
+    /// Wakes a paused process and releases what it missed, in order.
+    fn wake(&mut self, idx: NodeIdx) {
+        self.procs[idx.index()].state = ProcessState::Running;
+        let held = std::mem::take(&mut self.held[idx.index()]);
+        for item in held {
+            self.schedule(self.now, item);
+        }
+        let port = self.procs[idx.index()].port;
+        self.log_event(
+            Some(idx),
+            Some(port),
+            EventKind::Fault {
+                what: format!("{port} wakes up and processes what arrived while it was paused"),
+            },
+        );
+    }
+
+    /// A message reached a dead process: if it opened a connection, the sender is refused.
+    fn refuse(&mut self, env: &Envelope) {
+        if let Via::SenderLink(_) = env.via {
+            let p = &self.procs[env.to.index()];
+            let (ip, port, cport) = (p.ip.clone(), p.port, p.node.myself().cport);
+            let at = self.now + self.net.sample_latency();
+            self.schedule(
+                at,
+                Item::ConnLost {
+                    node: env.from,
+                    ip,
+                    port,
+                    cport,
+                },
+            );
+        }
     }
 
     fn deliver(&mut self, env: Envelope) {
@@ -250,6 +391,7 @@ impl World {
                     .node
                     .on_bus_message(self.now, env.from, &src_ip, &local_ip, env.via, msg);
             }
+            Payload::Connect => {}
             Payload::Repl(msg) => {
                 self.traffic.repl_messages += 1;
                 self.hasher.update([2u8]);
@@ -269,16 +411,88 @@ impl World {
                 Dest::Conn(n) => Some(*n),
                 Dest::Addr { ip, port } => self.resolve(ip, *port, &out.payload),
             };
-            if let Some(to) = target {
+            let Some(to) = target else {
+                // Nobody listens there: the connection is refused.
+                if let Dest::Addr { ip, port } = &out.dest {
+                    let (ip, port) = (ip.clone(), *port);
+                    let at = self.now + self.net.sample_latency();
+                    let (p, c) = match out.payload {
+                        Payload::Bus(_) | Payload::Connect => (port.saturating_sub(10_000), port),
+                        Payload::Repl(_) => (port, port.saturating_add(10_000)),
+                    };
+                    self.schedule(
+                        at,
+                        Item::ConnLost {
+                            node: idx,
+                            ip,
+                            port: p,
+                            cport: c,
+                        },
+                    );
+                }
+                continue;
+            };
+            if self.procs[to.index()].state == ProcessState::Killed {
                 let env = self.net.send(self.now, idx, to, out.via, out.payload);
-                let at = env.deliver_at;
-                self.schedule(at, Item::Deliver(Box::new(env)));
+                self.refuse(&env);
+                continue;
             }
+            if self.dropped_by_faults(idx, to, &out.via, &out.payload) {
+                continue;
+            }
+            if let (Payload::Connect, Via::SenderLink(link)) = (&out.payload, &out.via) {
+                // The TCP handshake: a round trip, then the link is usable.
+                let at = self.now + self.net.sample_latency() + self.net.sample_latency();
+                self.schedule(
+                    at,
+                    Item::LinkUp {
+                        node: idx,
+                        link: *link,
+                    },
+                );
+                continue;
+            }
+            let mut env = self.net.send(self.now, idx, to, out.via, out.payload);
+            if let Some(extra) = self.faults.delay.get(&(idx, to)) {
+                env.deliver_at = env.deliver_at + SimDuration(*extra);
+            }
+            let at = env.deliver_at;
+            self.schedule(at, Item::Deliver(Box::new(env)));
         }
         let events = self.procs[idx.index()].node.take_events();
         let port = self.procs[idx.index()].port;
         for kind in events {
             self.log_event(Some(idx), Some(port), kind);
+        }
+    }
+
+    /// Whether the network faults in force drop this message.
+    fn dropped_by_faults(
+        &mut self,
+        from: NodeIdx,
+        to: NodeIdx,
+        via: &Via,
+        payload: &Payload,
+    ) -> bool {
+        if self.faults.is_empty() {
+            return false;
+        }
+        if self.faults.cut.contains(&(from, to)) {
+            return true;
+        }
+        if let Payload::Bus(_) | Payload::Connect = payload {
+            // The side that accepted the connection is the one whose bus port is blocked.
+            let listener = match via {
+                Via::SenderLink(_) => to,
+                Via::ReceiverLink(_) => from,
+            };
+            if self.faults.bus_blocked.contains(&listener) {
+                return true;
+            }
+        }
+        match self.faults.loss.get(&(from, to)).copied() {
+            Some(pct) => self.rng.chance_percent(u32::from(pct)),
+            None => false,
         }
     }
 
@@ -288,7 +502,7 @@ impl World {
             .position(|p| {
                 p.ip == ip
                     && match payload {
-                        Payload::Bus(_) => p.node.myself().cport == port,
+                        Payload::Bus(_) | Payload::Connect => p.node.myself().cport == port,
                         Payload::Repl(_) => p.port == port,
                     }
             })
@@ -326,60 +540,5 @@ impl World {
     /// Advances simulated time by `d`.
     pub fn advance(&mut self, d: SimDuration) {
         self.run_until(self.now + d);
-    }
-
-    /// Opens a client connection to the process on `port`.
-    pub fn connect(&mut self, port: u16) -> Option<ConnId> {
-        let idx = self.by_port(port)?;
-        self.conns.push(Some(idx));
-        Some(ConnId(self.conns.len() as u64 - 1))
-    }
-
-    /// Closes a client connection.
-    pub fn disconnect(&mut self, conn: ConnId) {
-        if let Some(Some(idx)) = self.conns.get(conn.0 as usize).copied() {
-            self.procs[idx.index()].node.disconnect_client(conn.0);
-            self.conns[conn.0 as usize] = None;
-        }
-    }
-
-    /// Sends a command on `conn` and waits (in simulated time) for its reply: the request
-    /// travels with one link latency, the node executes it, the reply travels back.
-    pub fn execute(&mut self, conn: ConnId, args: &[Vec<u8>]) -> Reply {
-        let Some(Some(idx)) = self.conns.get(conn.0 as usize).copied() else {
-            return Reply::err("ERR connection closed");
-        };
-        let there = self.now + self.net.sample_latency();
-        self.run_until(there);
-        self.hasher.update([4u8]);
-        for a in args {
-            self.hasher.update((a.len() as u64).to_le_bytes());
-            self.hasher.update(a);
-        }
-        let exec = self.procs[idx.index()].node.execute(self.now, conn.0, args);
-        self.collect(idx);
-        let reply = match exec {
-            Exec::Reply(r) => r,
-            Exec::Blocked => self.wait_unblocked(idx, conn),
-        };
-        let back = self.now + self.net.sample_latency();
-        self.run_until(back);
-        reply
-    }
-
-    fn wait_unblocked(&mut self, idx: NodeIdx, conn: ConnId) -> Reply {
-        let give_up = self.now + SimDuration(MAX_BLOCK_MS);
-        loop {
-            if let Some(r) = self.procs[idx.index()].node.take_unblocked(conn.0) {
-                return r;
-            }
-            if self.next_event_time().is_none_or(|t| t > give_up) || !self.step() {
-                self.run_until(give_up);
-                self.procs[idx.index()].node.disconnect_client(conn.0);
-                return Reply::err(
-                    "ERR ClusterLab stopped waiting after one hour of simulated time",
-                );
-            }
-        }
     }
 }

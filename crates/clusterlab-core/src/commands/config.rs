@@ -1,0 +1,178 @@
+//! CONFIG GET / CONFIG SET for the cluster settings the simulation models.
+
+use super::args::is;
+use super::keys::glob_match;
+use crate::config::NodeConfig;
+use crate::node::{flags, Node};
+use crate::reply::Reply;
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Bool,
+    /// An integer with its inclusive bounds.
+    Int(i64, i64),
+    Immutable,
+}
+
+/// (name, alias, kind).
+const PARAMS: &[(&str, Option<&str>, Kind)] = &[
+    ("cluster-allow-reads-when-down", None, Kind::Bool),
+    ("cluster-allow-replica-migration", None, Kind::Bool),
+    ("cluster-enabled", None, Kind::Immutable),
+    (
+        "cluster-migration-barrier",
+        None,
+        Kind::Int(0, i32::MAX as i64),
+    ),
+    ("cluster-node-timeout", None, Kind::Int(0, i64::MAX)),
+    (
+        "cluster-replica-no-failover",
+        Some("cluster-slave-no-failover"),
+        Kind::Bool,
+    ),
+    (
+        "cluster-replica-validity-factor",
+        Some("cluster-slave-validity-factor"),
+        Kind::Int(0, i32::MAX as i64),
+    ),
+    ("cluster-require-full-coverage", None, Kind::Bool),
+    (
+        "repl-ping-replica-period",
+        Some("repl-ping-slave-period"),
+        Kind::Int(1, i32::MAX as i64),
+    ),
+];
+
+fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.to_string()
+}
+
+fn value(c: &NodeConfig, name: &str) -> String {
+    match name {
+        "cluster-allow-reads-when-down" => yes_no(c.allow_reads_when_down),
+        "cluster-allow-replica-migration" => yes_no(c.allow_replica_migration),
+        "cluster-enabled" => "yes".into(),
+        "cluster-migration-barrier" => c.migration_barrier.to_string(),
+        "cluster-node-timeout" => c.node_timeout.to_string(),
+        "cluster-replica-no-failover" => yes_no(c.replica_no_failover),
+        "cluster-replica-validity-factor" => c.replica_validity_factor.to_string(),
+        "cluster-require-full-coverage" => yes_no(c.require_full_coverage),
+        "repl-ping-replica-period" => c.repl_ping_replica_period.to_string(),
+        _ => String::new(),
+    }
+}
+
+pub fn config(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
+    let sub = String::from_utf8_lossy(&args[1]).to_ascii_lowercase();
+    match sub.as_str() {
+        "get" if args.len() >= 3 => get(node, &args[2..]),
+        "get" => super::arity_error("config|get"),
+        "set" if args.len() < 4 => super::arity_error("config|set"),
+        "set" if args.len() % 2 == 1 => Reply::err(super::args::ERR_SYNTAX),
+        "set" => set(node, &args[2..]),
+        _ => {
+            let text: String = String::from_utf8_lossy(&args[1])
+                .chars()
+                .take(128)
+                .collect();
+            Reply::err(format!("ERR unknown subcommand '{text}'. Try CONFIG HELP."))
+        }
+    }
+}
+
+fn get(node: &Node, patterns: &[Vec<u8>]) -> Reply {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for pat in patterns {
+        let lower = pat.to_ascii_lowercase();
+        let exact = !lower.iter().any(|c| matches!(c, b'*' | b'?' | b'['));
+        for (name, alias, _) in PARAMS {
+            for n in std::iter::once(*name).chain(*alias) {
+                if glob_match(&lower, n.as_bytes()) {
+                    // An exact name is echoed as typed (`CLUSTER-NODE-TIMEOUT`).
+                    let shown = if exact {
+                        String::from_utf8_lossy(pat).into_owned()
+                    } else {
+                        n.to_string()
+                    };
+                    if !out.iter().any(|(x, _)| x.eq_ignore_ascii_case(&shown)) {
+                        out.push((shown, value(&node.config, name)));
+                    }
+                }
+            }
+        }
+    }
+    out.sort();
+    Reply::bulks(
+        out.into_iter()
+            .flat_map(|(k, v)| [k.into_bytes(), v.into_bytes()]),
+    )
+}
+
+fn failed(name: &str, why: &str) -> Reply {
+    Reply::err(format!(
+        "ERR CONFIG SET failed (possibly related to argument '{name}') - {why}"
+    ))
+}
+
+fn set(node: &mut Node, pairs: &[Vec<u8>]) -> Reply {
+    // Validate everything first: CONFIG SET is all or nothing.
+    let mut changes: Vec<(&str, String)> = Vec::new();
+    for pair in pairs.chunks(2) {
+        let asked = String::from_utf8_lossy(&pair[0]).to_ascii_lowercase();
+        let Some((name, _, kind)) = PARAMS
+            .iter()
+            .find(|(n, a, _)| *n == asked || *a == Some(asked.as_str()))
+        else {
+            return Reply::err(format!(
+                "ERR Unknown option or number of arguments for CONFIG SET - '{asked}'"
+            ));
+        };
+        if changes.iter().any(|(n, _)| n == name) {
+            return failed(&asked, "duplicate parameter");
+        }
+        let v = String::from_utf8_lossy(&pair[1]).into_owned();
+        match kind {
+            Kind::Immutable => return failed(&asked, "can't set immutable config"),
+            Kind::Bool if !is(&pair[1], "yes") && !is(&pair[1], "no") => {
+                return failed(&asked, "argument must be 'yes' or 'no'")
+            }
+            Kind::Int(lo, hi) => match v.parse::<i64>() {
+                Err(_) => return failed(&asked, "argument couldn't be parsed into an integer"),
+                Ok(n) if n < *lo || n > *hi => {
+                    return failed(
+                        &asked,
+                        &format!("argument must be between {lo} and {hi} inclusive"),
+                    )
+                }
+                Ok(_) => {}
+            },
+            _ => {}
+        }
+        changes.push((name, v.to_ascii_lowercase()));
+    }
+    let c = &mut node.config;
+    for (name, v) in changes {
+        let b = v == "yes";
+        let n = v.parse::<i64>().unwrap_or(0);
+        match name {
+            "cluster-allow-reads-when-down" => c.allow_reads_when_down = b,
+            "cluster-allow-replica-migration" => c.allow_replica_migration = b,
+            "cluster-migration-barrier" => c.migration_barrier = n as u32,
+            "cluster-node-timeout" => c.node_timeout = n as u64,
+            "cluster-replica-no-failover" => c.replica_no_failover = b,
+            "cluster-replica-validity-factor" => c.replica_validity_factor = n as u32,
+            "cluster-require-full-coverage" => c.require_full_coverage = b,
+            "repl-ping-replica-period" => c.repl_ping_replica_period = n as u64,
+            _ => {}
+        }
+    }
+    // The nofailover flag is part of what this node tells others about itself.
+    let nofailover = node.config.replica_no_failover;
+    let me = node.myself_mut();
+    if nofailover {
+        me.flags |= flags::NOFAILOVER;
+    } else {
+        me.flags &= !flags::NOFAILOVER;
+    }
+    Reply::ok()
+}

@@ -1,0 +1,326 @@
+//! Automatic failover, replica side (`clusterHandleSlaveFailover`): the data-age check,
+//! the rank by replication offset, the delayed election, and taking over the master.
+
+use crate::bus::{Body, BusMessage, MessageType};
+use crate::event::EventKind;
+use crate::node::{flags, Node, PeerRef};
+use crate::time::{SimDuration, SimTime};
+
+/// Redis logs "Currently unable to failover" at most this often per reason.
+const CANT_FAILOVER_RELOG_MS: u64 = 10_000;
+
+/// Why a replica is not failing over (`cant_failover_reason`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CantFailover {
+    #[default]
+    None,
+    DataAge,
+    WaitingDelay,
+    Expired,
+    WaitingVotes,
+}
+
+impl CantFailover {
+    fn text(self) -> &'static str {
+        match self {
+            CantFailover::None => "",
+            CantFailover::DataAge => "Disconnected from master for longer than allowed. Please check the 'cluster-replica-validity-factor' configuration option.",
+            CantFailover::WaitingDelay => "Waiting the delay before I can start a new failover.",
+            CantFailover::Expired => "Failover attempt expired.",
+            CantFailover::WaitingVotes => "Waiting for votes, but majority still not reached.",
+        }
+    }
+}
+
+/// A replica's election state.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Election {
+    /// When the election may start (`failover_auth_time`); `None` before the first.
+    pub auth_time: Option<SimTime>,
+    pub auth_count: usize,
+    pub auth_sent: bool,
+    pub auth_rank: usize,
+    pub auth_epoch: u64,
+    pub cant_reason: CantFailover,
+    pub cant_logged_at: Option<SimTime>,
+}
+
+impl Node {
+    /// `clusterGetSlaveRank`: sibling replicas (not `nofailover`) with a larger offset.
+    pub(crate) fn replica_rank(&self) -> usize {
+        let Some(master) = self.myself().master else {
+            return 0;
+        };
+        let mine = self.repl.offset;
+        self.peers
+            .replicas_of(&master)
+            .into_iter()
+            .filter(|&r| r != Self::ME)
+            .filter_map(|r| self.peers.get(r))
+            .filter(|p| !p.has(flags::NOFAILOVER) && p.repl_offset > mine)
+            .count()
+    }
+
+    /// How long ago the replica last heard from its master, as Redis measures it.
+    fn data_age(&self) -> u64 {
+        let nt = self.config.node_timeout;
+        let unix_s = |t: SimTime| self.unix_ms(t) / 1000;
+        let now_s = unix_s(self.now);
+        let age = match &self.repl.upstream {
+            Some(u) if self.repl.link_up() => (now_s.saturating_sub(unix_s(u.last_io))) * 1000,
+            Some(u) => match u.down_since {
+                Some(t) => (now_s.saturating_sub(unix_s(t))) * 1000,
+                // repl_down_since == 0: a replica that never synced looks infinitely old.
+                None => now_s * 1000,
+            },
+            None => now_s * 1000,
+        };
+        if age > nt {
+            age - nt
+        } else {
+            age
+        }
+    }
+
+    fn log_cant_failover(&mut self, reason: CantFailover) {
+        let now = self.now;
+        let e = &self.election;
+        if reason == e.cant_reason
+            && e.cant_logged_at
+                .is_some_and(|t| now.since(t) < CANT_FAILOVER_RELOG_MS)
+        {
+            return;
+        }
+        self.election.cant_reason = reason;
+        // Redis stays quiet while the master has been FAIL for less than node_timeout + 5 s.
+        let nolog = self.config.node_timeout + 5000;
+        let fail_time = self
+            .master_ref()
+            .and_then(|m| self.peers.get(m))
+            .and_then(|m| m.fail_time);
+        if fail_time.is_some_and(|t| now.since(t) < nolog) {
+            return;
+        }
+        self.election.cant_logged_at = Some(now);
+        let needed = self.size / 2 + 1;
+        let votes = self.election.auth_count;
+        self.emit(EventKind::Failure {
+            what: format!(
+                "\"Currently unable to failover: {}\" (needed quorum {needed}, votes so far {votes})",
+                reason.text()
+            ),
+        });
+    }
+
+    /// `clusterHandleSlaveFailover`, run every cron tick and before sleeping.
+    pub(crate) fn handle_replica_failover(&mut self) {
+        let now = self.now;
+        let nt = self.config.node_timeout;
+        let needed = self.size / 2 + 1;
+        let manual = self.mf.end.is_some() && self.mf.can_start;
+        let auth_timeout = (nt * 2).max(2000);
+        let retry = auth_timeout * 2;
+        let master = self.master_ref();
+        let master_failed = master
+            .and_then(|m| self.peers.get(m))
+            .is_some_and(|m| m.has(flags::FAIL));
+        let master_slots = master
+            .and_then(|m| self.peers.get(m))
+            .map_or(0, |m| m.num_slots());
+        if self.is_master()
+            || master.is_none()
+            || (!master_failed && !manual)
+            || (self.config.replica_no_failover && !manual)
+            || master_slots == 0
+        {
+            self.election.cant_reason = CantFailover::None;
+            return;
+        }
+        let data_age = self.data_age();
+        let limit = self.config.repl_ping_replica_period * 1000
+            + nt * u64::from(self.config.replica_validity_factor);
+        if self.config.replica_validity_factor > 0 && data_age > limit && !manual {
+            self.log_cant_failover(CantFailover::DataAge);
+            return;
+        }
+        let auth_age = self.election.auth_time.map_or(u64::MAX, |t| now.since(t));
+        if auth_age > retry {
+            let rank = self.replica_rank();
+            let jitter = self.rng.below(500);
+            let mut delay = 500 + jitter + rank as u64 * 1000;
+            let mut reason = format!("500 ms fixed + {jitter} ms random + rank #{rank} × 1000 ms");
+            let mut rank = rank;
+            if self.mf.end.is_some() {
+                delay = 0;
+                rank = 0;
+                reason = "manual failover: no delay, rank 0".into();
+            }
+            self.election = Election {
+                auth_time: Some(now + SimDuration(delay)),
+                auth_count: 0,
+                auth_sent: false,
+                auth_rank: rank,
+                auth_epoch: self.election.auth_epoch,
+                cant_reason: self.election.cant_reason,
+                cant_logged_at: self.election.cant_logged_at,
+            };
+            let offset = self.repl.offset;
+            self.emit(EventKind::Election {
+                what: format!(
+                    "\"Start of election delayed for {delay} milliseconds (rank #{rank}, offset {offset}).\" ({reason})"
+                ),
+            });
+            self.broadcast_pong_to_siblings();
+            return;
+        }
+        if !self.election.auth_sent && self.mf.end.is_none() {
+            let newrank = self.replica_rank();
+            if newrank > self.election.auth_rank {
+                let added = (newrank - self.election.auth_rank) as u64 * 1000;
+                self.election.auth_time = self.election.auth_time.map(|t| t + SimDuration(added));
+                self.election.auth_rank = newrank;
+                self.emit(EventKind::Election {
+                    what: format!(
+                        "\"Replica rank updated to #{newrank}, added {added} milliseconds of delay.\" (a sibling replica reported a larger offset)"
+                    ),
+                });
+            }
+        }
+        if self.election.auth_time.is_some_and(|t| now < t) {
+            self.log_cant_failover(CantFailover::WaitingDelay);
+            return;
+        }
+        if auth_age > auth_timeout {
+            self.log_cant_failover(CantFailover::Expired);
+            return;
+        }
+        if !self.election.auth_sent {
+            self.current_epoch += 1;
+            self.election.auth_epoch = self.current_epoch;
+            self.election.auth_sent = true;
+            let epoch = self.current_epoch;
+            self.emit(EventKind::Election {
+                what: format!(
+                    "\"Starting a failover election for epoch {epoch}.\" (currentEpoch +1; asks every master for a vote, needs {needed} of {})",
+                    self.size
+                ),
+            });
+            self.request_failover_auth();
+            self.state_dirty = true;
+            return;
+        }
+        if self.election.auth_count >= needed {
+            let epoch = self.election.auth_epoch;
+            let votes = self.election.auth_count;
+            self.emit(EventKind::Election {
+                what: format!(
+                    "\"Failover election won: I'm the new master.\" ({votes} votes ≥ quorum {needed} of {} masters)",
+                    self.size
+                ),
+            });
+            if self.myself().config_epoch < epoch {
+                self.myself_mut().config_epoch = epoch;
+                self.emit(EventKind::ConfigEpochSet {
+                    epoch,
+                    reason: format!("\"configEpoch set to {epoch} after successful failover\" (the election's epoch)"),
+                });
+            }
+            self.replace_my_master();
+        } else {
+            self.log_cant_failover(CantFailover::WaitingVotes);
+        }
+    }
+
+    /// PONG to the other replicas of my master, so they learn my offset.
+    fn broadcast_pong_to_siblings(&mut self) {
+        let Some(master) = self.myself().master else {
+            return;
+        };
+        for r in self.peers.replicas_of(&master) {
+            if r == Self::ME || self.peers.get(r).is_none_or(|p| p.link.is_none()) {
+                continue;
+            }
+            let msg = self.build_ping(MessageType::Pong);
+            self.send_on_link(r, msg);
+        }
+    }
+
+    /// `clusterRequestFailoverAuth`: AUTH_REQUEST to every node (only masters answer).
+    fn request_failover_auth(&mut self) {
+        let mut header = self.build_header(MessageType::FailoverAuthRequest);
+        if self.mf.end.is_some() {
+            header.mflags |= crate::bus::MFLAG_FORCEACK;
+        }
+        let msg = BusMessage {
+            header,
+            body: Body::Empty,
+        };
+        self.broadcast(msg);
+    }
+
+    /// Sends `msg` on every link (not to handshake nodes).
+    pub(crate) fn broadcast(&mut self, msg: BusMessage) {
+        for r in self.peers.refs() {
+            let p = self.peers.get(r).expect("ref from the table");
+            if r == Self::ME || p.has(flags::HANDSHAKE) || p.link.is_none() {
+                continue;
+            }
+            self.send_on_link(r, msg.clone());
+        }
+    }
+
+    /// An AUTH_ACK: counts if it comes from a slot-owning master of this election's epoch.
+    pub(crate) fn on_failover_auth_ack(&mut self, sender: PeerRef, sender_current_epoch: u64) {
+        let Some(p) = self.peers.get(sender) else {
+            return;
+        };
+        if p.is_master() && p.num_slots() > 0 && sender_current_epoch >= self.election.auth_epoch {
+            self.election.auth_count += 1;
+            let (label, count) = (self.label(&p.name.clone()), self.election.auth_count);
+            self.emit(EventKind::Election {
+                what: format!(
+                    "vote from {label} counted: {count} for epoch {}",
+                    self.election.auth_epoch
+                ),
+            });
+            self.handle_replica_failover();
+        }
+    }
+
+    /// `clusterFailoverReplaceYourMaster`: become master, take all of the old master's slots,
+    /// tell everyone.
+    pub(crate) fn replace_my_master(&mut self) {
+        let Some(old) = self.master_ref() else { return };
+        if self.is_master() {
+            return;
+        }
+        let old_name = self.peers.get(old).expect("master is known").name;
+        {
+            let me = self.myself_mut();
+            me.flags = (me.flags & !flags::SLAVE) | flags::MASTER;
+            me.master = None;
+        }
+        self.promote_replication();
+        let slots: Vec<u16> = self
+            .peers
+            .get(old)
+            .expect("master is known")
+            .slots
+            .iter()
+            .collect();
+        let count = slots.len();
+        for s in slots {
+            self.bind_slot(s, Self::ME);
+        }
+        let label = self.label(&old_name);
+        self.emit(EventKind::BecameMaster {
+            reason: format!(
+                "took over {count} slots of {label}; broadcasting a PONG so every node learns it"
+            ),
+        });
+        self.state_dirty = true;
+        self.update_state();
+        self.broadcast_pong();
+        self.mf = Default::default();
+    }
+}

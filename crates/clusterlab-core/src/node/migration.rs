@@ -1,0 +1,124 @@
+//! Replica migration (`clusterHandleSlaveMigration`): a replica of the best-covered master
+//! moves to an orphaned master, if its own master keeps more than the migration barrier.
+
+use crate::node::{flags, Node, PeerRef};
+
+/// An orphaned master must stay orphaned this long before a replica moves to it.
+pub const REPLICA_MIGRATION_DELAY_MS: u64 = 5000;
+
+impl Node {
+    /// Replicas of `master` that are neither FAIL (for counting) — `clusterCountNonFailingSlaves`.
+    pub(crate) fn non_failing_replicas(&self, master: PeerRef) -> usize {
+        let Some(m) = self.peers.get(master) else {
+            return 0;
+        };
+        self.peers
+            .replicas_of(&m.name)
+            .into_iter()
+            .filter(|&r| self.peers.get(r).is_some_and(|p| !p.has(flags::FAIL)))
+            .count()
+    }
+
+    /// The cron part: count orphaned masters and the best replica count, then maybe migrate.
+    pub(crate) fn consider_replica_migration(&mut self) {
+        if !self.myself().is_replica() || !self.config.allow_replica_migration {
+            return;
+        }
+        let mut orphaned = 0;
+        let mut max_replicas = 0;
+        let mut mine = 0;
+        let my_master = self.master_ref();
+        for (r, p) in self.peers.iter() {
+            if !p.is_master() || p.has(flags::FAIL) {
+                continue;
+            }
+            let ok = self.non_failing_replicas(r);
+            if ok == 0 && p.num_slots() > 0 && p.has(flags::MIGRATE_TO) {
+                orphaned += 1;
+            }
+            max_replicas = max_replicas.max(ok);
+            if Some(r) == my_master {
+                mine = ok;
+            }
+        }
+        if orphaned > 0 && max_replicas >= 2 && mine == max_replicas {
+            self.handle_replica_migration(max_replicas);
+        }
+    }
+
+    fn handle_replica_migration(&mut self, max_replicas: usize) {
+        if !self.state_ok {
+            return;
+        }
+        let Some(my_master) = self.master_ref() else {
+            return;
+        };
+        let my_master_name = self.peers.get(my_master).expect("known").name;
+        let ok_replicas = self
+            .peers
+            .replicas_of(&my_master_name)
+            .into_iter()
+            .filter(|&r| {
+                self.peers
+                    .get(r)
+                    .is_some_and(|p| !p.has(flags::FAIL | flags::PFAIL))
+            })
+            .count();
+        let barrier = self.config.migration_barrier as usize;
+        if ok_replicas <= barrier {
+            return;
+        }
+        let now = self.now;
+        let mut candidate = self.name();
+        let mut target: Option<PeerRef> = None;
+        for r in self.peers.refs() {
+            let ok = if self.peer_is_master(r) {
+                self.non_failing_replicas(r)
+            } else {
+                0
+            };
+            let p = self.peers.get(r).expect("ref from the table");
+            let orphan =
+                p.is_master() && !p.has(flags::FAIL) && p.has(flags::MIGRATE_TO) && ok == 0;
+            let has_slots = p.num_slots() > 0;
+            let name = p.name;
+            let p = self.peers.get_mut(r).expect("ref from the table");
+            if orphan {
+                if target.is_none() && has_slots {
+                    target = Some(r);
+                }
+                p.orphaned_since.get_or_insert(now);
+            } else {
+                p.orphaned_since = None;
+            }
+            if ok == max_replicas {
+                for rep in self.peers.replicas_of(&name) {
+                    let rn = self.peers.get(rep).expect("known").name;
+                    if rn.0 < candidate.0 {
+                        candidate = rn;
+                    }
+                }
+            }
+        }
+        let Some(t) = target else { return };
+        let since = self
+            .peers
+            .get(t)
+            .and_then(|p| p.orphaned_since)
+            .map_or(0, |s| now.since(s));
+        if candidate == self.name() && since > REPLICA_MIGRATION_DELAY_MS {
+            let name = self.peers.get(t).expect("known").name;
+            let label = self.label(&name);
+            self.set_my_master(
+                name,
+                format!(
+                    "\"Migrating to orphaned master {label}\": it has had no working replica for {since} ms (> 5000), my master keeps {ok_replicas} > cluster-migration-barrier {barrier}, and my ID is the smallest among the candidates"
+                ),
+            );
+        }
+    }
+
+    fn peer_is_master(&self, r: PeerRef) -> bool {
+        self.peers.get(r).is_some_and(|p| p.is_master())
+    }
+}

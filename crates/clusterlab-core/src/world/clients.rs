@@ -1,0 +1,119 @@
+//! Client connections: how a client (redis-cli, a test) reaches a simulated process.
+
+use sha2::Digest;
+
+use super::{ProcessState, World};
+use crate::name::NodeIdx;
+use crate::node::Exec;
+use crate::reply::Reply;
+use crate::time::SimDuration;
+
+/// The longest a client waits in simulated time (a blocked WAIT 0, a long pause).
+pub const MAX_BLOCK_MS: u64 = 3_600_000;
+
+/// A client connection to one process.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ConnId(pub u64);
+
+/// Why a command got no reply.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ConnError {
+    /// The process died (redis-cli: "Error: Server closed the connection").
+    #[error("Server closed the connection")]
+    Closed,
+    /// The client stopped waiting after an hour of simulated time.
+    #[error("no reply within one hour of simulated time")]
+    TimedOut,
+}
+
+impl World {
+    /// Opens a client connection to the process on `port`; `None` if nothing listens
+    /// there (no such port, or the process is down).
+    pub fn connect(&mut self, port: u16) -> Option<ConnId> {
+        let idx = self.by_port(port)?;
+        if self.procs[idx.index()].state == ProcessState::Killed {
+            return None;
+        }
+        self.conns.push(Some(idx));
+        Some(ConnId(self.conns.len() as u64 - 1))
+    }
+
+    /// Closes a client connection.
+    pub fn disconnect(&mut self, conn: ConnId) {
+        if let Some(Some(idx)) = self.conns.get(conn.0 as usize).copied() {
+            self.procs[idx.index()].node.disconnect_client(conn.0);
+            self.conns[conn.0 as usize] = None;
+        }
+    }
+
+    /// Drops every client connection of a process that died.
+    pub(super) fn close_connections_to(&mut self, idx: NodeIdx) {
+        for c in self.conns.iter_mut() {
+            if *c == Some(idx) {
+                *c = None;
+            }
+        }
+    }
+
+    /// Sends a command on `conn` and waits (in simulated time) for its reply: the request
+    /// travels with one link latency, the node executes it (after waking up, if paused),
+    /// and the reply travels back.
+    pub fn execute(&mut self, conn: ConnId, args: &[Vec<u8>]) -> Result<Reply, ConnError> {
+        let Some(Some(idx)) = self.conns.get(conn.0 as usize).copied() else {
+            return Err(ConnError::Closed);
+        };
+        let there = self.now + self.net.sample_latency();
+        self.run_until(there);
+        self.wait_running(idx)?;
+        self.hasher.update([4u8]);
+        for a in args {
+            self.hasher.update((a.len() as u64).to_le_bytes());
+            self.hasher.update(a);
+        }
+        let exec = self.procs[idx.index()].node.execute(self.now, conn.0, args);
+        self.collect(idx);
+        let reply = match exec {
+            Exec::Reply(r) => r,
+            Exec::Blocked => self.wait_unblocked(idx, conn)?,
+        };
+        let back = self.now + self.net.sample_latency();
+        self.run_until(back);
+        if self.conns.get(conn.0 as usize).copied().flatten().is_none() {
+            return Err(ConnError::Closed);
+        }
+        Ok(reply)
+    }
+
+    /// Waits until the process can read the command (a paused one reads it on waking).
+    fn wait_running(&mut self, idx: NodeIdx) -> Result<(), ConnError> {
+        let give_up = self.now + SimDuration(MAX_BLOCK_MS);
+        loop {
+            match self.procs[idx.index()].state {
+                ProcessState::Running => return Ok(()),
+                ProcessState::Killed => return Err(ConnError::Closed),
+                ProcessState::Paused { .. } => {
+                    if self.next_event_time().is_none_or(|t| t > give_up) || !self.step() {
+                        return Err(ConnError::TimedOut);
+                    }
+                }
+            }
+        }
+    }
+
+    fn wait_unblocked(&mut self, idx: NodeIdx, conn: ConnId) -> Result<Reply, ConnError> {
+        let give_up = self.now + SimDuration(MAX_BLOCK_MS);
+        loop {
+            if self.procs[idx.index()].state == ProcessState::Killed {
+                return Err(ConnError::Closed);
+            }
+            if let Some(r) = self.procs[idx.index()].node.take_unblocked(conn.0) {
+                return Ok(r);
+            }
+            if self.next_event_time().is_none_or(|t| t > give_up) || !self.step() {
+                self.run_until(give_up);
+                self.procs[idx.index()].node.disconnect_client(conn.0);
+                return Err(ConnError::TimedOut);
+            }
+        }
+    }
+}
