@@ -142,3 +142,99 @@ pub fn check_transcript(path: &Path) {
     }
     assert!(failures.is_empty(), "transcript mismatch:{failures}");
 }
+
+/// A seeded cluster with the given shape.
+pub fn cluster(seed: u64, masters: usize, replicas: usize, node_timeout: u64) -> Console {
+    console(ClusterShape {
+        seed,
+        masters,
+        replicas_per_master: replicas,
+        node_timeout,
+        ..ClusterShape::default()
+    })
+}
+
+/// The node on `port`.
+pub fn node(console: &Console, port: u16) -> &clusterlab_core::node::Node {
+    let w = console.world();
+    w.node(w.by_port(port).unwrap_or_else(|| panic!("no node on {port}")))
+}
+
+/// Whether the node on `port` is a master in its own view.
+pub fn is_master(console: &Console, port: u16) -> bool {
+    node(console, port).is_master()
+}
+
+/// Steps the world until `pred` holds or `limit_ms` of simulated time pass; returns the
+/// time it first held.
+pub fn wait_until(
+    console: &mut Console,
+    limit_ms: u64,
+    mut pred: impl FnMut(&Console) -> bool,
+) -> Option<clusterlab_core::SimTime> {
+    let deadline = console.world().now().as_millis() + limit_ms;
+    loop {
+        if pred(console) {
+            return Some(console.world().now());
+        }
+        let w = console.world_mut();
+        match w.next_event_time() {
+            Some(t) if t.as_millis() <= deadline => {
+                w.step();
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// Checks the invariants that must hold at any moment of any run:
+/// * every "election won" is backed by at least a quorum of "auth granted" votes for that
+///   replica and epoch;
+/// * no two masters that agree on the cluster (converged) claim one slot with one epoch.
+pub fn check_invariants(console: &Console) {
+    use clusterlab_core::EventKind;
+    let w = console.world();
+    let seed = w.seed();
+    let mut granted: Vec<(String, String)> = Vec::new();
+    for e in w.events() {
+        if let EventKind::Election { what } = &e.kind {
+            if let Some(rest) = what.strip_prefix("\"Failover auth granted to ") {
+                let mut parts = rest.split(" for epoch ");
+                let who = parts.next().unwrap_or("").to_string();
+                let epoch: String = parts.next().unwrap_or("").chars().take_while(|c| c.is_ascii_digit()).collect();
+                granted.push((who, epoch));
+            }
+        }
+    }
+    for e in w.events() {
+        if let EventKind::Election { what } = &e.kind {
+            if what.starts_with("\"Failover election won") {
+                let port = e.port.expect("elections happen on a node").to_string();
+                let wins_epoch = w
+                    .events()
+                    .filter(|x| x.port == e.port && x.seq <= e.seq)
+                    .filter_map(|x| match &x.kind {
+                        EventKind::Election { what } if what.starts_with("\"Starting a failover election for epoch ") => {
+                            Some(what.trim_start_matches("\"Starting a failover election for epoch ").chars().take_while(|c| c.is_ascii_digit()).collect::<String>())
+                        }
+                        _ => None,
+                    })
+                    .last()
+                    .unwrap_or_default();
+                let votes = granted.iter().filter(|(who, ep)| *who == port && *ep == wins_epoch).count();
+                let masters = node(console, e.port.expect("port")).cluster_size().max(1);
+                assert!(votes >= masters / 2 + 1 || wins_epoch.is_empty(), "seed {seed}: {port} won epoch {wins_epoch} with {votes} votes");
+            }
+        }
+    }
+    if clusterlab_core::create::fully_converged(w) {
+        let n = &w.processes()[0].node;
+        let mut seen: Vec<(u16, u64)> = Vec::new();
+        for (_, p) in n.peers().iter() {
+            if p.is_master() && p.num_slots() > 0 {
+                assert!(!seen.iter().any(|(_, e)| *e == p.config_epoch), "seed {seed}: two masters share configEpoch {}", p.config_epoch);
+                seen.push((p.port, p.config_epoch));
+            }
+        }
+    }
+}
