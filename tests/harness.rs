@@ -157,7 +157,10 @@ pub fn cluster(seed: u64, masters: usize, replicas: usize, node_timeout: u64) ->
 /// The node on `port`.
 pub fn node(console: &Console, port: u16) -> &clusterlab_core::node::Node {
     let w = console.world();
-    w.node(w.by_port(port).unwrap_or_else(|| panic!("no node on {port}")))
+    w.node(
+        w.by_port(port)
+            .unwrap_or_else(|| panic!("no node on {port}")),
+    )
 }
 
 /// Whether the node on `port` is a master in its own view.
@@ -201,7 +204,12 @@ pub fn check_invariants(console: &Console) {
             if let Some(rest) = what.strip_prefix("\"Failover auth granted to ") {
                 let mut parts = rest.split(" for epoch ");
                 let who = parts.next().unwrap_or("").to_string();
-                let epoch: String = parts.next().unwrap_or("").chars().take_while(|c| c.is_ascii_digit()).collect();
+                let epoch: String = parts
+                    .next()
+                    .unwrap_or("")
+                    .chars()
+                    .take_while(|c| c.is_ascii_digit())
+                    .collect();
                 granted.push((who, epoch));
             }
         }
@@ -212,18 +220,33 @@ pub fn check_invariants(console: &Console) {
                 let port = e.port.expect("elections happen on a node").to_string();
                 let wins_epoch = w
                     .events()
+                    .rev()
                     .filter(|x| x.port == e.port && x.seq <= e.seq)
-                    .filter_map(|x| match &x.kind {
-                        EventKind::Election { what } if what.starts_with("\"Starting a failover election for epoch ") => {
-                            Some(what.trim_start_matches("\"Starting a failover election for epoch ").chars().take_while(|c| c.is_ascii_digit()).collect::<String>())
+                    .find_map(|x| match &x.kind {
+                        EventKind::Election { what }
+                            if what.starts_with("\"Starting a failover election for epoch ") =>
+                        {
+                            Some(
+                                what.trim_start_matches(
+                                    "\"Starting a failover election for epoch ",
+                                )
+                                .chars()
+                                .take_while(|c| c.is_ascii_digit())
+                                .collect::<String>(),
+                            )
                         }
                         _ => None,
                     })
-                    .last()
                     .unwrap_or_default();
-                let votes = granted.iter().filter(|(who, ep)| *who == port && *ep == wins_epoch).count();
+                let votes = granted
+                    .iter()
+                    .filter(|(who, ep)| *who == port && *ep == wins_epoch)
+                    .count();
                 let masters = node(console, e.port.expect("port")).cluster_size().max(1);
-                assert!(votes >= masters / 2 + 1 || wins_epoch.is_empty(), "seed {seed}: {port} won epoch {wins_epoch} with {votes} votes");
+                assert!(
+                    votes > masters / 2 || wins_epoch.is_empty(),
+                    "seed {seed}: {port} won epoch {wins_epoch} with {votes} votes"
+                );
             }
         }
     }
@@ -232,7 +255,11 @@ pub fn check_invariants(console: &Console) {
         let mut seen: Vec<(u16, u64)> = Vec::new();
         for (_, p) in n.peers().iter() {
             if p.is_master() && p.num_slots() > 0 {
-                assert!(!seen.iter().any(|(_, e)| *e == p.config_epoch), "seed {seed}: two masters share configEpoch {}", p.config_epoch);
+                assert!(
+                    !seen.iter().any(|(_, e)| *e == p.config_epoch),
+                    "seed {seed}: two masters share configEpoch {}",
+                    p.config_epoch
+                );
                 seen.push((p.port, p.config_epoch));
             }
         }

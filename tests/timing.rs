@@ -23,7 +23,10 @@ fn measure(seed: u64) -> Sample {
     let mut promoted = None;
     for e in c.world().events().filter(|e| e.seq >= first_seq) {
         let text = e.kind.to_string();
-        if fail.is_none() && (text.starts_with("\"Marking node 7003 as failing") || matches!(&e.kind, EventKind::Failure { what } if what.starts_with("\"Marking node 7003"))) {
+        if fail.is_none()
+            && (text.starts_with("\"Marking node 7003 as failing")
+                || matches!(&e.kind, EventKind::Failure { what } if what.starts_with("\"Marking node 7003")))
+        {
             fail = Some(e.at.since(killed));
         }
         if promoted.is_none() && text.starts_with("\"Failover election won") {
@@ -44,7 +47,10 @@ fn median(v: &mut [u64]) -> u64 {
 
 #[test]
 fn kill_to_fail_and_promotion_match_redis_7_0_15() {
-    let n: u64 = std::env::var("TIMING_SEEDS").ok().and_then(|v| v.parse().ok()).unwrap_or(24);
+    let n: u64 = std::env::var("TIMING_SEEDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(24);
     let samples: Vec<Sample> = (1..=n).map(measure).collect();
     let mut fail: Vec<u64> = samples.iter().map(|s| s.fail_ms).collect();
     let mut prom: Vec<u64> = samples.iter().map(|s| s.promoted_ms).collect();
@@ -56,10 +62,23 @@ fn kill_to_fail_and_promotion_match_redis_7_0_15() {
         prom[0],
         prom[prom.len() - 1]
     );
-    assert!((6500..=7900).contains(&fm), "FAIL median {fm} ms, Redis: about 7200");
-    assert!((7300..=8700).contains(&pm), "promotion median {pm} ms, Redis: about 8000");
+    assert!(
+        (6500..=7900).contains(&fm),
+        "FAIL median {fm} ms, Redis: about 7200"
+    );
+    assert!(
+        (7300..=8700).contains(&pm),
+        "promotion median {pm} ms, Redis: about 8000"
+    );
     for s in &samples {
-        assert!(s.fail_ms > 5000, "FAIL before node_timeout: {} ms", s.fail_ms);
-        assert!(s.promoted_ms > s.fail_ms + 500, "the election waits at least 500 ms after FAIL");
+        assert!(
+            s.fail_ms > 5000,
+            "FAIL before node_timeout: {} ms",
+            s.fail_ms
+        );
+        assert!(
+            s.promoted_ms > s.fail_ms + 500,
+            "the election waits at least 500 ms after FAIL"
+        );
     }
 }

@@ -16,6 +16,7 @@ pub enum EventCategory {
     State,
     Failure,
     Election,
+    LostWrite,
     Client,
     Fault,
 }
@@ -79,6 +80,8 @@ pub enum EventKind {
     Election { what: String },
     /// Failure detection: PFAIL, reports, FAIL, and clearing it.
     Failure { what: String },
+    /// An acknowledged write that was lost, with the fault that lost it.
+    LostWrite { what: String },
     /// A fault or an operator action from the public API.
     Fault { what: String },
 }
@@ -102,6 +105,7 @@ impl EventKind {
             Redirected { .. } => EventCategory::Client,
             Failure { .. } => EventCategory::Failure,
             Election { .. } => EventCategory::Election,
+            LostWrite { .. } => EventCategory::LostWrite,
             Fault { .. } => EventCategory::Fault,
         }
     }
@@ -143,7 +147,7 @@ impl fmt::Display for EventKind {
             ),
             StateChanged { ok, reason } => write!(f, "\"Cluster state changed: {}\": {reason}", if *ok { "ok" } else { "fail" }),
             Redirected { command, reply } => write!(f, "{command} -> {reply}"),
-            Failure { what } | Fault { what } | Election { what } => write!(f, "{what}"),
+            Failure { what } | Fault { what } | Election { what } | LostWrite { what } => write!(f, "{what}"),
         }
     }
 }

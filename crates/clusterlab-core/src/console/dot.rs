@@ -72,6 +72,10 @@ pub const DOT_COMMANDS: &[(&str, &str)] = &[
         ".heal",
         "remove every network fault and wake paused nodes (killed nodes stay down)",
     ),
+    (
+        ".lost",
+        "acknowledged writes that were lost, and the fault behind each",
+    ),
     (".quit", "leave (quit and exit work too)"),
 ];
 
@@ -157,6 +161,28 @@ impl Console {
                 }
             }
             ".nodes" => LineOutput::text(self.nodes_table()),
+            ".lost" => {
+                let total = self.world.acknowledged_writes().len();
+                let lost: Vec<String> = self
+                    .world
+                    .lost_writes()
+                    .map(|x| {
+                        format!(
+                            "{}) \"{}\" acknowledged by {} at {}: {}\n",
+                            x.id + 1,
+                            x.command,
+                            x.port,
+                            x.at,
+                            x.lost.as_deref().unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                LineOutput::text(format!(
+                    "{} of {total} acknowledged writes lost\n{}",
+                    lost.len(),
+                    lost.concat()
+                ))
+            }
             ".kill" | ".restart" | ".pause" | ".partition" | ".oneway" | ".blockbus" | ".loss"
             | ".delay" | ".heal" => match parse_fault(&cmd, &rest) {
                 Ok(fault) => match self.world.apply(fault) {

@@ -76,6 +76,13 @@ impl World {
             Exec::Reply(r) => r,
             Exec::Blocked => self.wait_unblocked(idx, conn)?,
         };
+        let is_write = args
+            .first()
+            .and_then(|a| crate::commands::lookup(a))
+            .is_some_and(|c| c.flags & crate::commands::WRITE != 0);
+        if is_write && !reply.is_error() {
+            self.record_ack(idx, args);
+        }
         let back = self.now + self.net.sample_latency();
         self.run_until(back);
         if self.conns.get(conn.0 as usize).copied().flatten().is_none() {

@@ -20,7 +20,12 @@ impl World {
                     return Err(FaultError::NotKilled(*port));
                 }
                 self.procs[idx.index()].state = ProcessState::Running;
+                let was_master = self.procs[idx.index()].node.is_master();
+                let replid = self.procs[idx.index()].node.replication().replid.clone();
                 self.procs[idx.index()].node.restart(self.now, *data);
+                if was_master && *data == crate::faults::DataOnRestart::Empty {
+                    self.on_demotion(idx, &replid, true);
+                }
                 self.start_cron(idx);
                 self.collect(idx);
             }

@@ -17,8 +17,10 @@ use crate::time::{SimDuration, SimTime};
 
 mod clients;
 mod faults;
+mod ledger;
 
 pub use clients::{ConnError, ConnId};
+pub use ledger::{AckedWrite, Ledger};
 
 /// How many events the log keeps for display (the trace hash covers all of them).
 pub const EVENT_LOG_CAPACITY: usize = 100_000;
@@ -136,6 +138,7 @@ pub struct World {
     node_config: NodeConfig,
     faults: NetFaults,
     faults_log: Vec<(SimTime, crate::faults::Fault)>,
+    ledger: Ledger,
     /// Items held for paused processes, released in order when they wake.
     held: Vec<Vec<Item>>,
 }
@@ -167,6 +170,7 @@ impl World {
             node_config,
             faults: NetFaults::default(),
             faults_log: Vec::new(),
+            ledger: Ledger::default(),
             held: Vec::new(),
         };
         for i in 0..shape.node_count() {
@@ -462,7 +466,16 @@ impl World {
         let events = self.procs[idx.index()].node.take_events();
         let port = self.procs[idx.index()].port;
         for kind in events {
+            let promotion = matches!(kind, EventKind::BecameMaster { .. });
+            let demotion = matches!(kind, EventKind::BecameReplica { .. });
             self.log_event(Some(idx), Some(port), kind);
+            if promotion {
+                self.on_promotion(idx);
+            }
+            if demotion {
+                let replid = self.procs[idx.index()].node.replication().replid.clone();
+                self.on_demotion(idx, &replid, false);
+            }
         }
     }
 
