@@ -43,6 +43,7 @@ pub mod console;
 pub mod create;
 pub mod event;
 pub mod faults;
+pub mod ip;
 pub mod keyspace;
 pub mod name;
 pub mod net;

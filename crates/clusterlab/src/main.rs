@@ -1,5 +1,6 @@
 //! `clusterlab`: a simulated Redis 7 cluster behind a `redis-cli -c` style prompt.
 
+mod bench;
 mod line_editor;
 
 use std::io::{IsTerminal, Read, Write};
@@ -33,8 +34,15 @@ struct Args {
     /// In the interactive console, let simulated time move only with .advance.
     #[arg(long)]
     manual_time: bool,
-    /// A file of console lines to run instead of the interactive prompt ("-" for stdin).
+    /// A file of console lines to run instead of the interactive prompt ("-" for stdin),
+    /// or `bench` to measure the simulation's speed.
     script: Option<PathBuf>,
+    /// With `bench`: cluster sizes to measure, comma separated.
+    #[arg(long, default_value = "6,100,1000", value_delimiter = ',')]
+    bench_nodes: Vec<usize>,
+    /// With `bench`: simulated seconds per phase.
+    #[arg(long, default_value_t = 30)]
+    bench_seconds: u64,
 }
 
 fn main() -> ExitCode {
@@ -53,6 +61,19 @@ fn main() -> ExitCode {
         base_port: args.base_port,
         ..ClusterShape::default()
     };
+    if args
+        .script
+        .as_deref()
+        .is_some_and(|p| p.as_os_str() == "bench")
+    {
+        bench::run(
+            &args.bench_nodes,
+            args.bench_seconds,
+            args.node_timeout,
+            seed,
+        );
+        return ExitCode::SUCCESS;
+    }
     let interactive = args.script.is_none() && std::io::stdin().is_terminal();
     let mut console = match Console::new(shape) {
         Ok(c) => c,

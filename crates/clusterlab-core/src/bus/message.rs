@@ -1,5 +1,6 @@
 //! Cluster bus messages (`clusterMsg` in Redis), as data rather than bytes.
 
+use crate::ip::IpText;
 use std::sync::Arc;
 
 use crate::name::NodeName;
@@ -97,7 +98,7 @@ pub struct Header {
     /// The sender's master, if the sender is a replica.
     pub slaveof: Option<NodeName>,
     /// The announced IP; empty means "use the socket's peer address".
-    pub myip: String,
+    pub myip: IpText,
     pub port: u16,
     pub cport: u16,
     /// The sender's own flags (`myself->flags`).
@@ -116,7 +117,7 @@ pub struct GossipEntry {
     pub ping_sent_s: u32,
     /// Seconds (Unix time) of the last pong the sender got from that node.
     pub pong_received_s: u32,
-    pub ip: String,
+    pub ip: IpText,
     pub port: u16,
     pub cport: u16,
     pub flags: u16,
@@ -177,7 +178,7 @@ mod tests {
             offset: 0,
             myslots: Arc::new(SlotSet::new()),
             slaveof: None,
-            myip: String::new(),
+            myip: IpText::EMPTY,
             port: 7001,
             cport: 17001,
             flags: 0,

@@ -114,7 +114,7 @@ pub fn role(n: &mut Node, _c: u64, _args: &[Vec<u8>]) -> Reply {
     } else {
         let (ip, port, state) = match &r.upstream {
             Some(u) => (
-                u.ip.clone(),
+                u.ip.to_string(),
                 i64::from(u.port),
                 match u.state {
                     UpstreamState::Connected => "connected",
@@ -167,7 +167,7 @@ fn replication_section(n: &Node) -> String {
         let (ip, port) = r
             .upstream
             .as_ref()
-            .map_or((String::new(), 0), |u| (u.ip.clone(), u.port));
+            .map_or((String::new(), 0), |u| (u.ip.to_string(), u.port));
         let up = r.link_up();
         s.push_str(&format!("master_host:{ip}\r\nmaster_port:{port}\r\n"));
         s.push_str(&format!(

@@ -146,10 +146,13 @@ impl Console {
             }
         }
         let mut out = Vec::new();
+        let started = self.world.now();
         for _ in 0..repeat {
             let o = self.cli.run(&mut self.world, &args);
             out.extend(o.text);
-            if o.redirects > 0 {
+            // Stop after a redirect (as redis-cli does) or once a line has taken an hour
+            // of simulated time (say, `1000 wait 9 0` on a cluster that cannot ack).
+            if o.redirects > 0 || self.world.now().since(started) > crate::world::MAX_BLOCK_MS {
                 break;
             }
         }

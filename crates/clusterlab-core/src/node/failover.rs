@@ -298,8 +298,8 @@ impl Node {
         {
             let me = self.myself_mut();
             me.flags = (me.flags & !flags::SLAVE) | flags::MASTER;
-            me.master = None;
         }
+        self.peers.set_master(Self::ME, None);
         self.promote_replication();
         let slots: Vec<u16> = self
             .peers

@@ -1,6 +1,8 @@
 //! PING, PONG and MEET: building them with a gossip section, and processing them in the
 //! order of Redis's `clusterProcessPacket`.
 
+use std::sync::Arc;
+
 use crate::bus::{Body, BusMessage, GossipEntry, MessageType};
 use crate::event::EventKind;
 use crate::name::{NodeIdx, NodeName};
@@ -273,16 +275,16 @@ impl Node {
             if (kind == MessageType::Meet || self.myself().ip.is_empty())
                 && self.myself().ip != local_ip
             {
-                self.myself_mut().ip = local_ip.to_string();
+                self.myself_mut().ip = local_ip.into();
                 self.emit(EventKind::OwnIpLearned {
                     ip: local_ip.to_string(),
                 });
             }
             if sender.is_none() && kind == MessageType::Meet {
                 let ip = if h.myip.is_empty() {
-                    src_ip.to_string()
+                    src_ip.into()
                 } else {
-                    h.myip.clone()
+                    h.myip
                 };
                 self.add_handshake_from_meet(ip, h.port, h.cport);
                 self.process_gossip(&h.sender, None, msg);
@@ -350,9 +352,14 @@ impl Node {
                     self.state_dirty = true;
                 }
                 if let Some(m) = self.peers.lookup(&master_name) {
-                    let p = self.peers.get_mut(s).expect("sender is known");
-                    p.master = Some(master_name);
-                    self.peers.get_mut(m).expect("looked up").flags |= flags::MIGRATE_TO;
+                    if self
+                        .peers
+                        .get(s)
+                        .is_some_and(|p| p.master != Some(master_name))
+                    {
+                        self.peers.set_master(s, Some(master_name));
+                        self.peers.get_mut(m).expect("looked up").flags |= flags::MIGRATE_TO;
+                    }
                 }
             }
         }
@@ -366,8 +373,7 @@ impl Node {
                 p.master.and_then(|m| self.peers.lookup(&m))
             }
         };
-        let dirty =
-            sender_master.is_some_and(|m| self.peers.get(m).is_some_and(|p| p.slots != *h.myslots));
+        let dirty = sender_master.is_some_and(|m| self.claim_differs(s, m, &h.myslots));
         let sender_is_master = self.peers.get(s).is_some_and(|p| p.is_master());
         if sender_is_master && dirty {
             self.update_slots_config_with(s, h.config_epoch, &h.myslots);
@@ -382,6 +388,32 @@ impl Node {
         self.process_gossip(&sender_name, Some(s), msg);
     }
 
+    /// Whether `claim` differs from what my table gives `m` (Redis memcmps the bitmaps).
+    /// A sender re-sends the same `Arc` until its slots change, so most checks are a
+    /// pointer comparison.
+    fn claim_differs(
+        &mut self,
+        sender: PeerRef,
+        m: PeerRef,
+        claim: &Arc<crate::slot::SlotSet>,
+    ) -> bool {
+        let Some(version) = self.peers.get(m).map(|p| p.slots_version) else {
+            return false;
+        };
+        if let Some((last, against, v, differs)) =
+            self.peers.get(sender).and_then(|p| p.last_claim.as_ref())
+        {
+            if Arc::ptr_eq(last, claim) && *against == m && *v == version {
+                return *differs;
+            }
+        }
+        let differs = self.peers.get(m).is_some_and(|p| p.slots != **claim);
+        if let Some(p) = self.peers.get_mut(sender) {
+            p.last_claim = Some((Arc::clone(claim), m, version, differs));
+        }
+        differs
+    }
+
     /// `clusterSetNodeAsMaster`.
     pub(crate) fn set_node_as_master(&mut self, r: PeerRef) {
         let p = self.peers.get_mut(r).expect("known node");
@@ -391,10 +423,10 @@ impl Node {
         let was_replica = p.master.is_some();
         p.flags &= !flags::SLAVE;
         p.flags |= flags::MASTER;
-        p.master = None;
         if was_replica && r != Self::ME {
             p.flags |= flags::MIGRATE_TO;
         }
+        self.peers.set_master(r, None);
         self.state_dirty = true;
     }
 
@@ -411,7 +443,6 @@ impl Node {
         let sender_is_master = sender
             .and_then(|s| self.peers.get(s))
             .is_some_and(|p| p.is_master());
-        let via = self.label(sender_name);
         for g in entries {
             match self.peers.lookup(&g.name) {
                 Some(r) => {
@@ -453,6 +484,7 @@ impl Node {
                         && g.flags & flags::NOADDR == 0
                         && !self.blacklisted(&g.name)
                     {
+                        let via = self.label(sender_name);
                         self.add_from_gossip(g.name, g.flags, &g.ip, g.port, g.cport, &via);
                     }
                 }

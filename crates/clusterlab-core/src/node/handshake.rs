@@ -17,7 +17,7 @@ impl Node {
         }
         let name = NodeName(self.rng.hex40());
         let mut peer = Peer::new(name, flags::HANDSHAKE | flags::MEET, self.now);
-        peer.ip = ip.to_string();
+        peer.ip = ip.into();
         peer.port = port;
         peer.cport = cport;
         self.peers.insert(peer);
@@ -28,10 +28,15 @@ impl Node {
     }
 
     /// A MEET from an unknown sender: add it as a handshake node (we will PING it back).
-    pub(crate) fn add_handshake_from_meet(&mut self, ip: String, port: u16, cport: u16) -> PeerRef {
+    pub(crate) fn add_handshake_from_meet(
+        &mut self,
+        ip: crate::ip::IpText,
+        port: u16,
+        cport: u16,
+    ) -> PeerRef {
         let name = NodeName(self.rng.hex40());
         let mut peer = Peer::new(name, flags::HANDSHAKE, self.now);
-        peer.ip = ip;
+        peer.ip = ip.into();
         peer.port = port;
         peer.cport = cport;
         let label = format!("{}:{}", peer.ip, peer.port);
@@ -99,7 +104,7 @@ impl Node {
             gossip_flags & !(flags::MYSELF | flags::MEET),
             self.now,
         );
-        peer.ip = ip.to_string();
+        peer.ip = ip.into();
         peer.port = port;
         peer.cport = cport;
         self.peers.insert(peer);

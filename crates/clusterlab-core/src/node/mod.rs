@@ -58,7 +58,7 @@ pub enum Via {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Dest {
     /// Connect (or use the open connection) to this address.
-    Addr { ip: String, port: u16 },
+    Addr { ip: crate::ip::IpText, port: u16 },
     /// Answer on the connection that process opened to us.
     Conn(NodeIdx),
 }
@@ -109,6 +109,10 @@ pub struct Node {
     pub(crate) slots: SlotTable,
     /// Slots whose owner in my table stopped claiming them (`owner_not_claiming_slot`).
     pub(crate) owner_not_claiming: SlotSet,
+    /// Bumped on every change of the slot table.
+    pub(crate) slots_version: u64,
+    /// The bitmap I advertise, built once per (slot table version, master).
+    pub(crate) myslots_cache: std::cell::RefCell<Option<(u64, Option<NodeName>, Arc<SlotSet>)>>,
     pub(crate) migrating: BTreeMap<Slot, NodeName>,
     pub(crate) importing: BTreeMap<Slot, NodeName>,
     pub(crate) blacklist: BTreeMap<NodeName, SimTime>,
@@ -165,6 +169,8 @@ impl Node {
             peers,
             slots: SlotTable::new(),
             owner_not_claiming: SlotSet::new(),
+            slots_version: 0,
+            myslots_cache: std::cell::RefCell::new(None),
             migrating: BTreeMap::new(),
             importing: BTreeMap::new(),
             blacklist: BTreeMap::new(),
@@ -322,6 +328,19 @@ impl Node {
     /// The slots I advertise: mine, or my master's if I am a replica.
     pub(crate) fn advertised_slots(&self) -> Arc<SlotSet> {
         let me = self.myself();
+        let key = (self.slots_version, me.master.filter(|_| me.is_replica()));
+        if let Some((v, m, arc)) = self.myslots_cache.borrow().as_ref() {
+            if (*v, *m) == key {
+                return Arc::clone(arc);
+            }
+        }
+        let arc = self.build_advertised_slots();
+        *self.myslots_cache.borrow_mut() = Some((key.0, key.1, Arc::clone(&arc)));
+        arc
+    }
+
+    fn build_advertised_slots(&self) -> Arc<SlotSet> {
+        let me = self.myself();
         let source = if me.is_replica() {
             self.master_ref()
                 .and_then(|r| self.peers.get(r))
@@ -348,7 +367,7 @@ impl Node {
             offset: self.repl.header_offset(me.is_master()),
             myslots: self.advertised_slots(),
             slaveof: if me.is_replica() { me.master } else { None },
-            myip: String::new(),
+            myip: crate::ip::IpText::EMPTY,
             port: me.port,
             cport: me.cport,
             flags: me.flags,
@@ -418,7 +437,10 @@ impl Node {
         self.slots.set(slot, Some(r));
         if let Some(p) = self.peers.get_mut(r) {
             p.slots.insert(slot);
+            p.slot_count += 1;
+            p.slots_version += 1;
         }
+        self.slots_version += 1;
         self.state_dirty = true;
     }
 
@@ -426,8 +448,11 @@ impl Node {
         if let Some(old) = self.slots.owner(slot) {
             if let Some(p) = self.peers.get_mut(old) {
                 p.slots.remove(slot);
+                p.slot_count -= 1;
+                p.slots_version += 1;
             }
             self.slots.set(slot, None);
+            self.slots_version += 1;
             self.state_dirty = true;
         }
     }

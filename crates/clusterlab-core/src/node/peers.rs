@@ -1,5 +1,6 @@
 //! A node's own table of the cluster: what *this* node believes about every node it knows.
 
+use crate::ip::IpText;
 use std::collections::BTreeMap;
 
 use crate::name::NodeName;
@@ -22,15 +23,22 @@ pub struct Link {
 #[derive(Clone, Debug)]
 pub struct Peer {
     pub name: NodeName,
-    pub ip: String,
+    pub ip: IpText,
     pub port: u16,
     pub cport: u16,
     pub flags: u16,
-    /// The master's name, for replicas.
+    /// The master's name, for replicas (set through `PeerTable::set_master`).
     pub master: Option<NodeName>,
     pub config_epoch: u64,
     /// The slots this node owns in my table (kept in step with `Node::slot_owner`).
     pub slots: SlotSet,
+    /// `slots.count()`, kept by `Node::bind_slot`/`unbind_slot` (Redis's `numslots`).
+    pub(crate) slot_count: u32,
+    /// Bumped whenever `slots` changes, so a claim already compared need not be again.
+    pub(crate) slots_version: u64,
+    /// The last slot bitmap this node advertised to me, the peer (it or its master) and
+    /// `slots_version` it was compared against, and the result.
+    pub(crate) last_claim: Option<(std::sync::Arc<SlotSet>, PeerRef, u64, bool)>,
     /// When I sent it a ping still waiting for a pong.
     pub ping_sent: Option<SimTime>,
     /// When I last got a pong from it (or adopted a newer time from gossip).
@@ -56,13 +64,16 @@ impl Peer {
     pub fn new(name: NodeName, flags: u16, now: SimTime) -> Peer {
         Peer {
             name,
-            ip: String::new(),
+            ip: IpText::EMPTY,
             port: 0,
             cport: 0,
             flags,
             master: None,
             config_epoch: 0,
             slots: SlotSet::new(),
+            slot_count: 0,
+            slots_version: 0,
+            last_claim: None,
             ping_sent: None,
             pong_received: None,
             data_received: None,
@@ -97,7 +108,7 @@ impl Peer {
     }
 
     pub fn num_slots(&self) -> usize {
-        self.slots.count()
+        self.slot_count as usize
     }
 
     pub fn addr(&self) -> String {
@@ -110,6 +121,8 @@ impl Peer {
 pub struct PeerTable {
     slab: Vec<Option<Peer>>,
     by_name: BTreeMap<NodeName, PeerRef>,
+    /// Replicas by master name, in the order they were attached (Redis's `slaves`).
+    replicas: BTreeMap<NodeName, Vec<PeerRef>>,
 }
 
 impl PeerTable {
@@ -121,9 +134,32 @@ impl PeerTable {
     }
 
     pub fn remove(&mut self, r: PeerRef) -> Option<Peer> {
+        self.set_master(r, None);
         let peer = self.slab.get_mut(r.0 as usize)?.take()?;
         self.by_name.remove(&peer.name);
         Some(peer)
+    }
+
+    /// Sets (or clears) the master of `r`, keeping the replicas index in step.
+    pub fn set_master(&mut self, r: PeerRef, master: Option<NodeName>) {
+        let Some(p) = self.slab.get_mut(r.0 as usize).and_then(Option::as_mut) else {
+            return;
+        };
+        let old = std::mem::replace(&mut p.master, master);
+        if old == master {
+            return;
+        }
+        if let Some(o) = old {
+            if let Some(list) = self.replicas.get_mut(&o) {
+                list.retain(|x| *x != r);
+                if list.is_empty() {
+                    self.replicas.remove(&o);
+                }
+            }
+        }
+        if let Some(m) = master {
+            self.replicas.entry(m).or_default().push(r);
+        }
     }
 
     pub fn lookup(&self, name: &NodeName) -> Option<PeerRef> {
@@ -150,9 +186,17 @@ impl PeerTable {
     /// Renames an entry (a handshake node learning the real ID).
     pub fn rename(&mut self, r: PeerRef, name: NodeName) {
         if let Some(p) = self.slab.get_mut(r.0 as usize).and_then(Option::as_mut) {
-            self.by_name.remove(&p.name);
-            p.name = name;
+            let old = std::mem::replace(&mut p.name, name);
+            self.by_name.remove(&old);
             self.by_name.insert(name, r);
+            if let Some(list) = self.replicas.remove(&old) {
+                for x in &list {
+                    if let Some(rep) = self.slab.get_mut(x.0 as usize).and_then(Option::as_mut) {
+                        rep.master = Some(name);
+                    }
+                }
+                self.replicas.insert(name, list);
+            }
         }
     }
 
@@ -178,9 +222,14 @@ impl PeerTable {
 
     /// Replicas of `master` in my table, in discovery order.
     pub fn replicas_of(&self, master: &NodeName) -> Vec<PeerRef> {
-        self.iter()
-            .filter(|(_, p)| p.is_replica() && p.master.as_ref() == Some(master))
-            .map(|(r, _)| r)
-            .collect()
+        self.replicas
+            .get(master)
+            .map(|list| {
+                list.iter()
+                    .copied()
+                    .filter(|&r| self.get(r).is_some_and(Peer::is_replica))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 }

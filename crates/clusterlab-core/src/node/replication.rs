@@ -67,7 +67,7 @@ pub enum UpstreamState {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Upstream {
     pub master: NodeName,
-    pub ip: String,
+    pub ip: crate::ip::IpText,
     pub port: u16,
     pub state: UpstreamState,
     /// Last time anything arrived from the master (`master->lastinteraction`).
@@ -143,7 +143,7 @@ impl Node {
             me.flags &= !(flags::MASTER | flags::MIGRATE_TO);
             me.flags |= flags::SLAVE;
         }
-        self.myself_mut().master = Some(master);
+        self.peers.set_master(Self::ME, Some(master));
         self.state_dirty = true;
         let label = self.label(&master);
         self.emit(EventKind::BecameReplica {

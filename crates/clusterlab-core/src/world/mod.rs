@@ -19,7 +19,7 @@ mod clients;
 mod faults;
 mod ledger;
 
-pub use clients::{ConnError, ConnId};
+pub use clients::{ConnError, ConnId, MAX_BLOCK_MS};
 pub use ledger::{AckedWrite, Ledger};
 
 /// How many events the log keeps for display (the trace hash covers all of them).
@@ -428,7 +428,7 @@ impl World {
                         at,
                         Item::ConnLost {
                             node: idx,
-                            ip,
+                            ip: ip.to_string(),
                             port: p,
                             cport: c,
                         },
