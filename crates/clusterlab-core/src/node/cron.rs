@@ -20,7 +20,7 @@ impl Node {
         // Reconnect links, drop stale handshakes, count PFAIL nodes.
         self.pfail_count = 0;
         for r in self.peers.refs() {
-            let p = self.peers.get(r).expect("ref from the table");
+            let Some(p) = self.peers.get(r) else { continue };
             if r == Self::ME || p.has(flags::NOADDR) {
                 continue;
             }
@@ -48,7 +48,7 @@ impl Node {
         }
 
         for r in self.peers.refs() {
-            let p = self.peers.get(r).expect("ref from the table");
+            let Some(p) = self.peers.get(r) else { continue };
             if r == Self::ME || p.has(flags::NOADDR | flags::HANDSHAKE) {
                 continue;
             }
@@ -107,11 +107,10 @@ impl Node {
     }
 
     fn random_ping(&mut self) {
-        let refs = self.peers.refs();
         let mut best: Option<(PeerRef, Option<SimTime>)> = None;
         for _ in 0..5 {
-            let r = refs[self.rng.index(refs.len())];
-            let p = self.peers.get(r).expect("ref from the table");
+            let r = self.random_peer();
+            let Some(p) = self.peers.get(r) else { continue };
             if p.link.is_none() || p.ping_sent.is_some() || p.has(flags::MYSELF | flags::HANDSHAKE)
             {
                 continue;

@@ -74,7 +74,7 @@ impl Node {
             body: Body::Fail { about: name },
         };
         for other in self.peers.refs() {
-            let q = self.peers.get(other).expect("ref from the table");
+            let Some(q) = self.peers.get(other) else { continue };
             if other != Self::ME && !q.has(flags::HANDSHAKE) && q.link.is_some() {
                 self.send_on_link(other, msg.clone());
             }

@@ -14,16 +14,15 @@ impl Node {
     /// `clusterSendPing`: a PING/PONG/MEET with `max(3, N/10)` random entries plus every
     /// PFAIL node.
     pub(crate) fn build_ping(&mut self, kind: MessageType) -> BusMessage {
-        let refs = self.peers.refs();
-        let n = refs.len();
+        let n = self.peers.len();
         let mut freshnodes = n.saturating_sub(2);
         let wanted = (n / 10).max(3).min(freshnodes);
         let mut chosen: Vec<PeerRef> = Vec::with_capacity(wanted + self.pfail_count);
         let mut attempts = wanted * 3;
         while freshnodes > 0 && chosen.len() < wanted && attempts > 0 {
             attempts -= 1;
-            let r = refs[self.rng.index(n)];
-            let p = self.peers.get(r).expect("ref from the table");
+            let r = self.random_peer();
+            let Some(p) = self.peers.get(r) else { continue };
             if r == Self::ME || p.has(flags::PFAIL) {
                 continue;
             }
@@ -36,16 +35,21 @@ impl Node {
             }
             chosen.push(r);
         }
-        for &r in &refs {
-            let p = self.peers.get(r).expect("ref from the table");
-            if p.has(flags::PFAIL) && !p.has(flags::HANDSHAKE | flags::NOADDR) {
-                chosen.push(r);
+        // Every PFAIL node too (as many as the cron counted), so reports spread fast.
+        if self.pfail_count > 0 {
+            let mut wanted_pfail = self.pfail_count;
+            for r in self.peers.refs() {
+                let Some(p) = self.peers.get(r) else { continue };
+                if wanted_pfail > 0 && p.has(flags::PFAIL) && !p.has(flags::HANDSHAKE | flags::NOADDR) {
+                    chosen.push(r);
+                    wanted_pfail -= 1;
+                }
             }
         }
         let gossip = chosen
             .iter()
             .map(|&r| {
-                let p = self.peers.get(r).expect("ref from the table");
+                let p = self.peers.get(r).expect("chosen from the table");
                 GossipEntry {
                     name: p.name,
                     ping_sent_s: p.ping_sent.map_or(0, |t| (self.unix_ms(t) / 1000) as u32),
@@ -62,6 +66,17 @@ impl Node {
         BusMessage {
             header: self.build_header(kind),
             body: Body::Gossip(gossip),
+        }
+    }
+
+    /// A uniformly random live entry of my table (`dictGetRandomKey`).
+    pub(crate) fn random_peer(&mut self) -> PeerRef {
+        let cap = self.peers.capacity() as u64;
+        loop {
+            let r = PeerRef(self.rng.below(cap) as u32);
+            if self.peers.get(r).is_some() {
+                return r;
+            }
         }
     }
 
@@ -128,7 +143,7 @@ impl Node {
     /// Broadcasts a PONG to every node I have a link to (`clusterBroadcastPong`).
     pub(crate) fn broadcast_pong(&mut self) {
         for r in self.peers.refs() {
-            let p = self.peers.get(r).expect("ref from the table");
+            let Some(p) = self.peers.get(r) else { continue };
             if r == Self::ME || p.has(flags::HANDSHAKE) || p.link.is_none() {
                 continue;
             }

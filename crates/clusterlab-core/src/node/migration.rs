@@ -13,8 +13,7 @@ impl Node {
             return 0;
         };
         self.peers
-            .replicas_of(&m.name)
-            .into_iter()
+            .replica_refs(&m.name)
             .filter(|&r| self.peers.get(r).is_some_and(|p| !p.has(flags::FAIL)))
             .count()
     }
@@ -77,12 +76,12 @@ impl Node {
             } else {
                 0
             };
-            let p = self.peers.get(r).expect("ref from the table");
+            let Some(p) = self.peers.get(r) else { continue };
             let orphan =
                 p.is_master() && !p.has(flags::FAIL) && p.has(flags::MIGRATE_TO) && ok == 0;
             let has_slots = p.num_slots() > 0;
             let name = p.name;
-            let p = self.peers.get_mut(r).expect("ref from the table");
+            let Some(p) = self.peers.get_mut(r) else { continue };
             if orphan {
                 if target.is_none() && has_slots {
                     target = Some(r);

@@ -208,8 +208,25 @@ impl PeerTable {
             .filter_map(|(i, p)| p.as_ref().map(|p| (PeerRef(i as u32), p)))
     }
 
-    pub fn refs(&self) -> Vec<PeerRef> {
-        self.iter().map(|(r, _)| r).collect()
+    /// Every slot of the table, including freed ones (`get` returns `None` for those);
+    /// it borrows nothing, so callers may change the table while iterating.
+    pub fn refs(&self) -> impl Iterator<Item = PeerRef> {
+        (0..self.slab.len() as u32).map(PeerRef)
+    }
+
+    /// How many slots the table has (live or freed).
+    pub fn capacity(&self) -> usize {
+        self.slab.len()
+    }
+
+    /// Live replicas of `master`, without allocating.
+    pub fn replica_refs<'a>(&'a self, master: &NodeName) -> impl Iterator<Item = PeerRef> + 'a {
+        self.replicas
+            .get(master)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&r| self.get(r).is_some_and(Peer::is_replica))
     }
 
     pub fn len(&self) -> usize {
