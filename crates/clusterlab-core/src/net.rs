@@ -1,8 +1,6 @@
 //! The network model: per-link latency with seeded jitter, FIFO delivery per direction
 //! (TCP keeps order), and the envelopes the UI animates.
 
-use std::collections::BTreeMap;
-
 use crate::config::LatencyModel;
 use crate::name::NodeIdx;
 use crate::node::{Payload, Via};
@@ -23,8 +21,8 @@ pub struct Envelope {
 /// Which channel a message travels on (each is its own TCP connection, so its own order).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Channel {
-    Bus,
-    Replication,
+    Bus = 0,
+    Replication = 1,
 }
 
 /// Latency and ordering of every link.
@@ -32,7 +30,10 @@ enum Channel {
 pub struct Network {
     latency: LatencyModel,
     rng: SimRng,
-    last_delivery: BTreeMap<(NodeIdx, NodeIdx, Channel), SimTime>,
+    /// Delivery time of the last message per (from, to, channel), flattened; sized for
+    /// `procs` processes.
+    last_delivery: Vec<SimTime>,
+    procs: usize,
 }
 
 impl Network {
@@ -40,7 +41,8 @@ impl Network {
         Network {
             latency,
             rng,
-            last_delivery: BTreeMap::new(),
+            last_delivery: Vec::new(),
+            procs: 0,
         }
     }
 
@@ -52,6 +54,19 @@ impl Network {
             0
         };
         SimDuration(self.latency.base_ms + jitter)
+    }
+
+    fn resize(&mut self, procs: usize) {
+        let mut grown = vec![SimTime::ZERO; procs * procs * 2];
+        for from in 0..self.procs {
+            for to in 0..self.procs {
+                for c in 0..2 {
+                    grown[(from * procs + to) * 2 + c] = self.last_delivery[(from * self.procs + to) * 2 + c];
+                }
+            }
+        }
+        self.last_delivery = grown;
+        self.procs = procs;
     }
 
     /// Wraps a payload into an envelope delivered after the link's latency, never before
@@ -69,10 +84,12 @@ impl Network {
             Payload::Repl(_) => Channel::Replication,
         };
         let mut deliver_at = now + self.sample_latency();
-        let last = self
-            .last_delivery
-            .entry((from, to, channel))
-            .or_insert(SimTime::ZERO);
+        let need = from.index().max(to.index()) + 1;
+        if need > self.procs {
+            self.resize(need.max(self.procs * 2));
+        }
+        let slot = (from.index() * self.procs + to.index()) * 2 + channel as usize;
+        let last = &mut self.last_delivery[slot];
         if deliver_at < *last {
             deliver_at = *last;
         }

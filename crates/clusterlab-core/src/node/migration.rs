@@ -9,12 +9,10 @@ pub const REPLICA_MIGRATION_DELAY_MS: u64 = 5000;
 impl Node {
     /// Replicas of `master` that are neither FAIL (for counting) — `clusterCountNonFailingSlaves`.
     pub(crate) fn non_failing_replicas(&self, master: PeerRef) -> usize {
-        let Some(m) = self.peers.get(master) else {
-            return 0;
-        };
-        self.peers
-            .replica_refs(&m.name)
-            .filter(|&r| self.peers.get(r).is_some_and(|p| !p.has(flags::FAIL)))
+        let Some(m) = self.peers.get(master) else { return 0 };
+        m.replicas
+            .iter()
+            .filter(|&&r| self.peers.get(r).is_some_and(|p| p.is_replica() && !p.has(flags::FAIL)))
             .count()
     }
 

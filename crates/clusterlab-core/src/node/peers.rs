@@ -58,6 +58,9 @@ pub struct Peer {
     pub voted_time: Option<SimTime>,
     /// Since when this master has had no working replica (replica migration).
     pub orphaned_since: Option<SimTime>,
+    /// My entries that name this node as their master, in the order they were attached
+    /// (Redis's `slaves` array); kept by `PeerTable::set_master`.
+    pub(crate) replicas: Vec<PeerRef>,
 }
 
 impl Peer {
@@ -84,6 +87,7 @@ impl Peer {
             fail_time: None,
             voted_time: None,
             orphaned_since: None,
+            replicas: Vec::new(),
         }
     }
 
@@ -121,8 +125,6 @@ impl Peer {
 pub struct PeerTable {
     slab: Vec<Option<Peer>>,
     by_name: BTreeMap<NodeName, PeerRef>,
-    /// Replicas by master name, in the order they were attached (Redis's `slaves`).
-    replicas: BTreeMap<NodeName, Vec<PeerRef>>,
 }
 
 impl PeerTable {
@@ -137,28 +139,27 @@ impl PeerTable {
         self.set_master(r, None);
         let peer = self.slab.get_mut(r.0 as usize)?.take()?;
         self.by_name.remove(&peer.name);
+        // Its replicas no longer know their master (`freeClusterNode`).
+        for x in &peer.replicas {
+            if let Some(rep) = self.slab.get_mut(x.0 as usize).and_then(Option::as_mut) {
+                rep.master = None;
+            }
+        }
         Some(peer)
     }
 
-    /// Sets (or clears) the master of `r`, keeping the replicas index in step.
+    /// Sets (or clears) the master of `r`, keeping the masters' replica lists in step.
     pub fn set_master(&mut self, r: PeerRef, master: Option<NodeName>) {
-        let Some(p) = self.slab.get_mut(r.0 as usize).and_then(Option::as_mut) else {
-            return;
-        };
+        let Some(p) = self.slab.get_mut(r.0 as usize).and_then(Option::as_mut) else { return };
         let old = std::mem::replace(&mut p.master, master);
         if old == master {
             return;
         }
-        if let Some(o) = old {
-            if let Some(list) = self.replicas.get_mut(&o) {
-                list.retain(|x| *x != r);
-                if list.is_empty() {
-                    self.replicas.remove(&o);
-                }
-            }
+        if let Some(m) = old.and_then(|o| self.lookup(&o)).and_then(|m| self.get_mut(m)) {
+            m.replicas.retain(|x| *x != r);
         }
-        if let Some(m) = master {
-            self.replicas.entry(m).or_default().push(r);
+        if let Some(m) = master.and_then(|n| self.lookup(&n)).and_then(|m| self.get_mut(m)) {
+            m.replicas.push(r);
         }
     }
 
@@ -187,15 +188,13 @@ impl PeerTable {
     pub fn rename(&mut self, r: PeerRef, name: NodeName) {
         if let Some(p) = self.slab.get_mut(r.0 as usize).and_then(Option::as_mut) {
             let old = std::mem::replace(&mut p.name, name);
+            let replicas = p.replicas.clone();
             self.by_name.remove(&old);
             self.by_name.insert(name, r);
-            if let Some(list) = self.replicas.remove(&old) {
-                for x in &list {
-                    if let Some(rep) = self.slab.get_mut(x.0 as usize).and_then(Option::as_mut) {
-                        rep.master = Some(name);
-                    }
+            for x in replicas {
+                if let Some(rep) = self.slab.get_mut(x.0 as usize).and_then(Option::as_mut) {
+                    rep.master = Some(name);
                 }
-                self.replicas.insert(name, list);
             }
         }
     }
@@ -221,11 +220,9 @@ impl PeerTable {
 
     /// Live replicas of `master`, without allocating.
     pub fn replica_refs<'a>(&'a self, master: &NodeName) -> impl Iterator<Item = PeerRef> + 'a {
-        self.replicas
-            .get(master)
+        self.by_name(master)
             .into_iter()
-            .flatten()
-            .copied()
+            .flat_map(|m| m.replicas.iter().copied())
             .filter(|&r| self.get(r).is_some_and(Peer::is_replica))
     }
 
@@ -239,14 +236,6 @@ impl PeerTable {
 
     /// Replicas of `master` in my table, in discovery order.
     pub fn replicas_of(&self, master: &NodeName) -> Vec<PeerRef> {
-        self.replicas
-            .get(master)
-            .map(|list| {
-                list.iter()
-                    .copied()
-                    .filter(|&r| self.get(r).is_some_and(Peer::is_replica))
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.replica_refs(master).collect()
     }
 }
