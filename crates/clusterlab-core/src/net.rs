@@ -61,7 +61,8 @@ impl Network {
         for from in 0..self.procs {
             for to in 0..self.procs {
                 for c in 0..2 {
-                    grown[(from * procs + to) * 2 + c] = self.last_delivery[(from * self.procs + to) * 2 + c];
+                    grown[(from * procs + to) * 2 + c] =
+                        self.last_delivery[(from * self.procs + to) * 2 + c];
                 }
             }
         }

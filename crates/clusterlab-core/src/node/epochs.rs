@@ -152,7 +152,7 @@ impl Node {
             if owner_peer.config_epoch > sender_epoch {
                 let about = owner_peer.name;
                 let owner_epoch = owner_peer.config_epoch;
-                let mut slots = owner_peer.slots.clone();
+                let mut slots = (*owner_peer.slots).clone();
                 for s in self.owner_not_claiming.iter() {
                     slots.remove(s);
                 }

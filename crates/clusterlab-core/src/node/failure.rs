@@ -74,7 +74,9 @@ impl Node {
             body: Body::Fail { about: name },
         };
         for other in self.peers.refs() {
-            let Some(q) = self.peers.get(other) else { continue };
+            let Some(q) = self.peers.get(other) else {
+                continue;
+            };
             if other != Self::ME && !q.has(flags::HANDSHAKE) && q.link.is_some() {
                 self.send_on_link(other, msg.clone());
             }

@@ -40,7 +40,10 @@ impl Node {
             let mut wanted_pfail = self.pfail_count;
             for r in self.peers.refs() {
                 let Some(p) = self.peers.get(r) else { continue };
-                if wanted_pfail > 0 && p.has(flags::PFAIL) && !p.has(flags::HANDSHAKE | flags::NOADDR) {
+                if wanted_pfail > 0
+                    && p.has(flags::PFAIL)
+                    && !p.has(flags::HANDSHAKE | flags::NOADDR)
+                {
                     chosen.push(r);
                     wanted_pfail -= 1;
                 }
@@ -422,7 +425,13 @@ impl Node {
                 return *differs;
             }
         }
-        let differs = self.peers.get(m).is_some_and(|p| p.slots != **claim);
+        let differs = self.peers.get(m).is_some_and(|p| *p.slots != **claim);
+        if !differs {
+            // Equal: share the sender's bitmap instead of keeping a copy.
+            if let Some(p) = self.peers.get_mut(m) {
+                p.slots = Arc::clone(claim);
+            }
+        }
         if let Some(p) = self.peers.get_mut(sender) {
             p.last_claim = Some((Arc::clone(claim), m, version, differs));
         }

@@ -14,7 +14,9 @@ impl Node {
     pub fn on_connection_lost(&mut self, now: SimTime, ip: &str, port: u16, cport: u16) {
         self.now = now;
         for r in self.peers.refs() {
-            let Some(p) = self.peers.get_mut(r) else { continue };
+            let Some(p) = self.peers.get_mut(r) else {
+                continue;
+            };
             if p.ip == ip && p.cport == cport {
                 p.link = None;
             }
@@ -50,7 +52,9 @@ impl Node {
         let now = self.now;
         let nt = self.config.node_timeout;
         for r in self.peers.refs() {
-            let Some(p) = self.peers.get_mut(r) else { continue };
+            let Some(p) = self.peers.get_mut(r) else {
+                continue;
+            };
             let (Some(link), Some(ping)) = (p.link, p.ping_sent) else {
                 continue;
             };
@@ -67,7 +71,9 @@ impl Node {
         self.now = now;
         self.started_at = now;
         for r in self.peers.refs() {
-            let Some(p) = self.peers.get_mut(r) else { continue };
+            let Some(p) = self.peers.get_mut(r) else {
+                continue;
+            };
             p.link = None;
             p.ping_sent = None;
             p.pong_received = p.pong_received.map(|_| now);

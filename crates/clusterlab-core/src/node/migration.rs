@@ -9,10 +9,16 @@ pub const REPLICA_MIGRATION_DELAY_MS: u64 = 5000;
 impl Node {
     /// Replicas of `master` that are neither FAIL (for counting) — `clusterCountNonFailingSlaves`.
     pub(crate) fn non_failing_replicas(&self, master: PeerRef) -> usize {
-        let Some(m) = self.peers.get(master) else { return 0 };
+        let Some(m) = self.peers.get(master) else {
+            return 0;
+        };
         m.replicas
             .iter()
-            .filter(|&&r| self.peers.get(r).is_some_and(|p| p.is_replica() && !p.has(flags::FAIL)))
+            .filter(|&&r| {
+                self.peers
+                    .get(r)
+                    .is_some_and(|p| p.is_replica() && !p.has(flags::FAIL))
+            })
             .count()
     }
 
@@ -79,7 +85,9 @@ impl Node {
                 p.is_master() && !p.has(flags::FAIL) && p.has(flags::MIGRATE_TO) && ok == 0;
             let has_slots = p.num_slots() > 0;
             let name = p.name;
-            let Some(p) = self.peers.get_mut(r) else { continue };
+            let Some(p) = self.peers.get_mut(r) else {
+                continue;
+            };
             if orphan {
                 if target.is_none() && has_slots {
                     target = Some(r);

@@ -109,10 +109,6 @@ pub struct Node {
     pub(crate) slots: SlotTable,
     /// Slots whose owner in my table stopped claiming them (`owner_not_claiming_slot`).
     pub(crate) owner_not_claiming: SlotSet,
-    /// Bumped on every change of the slot table.
-    pub(crate) slots_version: u64,
-    /// The bitmap I advertise, built once per (slot table version, master).
-    pub(crate) myslots_cache: std::cell::RefCell<Option<(u64, Option<NodeName>, Arc<SlotSet>)>>,
     pub(crate) migrating: BTreeMap<Slot, NodeName>,
     pub(crate) importing: BTreeMap<Slot, NodeName>,
     pub(crate) blacklist: BTreeMap<NodeName, SimTime>,
@@ -169,8 +165,6 @@ impl Node {
             peers,
             slots: SlotTable::new(),
             owner_not_claiming: SlotSet::new(),
-            slots_version: 0,
-            myslots_cache: std::cell::RefCell::new(None),
             migrating: BTreeMap::new(),
             importing: BTreeMap::new(),
             blacklist: BTreeMap::new(),
@@ -328,19 +322,6 @@ impl Node {
     /// The slots I advertise: mine, or my master's if I am a replica.
     pub(crate) fn advertised_slots(&self) -> Arc<SlotSet> {
         let me = self.myself();
-        let key = (self.slots_version, me.master.filter(|_| me.is_replica()));
-        if let Some((v, m, arc)) = self.myslots_cache.borrow().as_ref() {
-            if (*v, *m) == key {
-                return Arc::clone(arc);
-            }
-        }
-        let arc = self.build_advertised_slots();
-        *self.myslots_cache.borrow_mut() = Some((key.0, key.1, Arc::clone(&arc)));
-        arc
-    }
-
-    fn build_advertised_slots(&self) -> Arc<SlotSet> {
-        let me = self.myself();
         let source = if me.is_replica() {
             self.master_ref()
                 .and_then(|r| self.peers.get(r))
@@ -348,7 +329,7 @@ impl Node {
         } else {
             me
         };
-        Arc::new(source.slots.clone())
+        Arc::clone(&source.slots)
     }
 
     /// The bus header for a message of `kind` (`clusterBuildMessageHdr`).
@@ -436,23 +417,21 @@ impl Node {
         self.unbind_slot(slot);
         self.slots.set(slot, Some(r));
         if let Some(p) = self.peers.get_mut(r) {
-            p.slots.insert(slot);
+            Arc::make_mut(&mut p.slots).insert(slot);
             p.slot_count += 1;
             p.slots_version += 1;
         }
-        self.slots_version += 1;
         self.state_dirty = true;
     }
 
     pub(crate) fn unbind_slot(&mut self, slot: Slot) {
         if let Some(old) = self.slots.owner(slot) {
             if let Some(p) = self.peers.get_mut(old) {
-                p.slots.remove(slot);
+                Arc::make_mut(&mut p.slots).remove(slot);
                 p.slot_count -= 1;
                 p.slots_version += 1;
             }
             self.slots.set(slot, None);
-            self.slots_version += 1;
             self.state_dirty = true;
         }
     }

@@ -31,7 +31,9 @@ pub struct Peer {
     pub master: Option<NodeName>,
     pub config_epoch: u64,
     /// The slots this node owns in my table (kept in step with `Node::slot_owner`).
-    pub slots: SlotSet,
+    /// Shared copy-on-write: every node's view of a master ends up sharing the bitmap that
+    /// master advertises, so a 1000-node world does not hold a million 2 KB copies.
+    pub slots: std::sync::Arc<SlotSet>,
     /// `slots.count()`, kept by `Node::bind_slot`/`unbind_slot` (Redis's `numslots`).
     pub(crate) slot_count: u32,
     /// Bumped whenever `slots` changes, so a claim already compared need not be again.
@@ -73,7 +75,7 @@ impl Peer {
             flags,
             master: None,
             config_epoch: 0,
-            slots: SlotSet::new(),
+            slots: std::sync::Arc::new(SlotSet::new()),
             slot_count: 0,
             slots_version: 0,
             last_claim: None,
@@ -150,15 +152,23 @@ impl PeerTable {
 
     /// Sets (or clears) the master of `r`, keeping the masters' replica lists in step.
     pub fn set_master(&mut self, r: PeerRef, master: Option<NodeName>) {
-        let Some(p) = self.slab.get_mut(r.0 as usize).and_then(Option::as_mut) else { return };
+        let Some(p) = self.slab.get_mut(r.0 as usize).and_then(Option::as_mut) else {
+            return;
+        };
         let old = std::mem::replace(&mut p.master, master);
         if old == master {
             return;
         }
-        if let Some(m) = old.and_then(|o| self.lookup(&o)).and_then(|m| self.get_mut(m)) {
+        if let Some(m) = old
+            .and_then(|o| self.lookup(&o))
+            .and_then(|m| self.get_mut(m))
+        {
             m.replicas.retain(|x| *x != r);
         }
-        if let Some(m) = master.and_then(|n| self.lookup(&n)).and_then(|m| self.get_mut(m)) {
+        if let Some(m) = master
+            .and_then(|n| self.lookup(&n))
+            .and_then(|m| self.get_mut(m))
+        {
             m.replicas.push(r);
         }
     }

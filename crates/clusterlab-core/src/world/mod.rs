@@ -139,6 +139,8 @@ pub struct World {
     faults: NetFaults,
     faults_log: Vec<(SimTime, crate::faults::Fault)>,
     ledger: Ledger,
+    by_data_port: std::collections::BTreeMap<u16, NodeIdx>,
+    by_cport: std::collections::BTreeMap<u16, NodeIdx>,
     /// Items held for paused processes, released in order when they wake.
     held: Vec<Vec<Item>>,
 }
@@ -171,6 +173,8 @@ impl World {
             faults: NetFaults::default(),
             faults_log: Vec::new(),
             ledger: Ledger::default(),
+            by_data_port: Default::default(),
+            by_cport: Default::default(),
             held: Vec::new(),
         };
         for i in 0..shape.node_count() {
@@ -184,6 +188,8 @@ impl World {
         let idx = NodeIdx(self.procs.len() as u32);
         let rng = SimRng::stream(self.seed, NODE_STREAM_BASE + u64::from(idx.0));
         let node = Node::new(idx, port, self.node_config.clone(), rng, self.now);
+        self.by_data_port.insert(port, idx);
+        self.by_cport.insert(node.myself().cport, idx);
         self.procs.push(Process {
             node,
             ip: ip.to_string(),
@@ -226,10 +232,7 @@ impl World {
 
     /// The process listening on `port`, if any.
     pub fn by_port(&self, port: u16) -> Option<NodeIdx> {
-        self.procs
-            .iter()
-            .position(|p| p.port == port)
-            .map(|i| NodeIdx(i as u32))
+        self.by_data_port.get(&port).copied()
     }
 
     /// The retained tail of the event log.
@@ -510,16 +513,11 @@ impl World {
     }
 
     fn resolve(&self, ip: &str, port: u16, payload: &Payload) -> Option<NodeIdx> {
-        self.procs
-            .iter()
-            .position(|p| {
-                p.ip == ip
-                    && match payload {
-                        Payload::Bus(_) | Payload::Connect => p.node.myself().cport == port,
-                        Payload::Repl(_) => p.port == port,
-                    }
-            })
-            .map(|i| NodeIdx(i as u32))
+        let idx = match payload {
+            Payload::Bus(_) | Payload::Connect => self.by_cport.get(&port),
+            Payload::Repl(_) => self.by_data_port.get(&port),
+        }?;
+        (self.procs[idx.index()].ip == ip).then_some(*idx)
     }
 
     /// Appends an event to the log and to the trace hash.
