@@ -17,6 +17,7 @@ mod gossip;
 mod handshake;
 mod links;
 mod manual_failover;
+mod name_index;
 mod migration;
 mod replication;
 mod slot_table;

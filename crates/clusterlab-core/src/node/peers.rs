@@ -1,8 +1,6 @@
 //! A node's own table of the cluster: what *this* node believes about every node it knows.
 
 use crate::ip::IpText;
-use std::collections::BTreeMap;
-
 use crate::name::NodeName;
 use crate::node::flags;
 use crate::slot::SlotSet;
@@ -126,7 +124,7 @@ impl Peer {
 #[derive(Clone, Debug, Default)]
 pub struct PeerTable {
     slab: Vec<Option<Peer>>,
-    by_name: BTreeMap<NodeName, PeerRef>,
+    by_name: crate::node::name_index::NameIndex,
 }
 
 impl PeerTable {
@@ -174,7 +172,7 @@ impl PeerTable {
     }
 
     pub fn lookup(&self, name: &NodeName) -> Option<PeerRef> {
-        self.by_name.get(name).copied()
+        self.by_name.get(name)
     }
 
     pub fn get(&self, r: PeerRef) -> Option<&Peer> {
