@@ -41,17 +41,42 @@ impl Node {
             }
         }
 
-        self.refresh_stale_links();
         // Once every 10 ticks, ping the one of 5 random nodes with the oldest pong.
         if self.cron_ticks % 10 == 0 {
             self.random_ping();
         }
 
+        let i_am_replica = self.myself().is_replica();
+        let my_master = self.master_ref();
+        let (mut orphaned, mut max_replicas, mut my_replicas) = (0usize, 0usize, 0usize);
         for r in self.peers.refs() {
             let Some(p) = self.peers.get(r) else { continue };
             if r == Self::ME || p.has(flags::NOADDR | flags::HANDSHAKE) {
                 continue;
             }
+            // Replicas count orphaned masters for replica migration.
+            if i_am_replica && p.is_master() && !p.has(flags::FAIL) {
+                let ok = self.non_failing_replicas(r);
+                if ok == 0 && p.num_slots() > 0 && p.has(flags::MIGRATE_TO) {
+                    orphaned += 1;
+                }
+                max_replicas = max_replicas.max(ok);
+                if Some(r) == my_master {
+                    my_replicas = ok;
+                }
+            }
+            // Link refresh: a link older than node_timeout whose ping has waited half of it
+            // with nothing at all arriving for half of it either is freed (and recreated).
+            if let (Some(link), Some(ping)) = (p.link, p.ping_sent) {
+                let data_age = p.data_received.map_or(u64::MAX, |t| now.since(t));
+                if now.since(link.created) > node_timeout
+                    && now.since(ping) > node_timeout / 2
+                    && data_age > node_timeout / 2
+                {
+                    self.peers.get_mut(r).expect("ref from the table").link = None;
+                }
+            }
+            let Some(p) = self.peers.get(r) else { continue };
             // A master in a manual failover pings the replica every tick.
             if self.mf.end.is_some()
                 && self.is_master()
@@ -93,7 +118,9 @@ impl Node {
         if self.myself().is_replica() {
             self.handle_manual_failover();
             self.handle_replica_failover();
-            self.consider_replica_migration();
+            if orphaned > 0 && max_replicas >= 2 && my_replicas == max_replicas && self.config.allow_replica_migration {
+                self.handle_replica_migration(max_replicas);
+            }
         }
         self.active_expire();
         if self.cron_ticks % 10 == 0 {

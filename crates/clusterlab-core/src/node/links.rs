@@ -45,26 +45,6 @@ impl Node {
         self.before_sleep();
     }
 
-    /// Frees links that look dead (`clusterCron`'s link refresh): the link is older than
-    /// node_timeout, a ping has waited more than half of it, and nothing at all arrived
-    /// for half of it either.
-    pub(crate) fn refresh_stale_links(&mut self) {
-        let now = self.now;
-        let nt = self.config.node_timeout;
-        for r in self.peers.refs() {
-            let Some(p) = self.peers.get_mut(r) else {
-                continue;
-            };
-            let (Some(link), Some(ping)) = (p.link, p.ping_sent) else {
-                continue;
-            };
-            let data_age = p.data_received.map_or(u64::MAX, |t| now.since(t));
-            if now.since(link.created) > nt && now.since(ping) > nt / 2 && data_age > nt / 2 {
-                p.link = None;
-            }
-        }
-    }
-
     /// Starts this process again: the same ID and cluster table (nodes.conf), everything
     /// else fresh. The dataset is empty unless it is reloaded from an AOF.
     pub(crate) fn restart(&mut self, now: SimTime, data: DataOnRestart) {

@@ -22,34 +22,8 @@ impl Node {
             .count()
     }
 
-    /// The cron part: count orphaned masters and the best replica count, then maybe migrate.
-    pub(crate) fn consider_replica_migration(&mut self) {
-        if !self.myself().is_replica() || !self.config.allow_replica_migration {
-            return;
-        }
-        let mut orphaned = 0;
-        let mut max_replicas = 0;
-        let mut mine = 0;
-        let my_master = self.master_ref();
-        for (r, p) in self.peers.iter() {
-            if !p.is_master() || p.has(flags::FAIL) {
-                continue;
-            }
-            let ok = self.non_failing_replicas(r);
-            if ok == 0 && p.num_slots() > 0 && p.has(flags::MIGRATE_TO) {
-                orphaned += 1;
-            }
-            max_replicas = max_replicas.max(ok);
-            if Some(r) == my_master {
-                mine = ok;
-            }
-        }
-        if orphaned > 0 && max_replicas >= 2 && mine == max_replicas {
-            self.handle_replica_migration(max_replicas);
-        }
-    }
-
-    fn handle_replica_migration(&mut self, max_replicas: usize) {
+    /// `clusterHandleSlaveMigration`; the cron counted the orphaned masters.
+    pub(crate) fn handle_replica_migration(&mut self, max_replicas: usize) {
         if !self.state_ok {
             return;
         }
