@@ -67,6 +67,12 @@ impl SlotSet {
         Self::default()
     }
 
+    /// One empty set shared by every table entry that owns no slot (copied on first write).
+    pub fn shared_empty() -> std::sync::Arc<SlotSet> {
+        static EMPTY: std::sync::OnceLock<std::sync::Arc<SlotSet>> = std::sync::OnceLock::new();
+        std::sync::Arc::clone(EMPTY.get_or_init(|| std::sync::Arc::new(SlotSet::new())))
+    }
+
     pub fn contains(&self, slot: Slot) -> bool {
         let s = usize::from(slot);
         self.words[s / 64] & (1 << (s % 64)) != 0

@@ -118,7 +118,11 @@ impl Node {
         if self.myself().is_replica() {
             self.handle_manual_failover();
             self.handle_replica_failover();
-            if orphaned > 0 && max_replicas >= 2 && my_replicas == max_replicas && self.config.allow_replica_migration {
+            if orphaned > 0
+                && max_replicas >= 2
+                && my_replicas == max_replicas
+                && self.config.allow_replica_migration
+            {
                 self.handle_replica_migration(max_replicas);
             }
         }

@@ -19,6 +19,12 @@ impl Node {
         let wanted = (n / 10).max(3).min(freshnodes);
         let mut chosen: Vec<PeerRef> = Vec::with_capacity(wanted + self.pfail_count);
         let mut attempts = wanted * 3;
+        // Entries already picked for this message are marked with this generation.
+        self.gossip_gen = self.gossip_gen.wrapping_add(1);
+        if self.gossip_mark.len() < self.peers.capacity() {
+            self.gossip_mark.resize(self.peers.capacity(), 0);
+        }
+        let generation = self.gossip_gen;
         while freshnodes > 0 && chosen.len() < wanted && attempts > 0 {
             attempts -= 1;
             let r = self.random_peer();
@@ -30,9 +36,10 @@ impl Node {
                 freshnodes -= 1;
                 continue;
             }
-            if chosen.contains(&r) {
+            if self.gossip_mark[r.0 as usize] == generation {
                 continue;
             }
+            self.gossip_mark[r.0 as usize] = generation;
             chosen.push(r);
         }
         // Every PFAIL node too (as many as the cron counted), so reports spread fast.

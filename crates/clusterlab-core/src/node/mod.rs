@@ -17,8 +17,8 @@ mod gossip;
 mod handshake;
 mod links;
 mod manual_failover;
-mod name_index;
 mod migration;
+mod name_index;
 mod replication;
 mod slot_table;
 mod state;
@@ -139,6 +139,9 @@ pub struct Node {
     pub(crate) write_pause_until: Option<SimTime>,
     /// Writes that arrived while paused: (client, command).
     pub(crate) paused_writes: Vec<(u64, Vec<Vec<u8>>)>,
+    /// Scratch marks for building gossip sections (no meaning outside `build_ping`).
+    pub(crate) gossip_mark: Vec<u32>,
+    pub(crate) gossip_gen: u32,
     pub(crate) outbox: Vec<Output>,
     pub(crate) events: Vec<EventKind>,
 }
@@ -194,6 +197,8 @@ impl Node {
             mf: ManualFailover::default(),
             write_pause_until: None,
             paused_writes: Vec::new(),
+            gossip_mark: Vec::new(),
+            gossip_gen: 0,
             outbox: Vec::new(),
             events: Vec::new(),
         };

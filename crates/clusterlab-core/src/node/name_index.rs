@@ -59,7 +59,7 @@ impl NameIndex {
 
     pub fn insert(&mut self, name: NodeName, r: PeerRef) {
         if (self.used + 1) * 2 > self.buckets.len() {
-            self.rebuild((self.live + 1) * 4);
+            self.rebuild((self.live + 1) * 2);
         }
         let mut i = hash(&name) as usize & self.mask();
         let mut reuse = None;

@@ -73,7 +73,7 @@ impl Peer {
             flags,
             master: None,
             config_epoch: 0,
-            slots: std::sync::Arc::new(SlotSet::new()),
+            slots: SlotSet::shared_empty(),
             slot_count: 0,
             slots_version: 0,
             last_claim: None,
