@@ -3,7 +3,7 @@
 use std::fmt;
 
 /// A Redis Cluster node ID: 40 lowercase hex characters.
-#[derive(Clone, Copy, Hash)]
+#[derive(Clone, Copy)]
 pub struct NodeName(pub [u8; 40]);
 
 impl NodeName {

@@ -98,7 +98,7 @@ pub fn cluster_nodes_text(node: &Node) -> String {
 
 fn node_entry(p: &Peer) -> Reply {
     Reply::array(vec![
-        Reply::bulk(p.ip.clone()),
+        Reply::bulk(p.ip),
         Reply::int(i64::from(p.port)),
         Reply::bulk(p.name.0.to_vec()),
         Reply::array(vec![]),
@@ -156,9 +156,9 @@ fn shard_node(node: &Node, p: &Peer) -> Reply {
         Reply::bulk("port"),
         Reply::int(i64::from(p.port)),
         Reply::bulk("ip"),
-        Reply::bulk(p.ip.clone()),
+        Reply::bulk(p.ip),
         Reply::bulk("endpoint"),
-        Reply::bulk(p.ip.clone()),
+        Reply::bulk(p.ip),
         Reply::bulk("role"),
         Reply::bulk(if p.is_replica() { "replica" } else { "master" }),
         Reply::bulk("replication-offset"),

@@ -66,7 +66,7 @@ impl Node {
                     pong_received_s: p
                         .pong_received
                         .map_or(0, |t| (self.unix_ms(t) / 1000) as u32),
-                    ip: p.ip.clone(),
+                    ip: p.ip,
                     port: p.port,
                     cport: p.cport,
                     flags: p.flags,
@@ -111,7 +111,7 @@ impl Node {
         let p = self.peers.get_mut(r).expect("connect to a known peer");
         p.link = Some(Link { id, created: now });
         let dest = Dest::Addr {
-            ip: p.ip.clone(),
+            ip: p.ip,
             port: p.cport,
         };
         self.outbox.push(Output {
@@ -504,7 +504,7 @@ impl Node {
                         && (p.ip != g.ip || p.port != g.port || p.cport != g.cport)
                     {
                         p.link = None;
-                        p.ip = g.ip.clone();
+                        p.ip = g.ip;
                         p.port = g.port;
                         p.cport = g.cport;
                         p.flags &= !flags::NOADDR;

@@ -36,7 +36,7 @@ impl Node {
     ) -> PeerRef {
         let name = NodeName(self.rng.hex40());
         let mut peer = Peer::new(name, flags::HANDSHAKE, self.now);
-        peer.ip = ip.into();
+        peer.ip = ip;
         peer.port = port;
         peer.cport = cport;
         let label = format!("{}:{}", peer.ip, peer.port);
@@ -61,7 +61,7 @@ impl Node {
             // "Handshake: we already know node …, updating the address if needed."
             let (ip, port, cport) = {
                 let h = self.peers.get(r).expect("handshake entry exists");
-                (h.ip.clone(), h.port, h.cport)
+                (h.ip, h.port, h.cport)
             };
             if let Some(k) = self.peers.get_mut(known) {
                 if k.ip != ip || k.port != port || k.cport != cport {

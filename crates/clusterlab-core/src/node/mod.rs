@@ -372,7 +372,7 @@ impl Node {
         let Some(p) = self.peers.get(r) else { return };
         let Some(link) = p.link else { return };
         let dest = Dest::Addr {
-            ip: p.ip.clone(),
+            ip: p.ip,
             port: p.cport,
         };
         self.stats_sent[msg.kind() as usize] += 1;

@@ -158,7 +158,7 @@ impl Node {
         let Some(m) = self.peers.by_name(&master) else {
             return;
         };
-        let (ip, port) = (m.ip.clone(), m.port);
+        let (ip, port) = (m.ip, m.port);
         // Stop serving my own replicas' stream and drop the old link.
         self.repl.replicas.clear();
         let (last_io, down_since) = match &self.repl.upstream {
@@ -167,7 +167,7 @@ impl Node {
         };
         self.repl.upstream = Some(Upstream {
             master,
-            ip: ip.clone(),
+            ip,
             port,
             state: UpstreamState::Syncing,
             last_io,
@@ -378,7 +378,7 @@ impl Node {
     /// `REPLCONF ACK <offset>` to my master.
     fn send_ack(&mut self) {
         if let Some(up) = &self.repl.upstream {
-            let (ip, port) = (up.ip.clone(), up.port);
+            let (ip, port) = (up.ip, up.port);
             let offset = self.repl.offset;
             self.outbox.push(Output {
                 dest: Dest::Addr { ip, port },

@@ -421,7 +421,7 @@ impl World {
             let Some(to) = target else {
                 // Nobody listens there: the connection is refused.
                 if let Dest::Addr { ip, port } = &out.dest {
-                    let (ip, port) = (ip.clone(), *port);
+                    let (ip, port) = (*ip, *port);
                     let at = self.now + self.net.sample_latency();
                     let (p, c) = match out.payload {
                         Payload::Bus(_) | Payload::Connect => (port.saturating_sub(10_000), port),
