@@ -54,3 +54,8 @@ fn cluster_subcommands() {
 fn replication_offsets_info_role_wait() {
     transcript("replication.txt");
 }
+
+#[test]
+fn config_get_and_set() {
+    transcript("config.txt");
+}

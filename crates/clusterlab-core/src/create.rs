@@ -117,17 +117,41 @@ fn signatures_agree(world: &World) -> bool {
 /// Whether every node agrees on every node's role, master, slots and configEpoch, and
 /// every replica has finished its first sync.
 pub fn fully_converged(world: &World) -> bool {
+    convergence_gap(world).is_none()
+}
+
+/// The first disagreement that keeps the cluster from being converged, in words.
+pub fn convergence_gap(world: &World) -> Option<String> {
+    gap(world, true)
+}
+
+/// Whether every node agrees on slot owners and epochs, reports `cluster_state:ok`, and
+/// every replica synced, even if some nodes have not yet heard a replica announce its role
+/// (in a large cluster that can take minutes, in Redis as here: roles travel only in a
+/// node's own headers).
+pub fn slots_converged(world: &World) -> bool {
+    gap(world, false).is_none()
+}
+
+fn gap(world: &World, roles: bool) -> Option<String> {
     let procs = world.processes();
-    let names: Vec<NodeName> = procs.iter().map(|p| p.node.name()).collect();
     for viewer in procs {
         let v = &viewer.node;
-        if v.known_nodes() != procs.len() || !v.state_ok() {
-            return false;
+        if v.known_nodes() != procs.len() {
+            return Some(format!(
+                "{} knows {} of {} nodes",
+                viewer.port,
+                v.known_nodes(),
+                procs.len()
+            ));
+        }
+        if !v.state_ok() {
+            return Some(format!("{} reports cluster_state:fail", viewer.port));
         }
         for subject in procs {
             let truth = subject.node.myself();
             let Some(seen) = v.peers().by_name(&truth.name) else {
-                return false;
+                return Some(format!("{} does not know {}", viewer.port, subject.port));
             };
             let role = |f: u16| f & (flags::MASTER | flags::SLAVE);
             let truth_epoch = subject.node.my_epoch();
@@ -135,21 +159,31 @@ pub fn fully_converged(world: &World) -> bool {
                 Some(m) if seen.is_replica() => m.config_epoch,
                 _ => seen.config_epoch,
             };
-            if role(seen.flags) != role(truth.flags)
-                || seen.master != truth.master
-                || seen.slots != truth.slots
-                || seen_epoch != truth_epoch
-                || seen.has(flags::HANDSHAKE)
-            {
-                return false;
+            if roles && (role(seen.flags) != role(truth.flags) || seen.master != truth.master) {
+                return Some(format!(
+                    "{} has the wrong role or master for {}",
+                    viewer.port, subject.port
+                ));
+            }
+            let epoch_matters = roles || truth.is_master();
+            if seen.slots != truth.slots || (epoch_matters && seen_epoch != truth_epoch) {
+                return Some(format!(
+                    "{} has stale slots or epoch for {}",
+                    viewer.port, subject.port
+                ));
+            }
+            if seen.has(flags::HANDSHAKE) {
+                return Some(format!(
+                    "{} is still in a handshake with {}",
+                    viewer.port, subject.port
+                ));
             }
         }
         if v.myself().is_replica() && !v.replication().link_up() {
-            return false;
+            return Some(format!("{} has not finished its first sync", viewer.port));
         }
-        let _ = &names;
     }
-    true
+    None
 }
 
 /// Creates the cluster on a fresh world and returns redis-cli's output text.
@@ -299,14 +333,24 @@ pub fn check_report(world: &World, port: u16) -> String {
 
 /// Advances until [`fully_converged`], at most `limit`; returns whether it converged.
 pub fn wait_converged(world: &mut World, limit: SimDuration) -> bool {
+    wait_for(world, limit, fully_converged)
+}
+
+/// Advances until `done` holds, at most `limit`; large clusters are checked once a second.
+pub fn wait_for(world: &mut World, limit: SimDuration, done: fn(&World) -> bool) -> bool {
     let deadline = world.now() + limit;
+    let step = if world.processes().len() > 20 {
+        1000
+    } else {
+        100
+    };
     while world.now() < deadline {
-        if fully_converged(world) {
+        if done(world) {
             return true;
         }
-        world.advance(SimDuration(100));
+        world.advance(SimDuration(step));
     }
-    fully_converged(world)
+    done(world)
 }
 
 #[cfg(test)]
