@@ -474,6 +474,8 @@ impl Node {
         let sender_is_master = sender
             .and_then(|s| self.peers.get(s))
             .is_some_and(|p| p.is_master());
+        let now_unix = self.unix_ms(self.now);
+        let epoch = self.config.unix_epoch_ms;
         for g in entries {
             match self.peers.lookup(&g.name) {
                 Some(r) => {
@@ -481,12 +483,14 @@ impl Node {
                     if sender_is_master && r != Self::ME {
                         if failing {
                             self.add_failure_report(r, *sender_name);
-                        } else {
+                        } else if self
+                            .peers
+                            .get(r)
+                            .is_some_and(|p| !p.fail_reports.is_empty())
+                        {
                             self.remove_failure_report(r, sender_name);
                         }
                     }
-                    let now_unix = self.unix_ms(self.now);
-                    let epoch = self.config.unix_epoch_ms;
                     let p = self.peers.get_mut(r).expect("looked up");
                     if !failing && p.ping_sent.is_none() && p.fail_reports.is_empty() {
                         let pong_unix = u64::from(g.pong_received_s) * 1000;
