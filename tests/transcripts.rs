@@ -59,3 +59,8 @@ fn replication_offsets_info_role_wait() {
 fn config_get_and_set() {
     transcript("config.txt");
 }
+
+#[test]
+fn console_fault_commands() {
+    transcript("faults.txt");
+}
