@@ -47,23 +47,15 @@ impl Node {
         }
 
         let i_am_replica = self.myself().is_replica();
-        let my_master = self.master_ref();
-        let (mut orphaned, mut max_replicas, mut my_replicas) = (0usize, 0usize, 0usize);
+        let (orphaned, max_replicas, my_replicas) = if i_am_replica {
+            self.migration_counts()
+        } else {
+            (0, 0, 0)
+        };
         for r in self.peers.refs() {
             let Some(p) = self.peers.get(r) else { continue };
             if r == Self::ME || p.has(flags::NOADDR | flags::HANDSHAKE) {
                 continue;
-            }
-            // Replicas count orphaned masters for replica migration.
-            if i_am_replica && p.is_master() && !p.has(flags::FAIL) {
-                let ok = self.non_failing_replicas(r);
-                if ok == 0 && p.num_slots() > 0 && p.has(flags::MIGRATE_TO) {
-                    orphaned += 1;
-                }
-                max_replicas = max_replicas.max(ok);
-                if Some(r) == my_master {
-                    my_replicas = ok;
-                }
             }
             // Link refresh: a link older than node_timeout whose ping has waited half of it
             // with nothing at all arriving for half of it either is freed (and recreated).
@@ -135,6 +127,38 @@ impl Node {
             self.update_state();
         }
         self.before_sleep();
+    }
+
+    /// Orphaned masters, the most ok replicas of any master, and my master's count, as
+    /// `clusterCron` counts them; recounted only when the table changed.
+    fn migration_counts(&mut self) -> (usize, usize, usize) {
+        let version = self.peers.version();
+        if let Some((v, o, m, mine)) = self.migration_counts {
+            if v == version {
+                return (o, m, mine);
+            }
+        }
+        let my_master = self.master_ref();
+        let (mut orphaned, mut max_replicas, mut mine) = (0, 0, 0);
+        for r in self.peers.refs() {
+            let Some(p) = self.peers.get(r) else { continue };
+            if r == Self::ME
+                || !p.is_master()
+                || p.has(flags::FAIL | flags::NOADDR | flags::HANDSHAKE)
+            {
+                continue;
+            }
+            let ok = self.non_failing_replicas(r);
+            if ok == 0 && p.num_slots() > 0 && p.has(flags::MIGRATE_TO) {
+                orphaned += 1;
+            }
+            max_replicas = max_replicas.max(ok);
+            if Some(r) == my_master {
+                mine = ok;
+            }
+        }
+        self.migration_counts = Some((version, orphaned, max_replicas, mine));
+        (orphaned, max_replicas, mine)
     }
 
     fn random_ping(&mut self) {

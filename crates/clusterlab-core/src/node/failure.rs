@@ -61,6 +61,7 @@ impl Node {
         p.flags = (p.flags & !flags::PFAIL) | flags::FAIL;
         p.fail_time = Some(now);
         let name = p.name;
+        self.peers.touch();
         self.state_dirty = true;
         let label = self.label(&name);
         self.emit(EventKind::Failure {
@@ -95,6 +96,7 @@ impl Node {
         }
         p.flags = (p.flags & !flags::PFAIL) | flags::FAIL;
         p.fail_time = Some(now);
+        self.peers.touch();
         self.state_dirty = true;
         let (s, a) = (self.label(sender), self.label(about));
         self.emit(EventKind::Failure {
@@ -120,6 +122,7 @@ impl Node {
         };
         let name = p.name;
         self.peers.get_mut(r).expect("known node").flags &= !flags::FAIL;
+        self.peers.touch();
         self.state_dirty = true;
         let label = self.label(&name);
         self.emit(EventKind::Failure {

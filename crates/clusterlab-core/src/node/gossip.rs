@@ -374,6 +374,7 @@ impl Node {
                     let p = self.peers.get_mut(s).expect("sender is known");
                     p.flags &= !(flags::MASTER | flags::MIGRATE_TO);
                     p.flags |= flags::SLAVE;
+                    self.peers.touch();
                     self.state_dirty = true;
                 }
                 if let Some(m) = self.peers.lookup(&master_name) {
@@ -458,6 +459,7 @@ impl Node {
             p.flags |= flags::MIGRATE_TO;
         }
         self.peers.set_master(r, None);
+        self.peers.touch();
         self.state_dirty = true;
     }
 

@@ -142,6 +142,9 @@ pub struct Node {
     /// Scratch marks for building gossip sections (no meaning outside `build_ping`).
     pub(crate) gossip_mark: Vec<u32>,
     pub(crate) gossip_gen: u32,
+    /// Replica-migration counts (orphaned masters, most ok replicas, my master's), valid
+    /// for the table version they were computed at.
+    pub(crate) migration_counts: Option<(u64, usize, usize, usize)>,
     pub(crate) outbox: Vec<Output>,
     pub(crate) events: Vec<EventKind>,
 }
@@ -199,6 +202,7 @@ impl Node {
             paused_writes: Vec::new(),
             gossip_mark: Vec::new(),
             gossip_gen: 0,
+            migration_counts: None,
             outbox: Vec::new(),
             events: Vec::new(),
         };
@@ -422,6 +426,7 @@ impl Node {
     pub(crate) fn bind_slot(&mut self, slot: Slot, r: PeerRef) {
         self.unbind_slot(slot);
         self.slots.set(slot, Some(r));
+        self.peers.touch();
         if let Some(p) = self.peers.get_mut(r) {
             Arc::make_mut(&mut p.slots).insert(slot);
             p.slot_count += 1;
@@ -438,6 +443,7 @@ impl Node {
                 p.slots_version += 1;
             }
             self.slots.set(slot, None);
+            self.peers.touch();
             self.state_dirty = true;
         }
     }

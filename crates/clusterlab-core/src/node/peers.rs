@@ -124,11 +124,24 @@ impl Peer {
 #[derive(Clone, Debug, Default)]
 pub struct PeerTable {
     slab: Vec<Option<Peer>>,
+    /// Bumped when entries come or go or a replica changes master.
+    version: u64,
     by_name: crate::node::name_index::NameIndex,
 }
 
 impl PeerTable {
+    /// Changes when entries come or go or a replica changes master.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// Marks a change that cached derived figures must notice (a role or FAIL flag).
+    pub fn touch(&mut self) {
+        self.version += 1;
+    }
+
     pub fn insert(&mut self, peer: Peer) -> PeerRef {
+        self.version += 1;
         let r = PeerRef(self.slab.len() as u32);
         self.by_name.insert(peer.name, r);
         self.slab.push(Some(peer));
@@ -136,6 +149,7 @@ impl PeerTable {
     }
 
     pub fn remove(&mut self, r: PeerRef) -> Option<Peer> {
+        self.version += 1;
         self.set_master(r, None);
         let peer = self.slab.get_mut(r.0 as usize)?.take()?;
         self.by_name.remove(&peer.name);
@@ -157,6 +171,7 @@ impl PeerTable {
         if old == master {
             return;
         }
+        self.version += 1;
         if let Some(m) = old
             .and_then(|o| self.lookup(&o))
             .and_then(|m| self.get_mut(m))

@@ -20,6 +20,7 @@ impl World {
                     return Err(FaultError::NotKilled(*port));
                 }
                 self.procs[idx.index()].state = ProcessState::Running;
+                self.procs[idx.index()].cron_generation += 1;
                 let was_master = self.procs[idx.index()].node.is_master();
                 let replid = self.procs[idx.index()].node.replication().replid.clone();
                 self.procs[idx.index()].node.restart(self.now, *data);

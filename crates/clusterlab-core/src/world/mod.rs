@@ -32,7 +32,8 @@ const NODE_STREAM_BASE: u64 = 1000;
 
 #[derive(Clone, Debug)]
 enum Item {
-    Cron(NodeIdx),
+    /// A cron tick of a process's current life (a restart starts a new generation).
+    Cron(NodeIdx, u64),
     Deliver(Box<Envelope>),
     /// A connection of `node` to the process at `ip`/ports closed or was refused.
     ConnLost {
@@ -54,7 +55,7 @@ impl Item {
     /// The process this item happens on.
     fn target(&self) -> NodeIdx {
         match self {
-            Item::Cron(i) | Item::Resume(i) => *i,
+            Item::Cron(i, _) | Item::Resume(i) => *i,
             Item::Deliver(e) => e.to,
             Item::ConnLost { node, .. } | Item::LinkUp { node, .. } => *node,
         }
@@ -104,6 +105,8 @@ pub struct Process {
     pub ip: String,
     pub port: u16,
     pub state: ProcessState,
+    /// Which life of the process its cron ticks belong to.
+    cron_generation: u64,
 }
 
 impl Process {
@@ -195,6 +198,7 @@ impl World {
             ip: ip.to_string(),
             port,
             state: ProcessState::Running,
+            cron_generation: 0,
         });
         self.held.push(Vec::new());
         self.start_cron(idx);
@@ -206,7 +210,8 @@ impl World {
     /// its own phase within the 100 ms period.
     fn start_cron(&mut self, idx: NodeIdx) {
         let phase = SimDuration(1 + self.rng.below(crate::node::CRON_PERIOD_MS));
-        self.schedule(self.now + phase, Item::Cron(idx));
+        let generation = self.procs[idx.index()].cron_generation;
+        self.schedule(self.now + phase, Item::Cron(idx, generation));
     }
 
     pub fn seed(&self) -> u64 {
@@ -301,14 +306,16 @@ impl World {
             _ => {}
         }
         match s.item {
-            Item::Cron(idx) => {
+            Item::Cron(idx, generation)
+                if generation != self.procs[idx.index()].cron_generation => {}
+            Item::Cron(idx, generation) => {
                 self.hasher.update([0u8]);
                 self.hasher.update(idx.0.to_le_bytes());
                 self.hasher.update(self.now.0.to_le_bytes());
                 self.procs[idx.index()].node.on_cron(self.now);
                 self.schedule(
                     self.now + SimDuration(crate::node::CRON_PERIOD_MS),
-                    Item::Cron(idx),
+                    Item::Cron(idx, generation),
                 );
                 self.collect(idx);
             }
