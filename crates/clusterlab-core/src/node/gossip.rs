@@ -109,7 +109,12 @@ impl Node {
         self.next_link_id += 1;
         let now = self.now;
         let p = self.peers.get_mut(r).expect("connect to a known peer");
+        if let Some(old) = p.last_link_id.replace(id) {
+            self.links.remove(&old);
+        }
         p.link = Some(Link { id, created: now });
+        self.links.insert(id, r);
+        let p = self.peers.get(r).expect("connect to a known peer");
         let dest = Dest::Addr {
             ip: p.ip,
             port: p.cport,
@@ -274,11 +279,12 @@ impl Node {
         }
     }
 
-    fn peer_by_link(&self, id: LinkId) -> Option<PeerRef> {
+    pub(crate) fn peer_by_link(&self, id: LinkId) -> Option<PeerRef> {
+        let r = *self.links.get(&id)?;
         self.peers
-            .iter()
-            .find(|(_, p)| p.link.is_some_and(|l| l.id == id))
-            .map(|(r, _)| r)
+            .get(r)
+            .filter(|p| p.link.is_some_and(|l| l.id == id))
+            .map(|_| r)
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -121,6 +121,9 @@ impl Node {
         let Some(gone) = self.peers.remove(r) else {
             return;
         };
+        if let Some(id) = gone.last_link_id {
+            self.links.remove(&id);
+        }
         for other in self.peers.refs() {
             if let Some(p) = self.peers.get_mut(other) {
                 p.fail_reports.retain(|(rep, _)| *rep != gone.name);

@@ -4,21 +4,40 @@
 use crate::event::EventKind;
 use crate::faults::DataOnRestart;
 use crate::node::replication::UpstreamState;
-use crate::node::{flags, Node, Replication};
+use crate::node::{flags, LinkId, Node, Replication};
 use crate::time::SimTime;
 
 impl Node {
     /// A connection to the process at `ip` (client port `port`, bus port `cport`) closed
     /// or was refused: free my bus link to it, mark my master link down if it was my
     /// master, forget it as a replica.
-    pub fn on_connection_lost(&mut self, now: SimTime, ip: &str, port: u16, cport: u16) {
+    pub fn on_connection_lost(
+        &mut self,
+        now: SimTime,
+        ip: &str,
+        port: u16,
+        cport: u16,
+        link: Option<LinkId>,
+    ) {
         self.now = now;
-        for r in self.peers.refs() {
-            let Some(p) = self.peers.get_mut(r) else {
-                continue;
-            };
-            if p.ip == ip && p.cport == cport {
-                p.link = None;
+        match link {
+            // A refused or reset bus link: exactly that one.
+            Some(id) => {
+                if let Some(r) = self.peer_by_link(id) {
+                    self.peers.get_mut(r).expect("linked peer").link = None;
+                }
+                return;
+            }
+            // The process at that address died: every connection to it.
+            None => {
+                for r in self.peers.refs() {
+                    let Some(p) = self.peers.get_mut(r) else {
+                        continue;
+                    };
+                    if p.ip == ip && p.cport == cport {
+                        p.link = None;
+                    }
+                }
             }
         }
         if let Some(up) = self.repl.upstream.as_mut() {

@@ -133,6 +133,8 @@ pub struct Node {
     pub(crate) among_minority_since: Option<SimTime>,
     pub(crate) state_dirty: bool,
     pub(crate) next_link_id: LinkId,
+    /// Outbound link id → entry; an id is trusted only if the entry still has that link.
+    pub(crate) links: BTreeMap<LinkId, PeerRef>,
     pub(crate) election: Election,
     pub(crate) mf: ManualFailover,
     /// A master in a manual failover pauses client writes until then.
@@ -196,6 +198,7 @@ impl Node {
             among_minority_since: None,
             state_dirty: true,
             next_link_id: 1,
+            links: BTreeMap::new(),
             election: Election::default(),
             mf: ManualFailover::default(),
             write_pause_until: None,

@@ -49,6 +49,8 @@ pub struct Peer {
     pub ctime: SimTime,
     /// My outbound link to it, if I have one.
     pub link: Option<Link>,
+    /// The id of the last link I opened to it (to keep the link map small).
+    pub(crate) last_link_id: Option<crate::node::LinkId>,
     /// Its replication offset as last seen in a header.
     pub repl_offset: u64,
     /// Failure reports: (reporting master, time).
@@ -82,6 +84,7 @@ impl Peer {
             data_received: None,
             ctime: now,
             link: None,
+            last_link_id: None,
             repl_offset: 0,
             fail_reports: Vec::new(),
             fail_time: None,

@@ -138,6 +138,7 @@ impl World {
                     ip: ip.clone(),
                     port,
                     cport,
+                    link: None,
                 },
             );
         }

@@ -41,6 +41,8 @@ enum Item {
         ip: String,
         port: u16,
         cport: u16,
+        /// The bus link that was refused, when it was one.
+        link: Option<crate::node::LinkId>,
     },
     /// A paused process wakes up.
     Resume(NodeIdx),
@@ -325,13 +327,14 @@ impl World {
                 ip,
                 port,
                 cport,
+                link,
             } => {
                 self.hasher.update([5u8]);
                 self.hasher.update(node.0.to_le_bytes());
                 self.hasher.update(port.to_le_bytes());
                 self.procs[node.index()]
                     .node
-                    .on_connection_lost(self.now, &ip, port, cport);
+                    .on_connection_lost(self.now, &ip, port, cport, link);
                 self.collect(node);
             }
             Item::LinkUp { node, link } => {
@@ -372,7 +375,11 @@ impl World {
 
     /// A message reached a dead process: if it opened a connection, the sender is refused.
     fn refuse(&mut self, env: &Envelope) {
-        if let Via::SenderLink(_) = env.via {
+        if let Via::SenderLink(id) = env.via {
+            let link = match env.payload {
+                Payload::Bus(_) | Payload::Connect => Some(id),
+                Payload::Repl(_) => None,
+            };
             let p = &self.procs[env.to.index()];
             let (ip, port, cport) = (p.ip.clone(), p.port, p.node.myself().cport);
             let at = self.now + self.net.sample_latency();
@@ -383,6 +390,7 @@ impl World {
                     ip,
                     port,
                     cport,
+                    link,
                 },
             );
         }
@@ -441,6 +449,10 @@ impl World {
                             ip: ip.to_string(),
                             port: p,
                             cport: c,
+                            link: match out.via {
+                                Via::SenderLink(id) if c == port => Some(id),
+                                _ => None,
+                            },
                         },
                     );
                 }
