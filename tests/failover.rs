@@ -383,3 +383,60 @@ fn a_master_restarted_without_persistence_before_failover_loses_everything() {
         "back before anyone failed it over, it stays master"
     );
 }
+
+#[test]
+fn count_failure_reports_and_fail_flags_as_cluster_nodes_shows_them() {
+    // 01-faildet.tcl / misc.tcl: `fail?` first, then `fail`; failure reports come from
+    // masters only and are counted by CLUSTER COUNT-FAILURE-REPORTS.
+    let mut c = cluster(14, 3, 1, 5000);
+    let dead = node(&c, 7003).name().to_string();
+    c.world_mut().apply(Fault::Kill(7003)).expect("kill");
+    wait_until(&mut c, 20_000, |c| fail_flag(c, 7001, 7003).0).expect("7001 flags PFAIL");
+    run(&mut c, ".connect 7001");
+    let nodes = run(&mut c, "cluster nodes");
+    let line = nodes
+        .lines()
+        .find(|l| l.starts_with(&dead))
+        .expect("7003 listed");
+    assert!(
+        line.contains(" master,fail? ") || line.contains(" master,fail "),
+        "{line}"
+    );
+    wait_until(&mut c, 20_000, |c| {
+        let n = node(c, 7001);
+        let r = n
+            .peers()
+            .lookup(
+                &n.peers()
+                    .iter()
+                    .find(|(_, p)| p.port == 7003)
+                    .expect("known")
+                    .1
+                    .name,
+            )
+            .expect("ref");
+        let mut n = n.clone();
+        n.failure_report_count(r) >= 1
+    })
+    .expect("a failure report from the other master");
+    let reports = run(&mut c, &format!("cluster count-failure-reports {dead}"));
+    assert!(reports.starts_with("(integer) "), "{reports}");
+    wait_until(&mut c, 20_000, |c| fail_flag(c, 7001, 7003).1).expect("FAIL");
+    let nodes = run(&mut c, "cluster nodes");
+    let line = nodes
+        .lines()
+        .find(|l| l.starts_with(&dead))
+        .expect("7003 listed");
+    assert!(
+        line.contains(" master,fail ") || line.contains(" slave,fail "),
+        "{line}"
+    );
+    assert!(line.contains(" disconnected"), "{line}");
+    assert_eq!(
+        run(
+            &mut c,
+            "cluster count-failure-reports 0123456789abcdef0123456789abcdef01234567"
+        ),
+        "(error) ERR Unknown node 0123456789abcdef0123456789abcdef01234567\n"
+    );
+}

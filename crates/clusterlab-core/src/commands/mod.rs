@@ -213,6 +213,15 @@ pub fn unknown_command_error(args: &[Vec<u8>]) -> Reply {
     )))
 }
 
+/// The first `words` arguments of a command as text, for explanations and the ledger.
+pub fn command_text(args: &[Vec<u8>], words: usize) -> String {
+    args.iter()
+        .take(words)
+        .map(|a| String::from_utf8_lossy(a).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Error strings never contain newlines (Redis replaces them with spaces).
 pub fn sanitize_error(s: &str) -> String {
     s.replace(['\r', '\n'], " ")

@@ -105,12 +105,7 @@ impl Node {
     }
 
     fn redirected(&mut self, args: &[Vec<u8>], reply: Reply) -> Reply {
-        let command = args
-            .iter()
-            .take(3)
-            .map(|a| String::from_utf8_lossy(a).into_owned())
-            .collect::<Vec<_>>()
-            .join(" ");
+        let command = super::command_text(args, 3);
         self.emit(EventKind::Redirected {
             command,
             reply: reply.error_text().unwrap_or_default().to_string(),

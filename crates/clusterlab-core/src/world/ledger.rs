@@ -52,12 +52,7 @@ impl World {
         if !node.is_master() {
             return;
         }
-        let command = args
-            .iter()
-            .take(4)
-            .map(|a| String::from_utf8_lossy(a).into_owned())
-            .collect::<Vec<_>>()
-            .join(" ");
+        let command = crate::commands::command_text(args, 4);
         let id = self.ledger.writes.len() as u64;
         self.ledger.writes.push(AckedWrite {
             id,
