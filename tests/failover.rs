@@ -440,3 +440,53 @@ fn count_failure_reports_and_fail_flags_as_cluster_nodes_shows_them() {
         "(error) ERR Unknown node 0123456789abcdef0123456789abcdef01234567\n"
     );
 }
+
+#[test]
+fn manual_failover_pauses_writes_on_the_master_then_redirects_them() {
+    // 10-manual-failover.tcl: writes during the switch are held, none is lost, and the
+    // held write is answered with a redirect to the new master.
+    let mut c = cluster(15, 3, 1, 5000);
+    c.world_mut().advance(SimDuration::from_secs(3));
+    let r = replica_of(&c, 7001);
+    let w = c.world_mut();
+    let to_replica = w.connect(r).expect("replica");
+    let to_master = w.connect(7001).expect("master");
+    let args = |line: &str| clusterlab_core::console::split_args(line).expect("balanced");
+    assert_eq!(
+        w.execute(to_replica, &args("cluster failover")),
+        Ok(clusterlab_core::Reply::ok())
+    );
+    // The master got MFSTART and paused writes before this SET is even sent...
+    let sent = w.now();
+    let paused_at = w
+        .events()
+        .find(|e| {
+            e.kind
+                .to_string()
+                .starts_with("\"Manual failover requested by replica")
+        })
+        .map(|e| e.at)
+        .expect("MFSTART reached the master");
+    assert!(paused_at <= sent);
+    let reply = w
+        .execute(to_master, &args("set hello world"))
+        .expect("a reply");
+    // ...and only stepped down after it arrived, so the write was held, then redirected.
+    let demoted_at = w
+        .events()
+        .find(|e| {
+            e.port == Some(7001)
+                && matches!(e.kind, clusterlab_core::EventKind::BecameReplica { .. })
+        })
+        .map(|e| e.at)
+        .expect("7001 became a replica");
+    assert!(
+        demoted_at > sent,
+        "the old master was still paused when the write arrived"
+    );
+    assert_eq!(
+        reply,
+        clusterlab_core::Reply::err(format!("MOVED 866 127.0.0.1:{r}"))
+    );
+    assert_eq!(w.lost_writes().count(), 0);
+}

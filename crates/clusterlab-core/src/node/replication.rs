@@ -151,6 +151,9 @@ impl Node {
             reason,
         });
         self.replicate_from(master);
+        // `clusterSetMaster` ends any manual failover: a paused old master releases the
+        // writes it held, which now get redirected to the new master.
+        self.reset_manual_failover();
     }
 
     /// `replicationSetMaster`: connect to the master's data port and ask for a sync.
