@@ -205,11 +205,6 @@ impl PeerTable {
         self.lookup(name).and_then(|r| self.get(r))
     }
 
-    pub fn by_name_mut(&mut self, name: &NodeName) -> Option<&mut Peer> {
-        let r = self.lookup(name)?;
-        self.get_mut(r)
-    }
-
     /// Renames an entry (a handshake node learning the real ID).
     pub fn rename(&mut self, r: PeerRef, name: NodeName) {
         if let Some(p) = self.slab.get_mut(r.0 as usize).and_then(Option::as_mut) {

@@ -412,9 +412,4 @@ impl Node {
         let i = self.unblocked.iter().position(|(c, _)| *c == client)?;
         Some(self.unblocked.remove(i).1)
     }
-
-    /// The earliest deadline of a blocked client, for the world's scheduler.
-    pub fn next_block_deadline(&self) -> Option<SimTime> {
-        self.blocked.iter().filter_map(|w| w.deadline).min()
-    }
 }
