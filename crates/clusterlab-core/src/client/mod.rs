@@ -124,6 +124,7 @@ impl RedisCli {
                     // redis-cli: "Error: Server closed the connection", then reconnects
                     // on the next command.
                     self.conn = None;
+                    self.not_connected = true;
                     text.extend(format!("Error: {e}\n").bytes());
                     return CliOutcome {
                         text,
