@@ -58,6 +58,11 @@ fn failover_promotes_the_replica_and_clients_follow() {
         "Error: Server closed the connection\n"
     );
     assert_eq!(
+        c.prompt(),
+        "not connected> ",
+        "redis-cli drops the dead connection"
+    );
+    assert_eq!(
         run(&mut c, "get mykey"),
         "Could not connect to Redis at 127.0.0.1:7003: Connection refused\n"
     );
