@@ -61,4 +61,4 @@ pub use name::{NodeIdx, NodeName};
 pub use reply::Reply;
 pub use slot::{key_hash_slot, Slot, SlotSet, SLOTS};
 pub use time::{SimDuration, SimTime};
-pub use world::{ConnError, ConnId, ProcessState, World};
+pub use world::{ConnError, ConnId, Moment, ProcessState, World};

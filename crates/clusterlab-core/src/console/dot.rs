@@ -73,6 +73,10 @@ pub const DOT_COMMANDS: &[(&str, &str)] = &[
         "remove every network fault and wake paused nodes (killed nodes stay down)",
     ),
     (
+        ".failover PORT [force|takeover]",
+        "send CLUSTER FAILOVER to a replica (maintenance), keeping this connection",
+    ),
+    (
         ".lost",
         "acknowledged writes that were lost, and the fault behind each",
     ),
@@ -161,6 +165,7 @@ impl Console {
                 }
             }
             ".nodes" => LineOutput::text(self.nodes_table()),
+            ".failover" => self.failover(&rest),
             ".lost" => {
                 let total = self.world.acknowledged_writes().len();
                 let lost: Vec<String> = self
@@ -192,6 +197,35 @@ impl Console {
                 Err(e) => usage(&e),
             },
             _ => usage(&format!("unknown command '{cmd}'; type .help for the list")),
+        }
+    }
+
+    /// `CLUSTER FAILOVER [FORCE|TAKEOVER]` on a side connection to a replica.
+    fn failover(&mut self, rest: &[&str]) -> LineOutput {
+        let (p, option) = match rest {
+            [p] => (p, None),
+            [p, o] if o.eq_ignore_ascii_case("force") || o.eq_ignore_ascii_case("takeover") => {
+                (p, Some(o.to_ascii_uppercase()))
+            }
+            _ => return usage(".failover PORT [force|takeover]"),
+        };
+        let p = match port(p) {
+            Ok(p) => p,
+            Err(e) => return usage(&e),
+        };
+        let Some(conn) = self.world.connect(p) else {
+            return usage(&format!("no simulated node listens on port {p}, or it is down"));
+        };
+        let mut args = vec![b"CLUSTER".to_vec(), b"FAILOVER".to_vec()];
+        args.extend(option.map(String::into_bytes));
+        let result = self.world.execute(conn, &args);
+        self.world.disconnect(conn);
+        match result {
+            Ok(reply) => {
+                let text = crate::client::format::format_tty(&reply);
+                LineOutput::text(format!("(admin) CLUSTER FAILOVER on {p}: {text}"))
+            }
+            Err(e) => usage(&format!("{p}: {e}")),
         }
     }
 

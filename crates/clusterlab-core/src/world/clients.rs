@@ -70,6 +70,7 @@ impl World {
             self.hasher.update((a.len() as u64).to_le_bytes());
             self.hasher.update(a);
         }
+        self.observer.on_command(args);
         let exec = self.procs[idx.index()].node.execute(self.now, conn.0, args);
         self.collect(idx);
         let reply = match exec {

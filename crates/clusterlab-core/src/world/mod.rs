@@ -18,9 +18,11 @@ use crate::time::{SimDuration, SimTime};
 mod clients;
 mod faults;
 mod ledger;
+mod observe;
 
 pub use clients::{ConnError, ConnId, MAX_BLOCK_MS};
 pub use ledger::{AckedWrite, Ledger};
+pub use observe::{Observer, SentMessage, Wire, SENT_LOG_CAPACITY};
 
 /// How many events the log keeps for display (the trace hash covers all of them).
 pub const EVENT_LOG_CAPACITY: usize = 100_000;
@@ -88,6 +90,13 @@ impl Ord for Scheduled {
     }
 }
 
+/// A point of a run: how many queue items were processed, and the clock.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Moment {
+    pub steps: u64,
+    pub at: SimTime,
+}
+
 /// Whether a process runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ProcessState {
@@ -148,6 +157,7 @@ pub struct World {
     by_cport: std::collections::BTreeMap<u16, NodeIdx>,
     /// Items held for paused processes, released in order when they wake.
     held: Vec<Vec<Item>>,
+    observer: Observer,
 }
 
 impl World {
@@ -181,6 +191,7 @@ impl World {
             by_data_port: Default::default(),
             by_cport: Default::default(),
             held: Vec::new(),
+            observer: Observer::default(),
         };
         for i in 0..shape.node_count() {
             world.start_process(&shape.ip, shape.base_port + i as u16);
@@ -252,6 +263,11 @@ impl World {
         self.logged
     }
 
+    /// What observers may watch: messages sent, hits per slot, steps taken.
+    pub fn observer(&self) -> &Observer {
+        &self.observer
+    }
+
     pub fn traffic(&self) -> &TrafficStats {
         &self.traffic
     }
@@ -291,6 +307,7 @@ impl World {
             return false;
         };
         self.now = s.at;
+        self.observer.steps += 1;
         let target = s.item.target();
         match self.procs[target.index()].state {
             ProcessState::Killed => {
@@ -483,6 +500,7 @@ impl World {
                 env.deliver_at = env.deliver_at + SimDuration(*extra);
             }
             let at = env.deliver_at;
+            self.observer.on_send(&env);
             self.schedule(at, Item::Deliver(Box::new(env)));
         }
         let events = self.procs[idx.index()].node.take_events();
@@ -565,6 +583,32 @@ impl World {
         if t > self.now {
             self.now = t;
         }
+    }
+
+    /// The exact point the run has reached: queue items processed and the clock. An input
+    /// recorded with its moment replays identically, even one typed after a single step.
+    pub fn moment(&self) -> Moment {
+        Moment {
+            steps: self.observer.steps,
+            at: self.now,
+        }
+    }
+
+    /// Runs forward to a recorded moment: exactly `m.steps` items, then the clock to
+    /// `m.at`. Returns false if the run is already past it.
+    pub fn run_to_moment(&mut self, m: Moment) -> bool {
+        if self.observer.steps > m.steps || self.now > m.at {
+            return false;
+        }
+        while self.observer.steps < m.steps {
+            if !self.step() {
+                return false;
+            }
+        }
+        if m.at > self.now {
+            self.run_until(m.at);
+        }
+        self.observer.steps == m.steps && self.now == m.at
     }
 
     /// Advances simulated time by `d`.

@@ -1,0 +1,123 @@
+//! The header: play/pause, step, speed, simulated time, seed and cluster shape, reset,
+//! and the "about this run" panel with the share link and trace hash.
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use super::{storage, App, Msg, ShapeField};
+
+/// Speed presets shown under the slider.
+const PRESETS: [f64; 5] = [0.1, 1.0, 10.0, 100.0, 1000.0];
+
+pub fn speed_label(speed: f64) -> String {
+    if speed < 1.0 {
+        format!("{speed:.1}×")
+    } else {
+        format!("{}×", speed.round())
+    }
+}
+
+fn input_value(e: &InputEvent) -> String {
+    e.target_unchecked_into::<HtmlInputElement>().value()
+}
+
+impl App {
+    pub(super) fn view_controls(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let world = self.session.console().world();
+        let shape_input = |field: ShapeField, label: &'static str, value: &str, width: &'static str| {
+            html! {
+                <label class="field">
+                    <span>{ label }</span>
+                    <input type="text" inputmode="numeric" size={width} value={value.to_string()}
+                        aria-label={label}
+                        oninput={link.callback(move |e: InputEvent| Msg::Shape(field, input_value(&e)))}
+                        onkeydown={link.batch_callback(|e: KeyboardEvent| (e.key() == "Enter").then_some(Msg::Reset))} />
+                </label>
+            }
+        };
+        let slider = self.speed.log10();
+        html! {
+            <header class="controls">
+                <h1 class="brand">{ "ClusterLab" }</h1>
+                <div class="group" role="group" aria-label="Simulation">
+                    <button class="primary play" onclick={link.callback(|_| Msg::TogglePlay)}
+                        aria-label={if self.playing { "Pause (space)" } else { "Play (space)" }}
+                        title={if self.playing { "Pause (space)" } else { "Play (space)" }}>
+                        { if self.playing { "❚❚ Pause" } else { "▶ Play" } }
+                    </button>
+                    <button onclick={link.callback(|_| Msg::Step)} aria-label="Step to the next event (.)"
+                        title="Step to the next event (.)">{ "Step" }</button>
+                    <label class="field speed">
+                        <span>{ "Speed" }</span>
+                        <input type="range" min="-1" max="3" step="0.05" value={slider.to_string()}
+                            aria-label="Speed" aria-valuetext={speed_label(self.speed)}
+                            oninput={link.callback(|e: InputEvent| {
+                                let v = input_value(&e).parse::<f64>().unwrap_or(0.0);
+                                Msg::SetSpeed(10f64.powf(v))
+                            })} />
+                        <output class="speed-value">{ speed_label(self.speed) }</output>
+                    </label>
+                    <select aria-label="Speed preset" onchange={link.callback(|e: Event| {
+                            let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+                            Msg::SetSpeed(v.parse().unwrap_or(1.0))
+                        })}>
+                        <option value="" selected=true disabled=true>{ "preset" }</option>
+                        { for PRESETS.iter().map(|p| html! { <option value={p.to_string()}>{ speed_label(*p) }</option> }) }
+                    </select>
+                    <span class="clock" aria-label="Simulated time" title="Simulated time">
+                        { format!("t = {}", world.now()) }
+                        if self.lagging { <span class="lag" title="The browser cannot simulate this fast; time runs as fast as it can">{ " (max)" }</span> }
+                    </span>
+                </div>
+                <div class="group" role="group" aria-label="Cluster shape">
+                    { shape_input(ShapeField::Seed, "Seed", &self.form.seed, "7") }
+                    <button onclick={link.callback(|_| Msg::NewSeed)} title="Start over with a random seed">{ "New seed" }</button>
+                    { shape_input(ShapeField::Masters, "Masters", &self.form.masters, "2") }
+                    { shape_input(ShapeField::Replicas, "Replicas", &self.form.replicas, "2") }
+                    { shape_input(ShapeField::NodeTimeout, "node-timeout ms", &self.form.node_timeout, "5") }
+                    <button onclick={link.callback(|_| Msg::Reset)} title="Create the cluster again with this seed and shape">{ "Reset" }</button>
+                    <button onclick={link.callback(|_| Msg::ToggleAbout)} aria-expanded={self.about_open.to_string()}
+                        title="Seed, trace hash and the share link">{ "About this run" }</button>
+                </div>
+            </header>
+        }
+    }
+
+    pub(super) fn view_about(&self, ctx: &Context<Self>) -> Html {
+        let world = self.session.console().world();
+        let shape = self.session.shape();
+        let link = format!(
+            "{}#{}",
+            gloo_utils::window()
+                .location()
+                .href()
+                .unwrap_or_default()
+                .split('#')
+                .next()
+                .unwrap_or_default(),
+            storage::share_text(&self.session)
+        );
+        html! {
+            <aside class="about" aria-label="About this run">
+                <dl>
+                    <dt>{ "Seed" }</dt><dd>{ shape.seed }</dd>
+                    <dt>{ "Shape" }</dt><dd>{ format!("{} masters × {} replicas, node-timeout {} ms", shape.masters, shape.replicas_per_master, shape.node_timeout) }</dd>
+                    <dt>{ "Inputs" }</dt><dd>{ self.session.inputs().len() }</dd>
+                    <dt>{ "Simulated time" }</dt><dd>{ world.now().to_string() }</dd>
+                    <dt>{ "Events" }</dt><dd>{ world.events_logged() }</dd>
+                    <dt>{ "Trace hash" }</dt><dd><code class="trace-hash">{ world.trace_hash() }</code></dd>
+                    <dt>{ "Drawing" }</dt><dd><span class="fps" data-fps={self.fps.fps().to_string()}>{ format!("{} frames per second", self.fps.fps()) }</span></dd>
+                </dl>
+                <label class="share">
+                    <span>{ "Share link (opens this run, replayed to the same trace hash)" }</span>
+                    <input type="text" readonly=true value={link} aria-label="Share link"
+                        onfocus={Callback::from(|e: FocusEvent| e.target_unchecked_into::<HtmlInputElement>().select())} />
+                </label>
+                <p class="hint">{ "The native console prints the same bytes and trace hash: " }
+                    <code>{ format!("cargo xtask console --seed {}", shape.seed) }</code>{ ", then " }<code>{ ".trace-hash" }</code></p>
+                <button onclick={ctx.link().callback(|_| Msg::ToggleAbout)}>{ "Close" }</button>
+            </aside>
+        }
+    }
+}

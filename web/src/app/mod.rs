@@ -1,0 +1,468 @@
+//! The playground's root component: it owns the session and the UI state, drives the
+//! simulation from animation frames, and lays out the panels (each in its own file).
+
+mod controls;
+mod event_log;
+mod inspector;
+mod slot_map;
+mod storage;
+mod terminal;
+mod topology;
+
+use std::collections::BTreeSet;
+
+use clusterlab_core::{ClusterShape, EventCategory, NodeIdx, SimTime, Slot};
+use gloo_events::EventListener;
+use gloo_render::{request_animation_frame, AnimationFrame};
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::model::flights::Flights;
+use crate::model::inspector::{inspect, Inspection};
+use crate::model::session::Session;
+use crate::model::slots::Heat;
+use crate::model::topology::Layout;
+
+/// Mounts the playground in `#app`, replacing the loading indicator.
+pub fn start() {
+    let document = gloo_utils::document();
+    if let Some(loader) = document.get_element_by_id("loading") {
+        loader.remove();
+    }
+    let root = document
+        .get_element_by_id("app")
+        .unwrap_or_else(|| document.body().expect("a body").into());
+    yew::Renderer::<App>::with_root(root).render();
+}
+
+/// The keyboard shortcuts (space = play/pause, `.` = step), unless the user is typing.
+fn shortcut(e: &KeyboardEvent) -> Option<Msg> {
+    if e.ctrl_key() || e.meta_key() || e.alt_key() {
+        return None;
+    }
+    let typing = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| {
+            matches!(
+                el.tag_name().as_str(),
+                "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON"
+            )
+        });
+    match e.key().as_str() {
+        _ if typing => None,
+        " " => Some(Msg::TogglePlay),
+        "." => Some(Msg::Step),
+        _ => None,
+    }
+}
+
+/// The cluster-shape form, applied on Reset.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShapeForm {
+    pub seed: String,
+    pub masters: String,
+    pub replicas: String,
+    pub node_timeout: String,
+}
+
+impl ShapeForm {
+    fn of(shape: &ClusterShape) -> Self {
+        ShapeForm {
+            seed: shape.seed.to_string(),
+            masters: shape.masters.to_string(),
+            replicas: shape.replicas_per_master.to_string(),
+            node_timeout: shape.node_timeout.to_string(),
+        }
+    }
+
+    fn shape(&self) -> Result<ClusterShape, String> {
+        let num = |what: &str, v: &str| {
+            v.trim()
+                .parse::<u64>()
+                .map_err(|_| format!("{what} must be a whole number, not '{v}'"))
+        };
+        let shape = ClusterShape {
+            seed: num("seed", &self.seed)?,
+            masters: num("masters", &self.masters)? as usize,
+            replicas_per_master: num("replicas", &self.replicas)? as usize,
+            node_timeout: num("node-timeout", &self.node_timeout)?,
+            ..ClusterShape::default()
+        };
+        shape.validate()?;
+        Ok(shape)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShapeField {
+    Seed,
+    Masters,
+    Replicas,
+    NodeTimeout,
+}
+
+pub enum Msg {
+    Frame(f64),
+    TogglePlay,
+    Step,
+    SetSpeed(f64),
+    RunLine(String),
+    Terminal(terminal::TermMsg),
+    Shape(ShapeField, String),
+    Reset,
+    NewSeed,
+    ToggleHeartbeats,
+    ToggleSelect(NodeIdx),
+    Inspect(NodeIdx),
+    SelectEvent(Option<u64>),
+    FilterNode(Option<u16>),
+    FilterCategory(Option<EventCategory>),
+    Heat(Heat),
+    HoverSlot(Option<Slot>),
+    FindKey(String),
+    ToggleAbout,
+}
+
+/// Frames per second over the last second, for the "about" panel and the benchmark.
+#[derive(Default)]
+struct FpsMeter {
+    frames: Vec<f64>,
+}
+
+impl FpsMeter {
+    fn tick(&mut self, now: f64) {
+        self.frames.push(now);
+        self.frames.retain(|t| now - t <= 1000.0);
+    }
+
+    fn fps(&self) -> usize {
+        self.frames.len()
+    }
+}
+
+pub struct App {
+    session: Session,
+    layout: Layout,
+    notice: Option<String>,
+    playing: bool,
+    speed: f64,
+    sim_carry: f64,
+    last_frame: Option<f64>,
+    wall_now: f64,
+    _frame: Option<AnimationFrame>,
+    _keys: Option<EventListener>,
+    flights: Flights,
+    show_heartbeats: bool,
+    selected: BTreeSet<NodeIdx>,
+    inspected: NodeIdx,
+    inspection: Inspection,
+    inspected_at: f64,
+    term: terminal::TermState,
+    form: ShapeForm,
+    log: event_log::LogState,
+    heat: Heat,
+    hover_slot: Option<Slot>,
+    find_key: String,
+    slot_canvas: NodeRef,
+    slots_dirty: bool,
+    slots_drawn_at: f64,
+    fps: FpsMeter,
+    saved: String,
+    about_open: bool,
+    /// Simulated time behind the wall clock because frames ran out of budget.
+    lagging: bool,
+}
+
+impl App {
+    fn with_session(session: Session, notice: Option<String>) -> App {
+        let layout = Layout::of(session.console().world());
+        let mut flights = Flights::default();
+        flights.skip_to(session.console().world());
+        let inspected = session
+            .console()
+            .world()
+            .by_port(session.console().cli().port())
+            .unwrap_or(NodeIdx(0));
+        let inspection = inspect(session.console().world(), inspected);
+        App {
+            form: ShapeForm::of(session.shape()),
+            session,
+            layout,
+            notice,
+            playing: false,
+            speed: 1.0,
+            sim_carry: 0.0,
+            last_frame: None,
+            wall_now: 0.0,
+            _frame: None,
+            _keys: None,
+            flights,
+            show_heartbeats: true,
+            selected: BTreeSet::new(),
+            inspected,
+            inspection,
+            inspected_at: 0.0,
+            term: terminal::TermState::default(),
+            log: event_log::LogState::default(),
+            heat: Heat::Owner,
+            hover_slot: None,
+            find_key: String::new(),
+            slot_canvas: NodeRef::default(),
+            slots_dirty: true,
+            slots_drawn_at: 0.0,
+            fps: FpsMeter::default(),
+            saved: String::new(),
+            about_open: false,
+            lagging: false,
+        }
+    }
+
+    fn request_frame(&mut self, ctx: &Context<Self>) {
+        let link = ctx.link().clone();
+        self._frame = Some(request_animation_frame(move |ts| {
+            link.send_message(Msg::Frame(ts))
+        }));
+    }
+
+    /// Runs a line through the console (typed, or a control turned into its dot-command).
+    fn run_line(&mut self, line: &str) {
+        self.session.run_line(line);
+        self.after_change();
+    }
+
+    fn after_change(&mut self) {
+        self.slots_dirty = true;
+        self.inspection = inspect(self.session.console().world(), self.inspected);
+        self.inspected_at = self.wall_now;
+        storage::save(&self.session, &mut self.saved);
+    }
+
+    fn reset(&mut self, shape: ClusterShape) {
+        match Session::new(shape) {
+            Ok(s) => {
+                let playing = self.playing;
+                let speed = self.speed;
+                let heartbeats = self.show_heartbeats;
+                let keys = self._keys.take();
+                *self = App::with_session(s, None);
+                self.playing = playing;
+                self.speed = speed;
+                self.show_heartbeats = heartbeats;
+                self._keys = keys;
+                storage::save(&self.session, &mut self.saved);
+            }
+            Err(e) => self.notice = Some(e),
+        }
+    }
+
+    fn frame(&mut self, ts: f64) -> bool {
+        let dt = self.last_frame.map_or(0.0, |l| (ts - l).clamp(0.0, 100.0));
+        self.last_frame = Some(ts);
+        self.wall_now = ts;
+        self.fps.tick(ts);
+        let mut changed = false;
+        if self.playing {
+            self.sim_carry += dt * self.speed;
+            let whole = self.sim_carry.floor();
+            self.sim_carry -= whole;
+            let world_now = self.session.console().world().now();
+            let target = SimTime(world_now.0 + whole as u64);
+            let perf = gloo_utils::window().performance();
+            let budget_end = perf.as_ref().map_or(0.0, |p| p.now()) + 10.0;
+            let reached = self
+                .session
+                .run_towards(target, || perf.as_ref().is_some_and(|p| p.now() > budget_end));
+            self.lagging = !reached;
+            if !reached {
+                self.sim_carry = 0.0;
+            }
+            changed = true;
+        }
+        self.flights.ingest(
+            self.session.console().world(),
+            ts,
+            self.speed,
+            self.show_heartbeats,
+        );
+        if changed && ts - self.inspected_at > 250.0 {
+            self.inspection = inspect(self.session.console().world(), self.inspected);
+            self.inspected_at = ts;
+        }
+        if changed && ts - self.slots_drawn_at > 250.0 {
+            self.slots_dirty = true;
+        }
+        if changed {
+            storage::save_throttled(&self.session, &mut self.saved, ts);
+        }
+        changed || self.flights.iter().next().is_some() || self.fps.fps() < 2
+    }
+
+    fn step_once(&mut self) {
+        self.playing = false;
+        self.session.step();
+        self.after_change();
+    }
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let (session, notice) = storage::restore();
+        let mut app = App::with_session(session, notice);
+        app.request_frame(ctx);
+        let link = ctx.link().clone();
+        app._keys = Some(EventListener::new(&gloo_utils::document(), "keydown", move |e| {
+            if let Some(k) = e.dyn_ref::<KeyboardEvent>() {
+                if let Some(msg) = shortcut(k) {
+                    k.prevent_default();
+                    link.send_message(msg);
+                }
+            }
+        }));
+        storage::save(&app.session, &mut app.saved);
+        app
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        match msg {
+            Msg::Frame(ts) => {
+                let render = self.frame(ts);
+                self.request_frame(ctx);
+                render
+            }
+            Msg::TogglePlay => {
+                self.playing = !self.playing;
+                true
+            }
+            Msg::Step => {
+                self.step_once();
+                true
+            }
+            Msg::SetSpeed(s) => {
+                self.speed = s.clamp(0.1, 1000.0);
+                true
+            }
+            Msg::RunLine(line) => {
+                self.run_line(&line);
+                true
+            }
+            Msg::Terminal(m) => self.terminal_update(m),
+            Msg::Shape(field, v) => {
+                match field {
+                    ShapeField::Seed => self.form.seed = v,
+                    ShapeField::Masters => self.form.masters = v,
+                    ShapeField::Replicas => self.form.replicas = v,
+                    ShapeField::NodeTimeout => self.form.node_timeout = v,
+                }
+                true
+            }
+            Msg::Reset => {
+                match self.form.shape() {
+                    Ok(shape) => self.reset(shape),
+                    Err(e) => self.notice = Some(e),
+                }
+                true
+            }
+            Msg::NewSeed => {
+                let seed = (js_sys::Math::random() * 1_000_000.0) as u64 + 1;
+                self.form.seed = seed.to_string();
+                match self.form.shape() {
+                    Ok(shape) => self.reset(shape),
+                    Err(e) => self.notice = Some(e),
+                }
+                true
+            }
+            Msg::ToggleHeartbeats => {
+                self.show_heartbeats = !self.show_heartbeats;
+                true
+            }
+            Msg::ToggleSelect(idx) => {
+                if !self.selected.remove(&idx) {
+                    self.selected.insert(idx);
+                }
+                true
+            }
+            Msg::Inspect(idx) => {
+                self.inspected = idx;
+                self.after_change();
+                true
+            }
+            Msg::SelectEvent(seq) => {
+                self.log.selected = seq;
+                self.slots_dirty = true;
+                true
+            }
+            Msg::FilterNode(p) => {
+                self.log.node = p;
+                true
+            }
+            Msg::FilterCategory(c) => {
+                self.log.category = c;
+                true
+            }
+            Msg::Heat(h) => {
+                self.heat = h;
+                self.slots_dirty = true;
+                true
+            }
+            Msg::HoverSlot(s) => {
+                let changed = self.hover_slot != s;
+                self.hover_slot = s;
+                changed
+            }
+            Msg::FindKey(k) => {
+                self.find_key = k;
+                self.slots_dirty = true;
+                true
+            }
+            Msg::ToggleAbout => {
+                self.about_open = !self.about_open;
+                true
+            }
+        }
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        html! {
+            <div class="page">
+                { self.view_controls(ctx) }
+                if let Some(n) = &self.notice {
+                    <div class="notice" role="alert">{ n }</div>
+                }
+                if self.about_open {
+                    { self.view_about(ctx) }
+                }
+                <main class="panels">
+                    <section class="panel topology-panel" aria-label="Topology">
+                        { self.view_topology(ctx) }
+                    </section>
+                    <section class="panel console-panel" aria-label="Console">
+                        { self.view_terminal(ctx) }
+                    </section>
+                    <section class="panel slots-panel" aria-label="Slot map">
+                        { self.view_slot_map(ctx) }
+                    </section>
+                    <section class="panel inspector-panel" aria-label="Node inspector">
+                        { self.view_inspector(ctx) }
+                    </section>
+                    <section class="panel log-panel" aria-label="Event log">
+                        { self.view_event_log(ctx) }
+                    </section>
+                </main>
+            </div>
+        }
+    }
+
+    fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
+        if self.slots_dirty {
+            self.draw_slots();
+            self.slots_dirty = false;
+            self.slots_drawn_at = self.wall_now;
+        }
+        self.terminal_rendered();
+        self.log_rendered();
+    }
+}

@@ -1,0 +1,139 @@
+//! The event log's helpers: bookmarks for the moments learners look for, filters, and the
+//! nodes an event concerns (for highlighting).
+
+use clusterlab_core::{Event, EventCategory, EventKind, NodeIdx, World};
+
+/// The moments worth jumping to, in the order the timeline shows them.
+pub const BOOKMARKS: [Bookmark; 6] = [
+    Bookmark::FirstPfail,
+    Bookmark::Fail,
+    Bookmark::Election,
+    Bookmark::Promotion,
+    Bookmark::FirstAsk,
+    Bookmark::FirstLostWrite,
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bookmark {
+    FirstPfail,
+    Fail,
+    Election,
+    Promotion,
+    FirstAsk,
+    FirstLostWrite,
+}
+
+impl Bookmark {
+    pub fn label(self) -> &'static str {
+        match self {
+            Bookmark::FirstPfail => "first PFAIL",
+            Bookmark::Fail => "FAIL",
+            Bookmark::Election => "election",
+            Bookmark::Promotion => "promotion",
+            Bookmark::FirstAsk => "first ASK",
+            Bookmark::FirstLostWrite => "first lost write",
+        }
+    }
+
+    pub fn matches(self, e: &Event) -> bool {
+        let text = e.kind.to_string();
+        match (self, &e.kind) {
+            (Bookmark::FirstPfail, EventKind::Failure { .. }) => text.contains("possibly failing"),
+            (Bookmark::Fail, EventKind::Failure { .. }) => text.contains("as failing"),
+            (Bookmark::Election, EventKind::Election { .. }) => {
+                text.contains("Start of election delayed") || text.contains("Starting a failover election")
+            }
+            (Bookmark::Promotion, EventKind::BecameMaster { reason }) => reason.contains("took over"),
+            (Bookmark::FirstAsk, EventKind::Redirected { reply, .. }) => reply.starts_with("ASK"),
+            (Bookmark::FirstLostWrite, EventKind::LostWrite { .. }) => true,
+            _ => false,
+        }
+    }
+}
+
+/// The `seq` of the first retained event matching the bookmark.
+pub fn find(world: &World, b: Bookmark) -> Option<u64> {
+    world.events().find(|e| b.matches(e)).map(|e| e.seq)
+}
+
+/// Every category, for the filter menu.
+pub const CATEGORIES: [EventCategory; 10] = [
+    EventCategory::Membership,
+    EventCategory::Slots,
+    EventCategory::Epoch,
+    EventCategory::Replication,
+    EventCategory::State,
+    EventCategory::Failure,
+    EventCategory::Election,
+    EventCategory::LostWrite,
+    EventCategory::Client,
+    EventCategory::Fault,
+];
+
+pub fn category_name(c: EventCategory) -> &'static str {
+    match c {
+        EventCategory::Membership => "membership",
+        EventCategory::Slots => "slots",
+        EventCategory::Epoch => "epochs",
+        EventCategory::Replication => "replication",
+        EventCategory::State => "cluster state",
+        EventCategory::Failure => "failure detection",
+        EventCategory::Election => "elections",
+        EventCategory::LostWrite => "lost writes",
+        EventCategory::Client => "client redirects",
+        EventCategory::Fault => "faults",
+    }
+}
+
+/// The nodes an event is about: where it happened, and every node its text names by
+/// port (`127.0.0.1:7003`, `7003`) or by ID.
+pub fn concerned_nodes(world: &World, e: &Event) -> Vec<NodeIdx> {
+    let text = e.kind.to_string();
+    let mut out: Vec<NodeIdx> = e.node.into_iter().collect();
+    for p in world.processes() {
+        let idx = p.node.idx();
+        if out.contains(&idx) {
+            continue;
+        }
+        let name = p.node.name();
+        let port = p.port.to_string();
+        let names_port = text
+            .match_indices(&port)
+            .any(|(i, _)| {
+                let before = text[..i].chars().next_back();
+                let after = text[i + port.len()..].chars().next();
+                !before.is_some_and(|c| c.is_ascii_digit()) && !after.is_some_and(|c| c.is_ascii_digit())
+            });
+        if names_port || text.contains(name.short()) {
+            out.push(idx);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clusterlab_core::{console::Console, ClusterShape, Fault, SimDuration};
+
+    #[test]
+    fn a_failover_sets_the_failure_bookmarks_in_order() {
+        let mut c = Console::new(ClusterShape::default()).unwrap();
+        assert_eq!(find(c.world(), Bookmark::FirstPfail), None);
+        c.world_mut().apply(Fault::Kill(7003)).unwrap();
+        c.world_mut().advance(SimDuration(20_000));
+        let at = |b| find(c.world(), b).unwrap_or_else(|| panic!("{b:?} not found"));
+        assert!(at(Bookmark::FirstPfail) < at(Bookmark::Fail));
+        assert!(at(Bookmark::Fail) < at(Bookmark::Election));
+        assert!(at(Bookmark::Election) < at(Bookmark::Promotion));
+        assert_eq!(find(c.world(), Bookmark::FirstAsk), None);
+        let promotion = c
+            .world()
+            .events()
+            .find(|e| e.seq == at(Bookmark::Promotion))
+            .unwrap()
+            .clone();
+        let nodes = concerned_nodes(c.world(), &promotion);
+        assert!(nodes.len() >= 2, "the promoted replica and the old master: {nodes:?}");
+    }
+}
