@@ -4,6 +4,17 @@
 use clusterlab_core::console::Console;
 use clusterlab_core::{ClusterShape, Moment, SimTime};
 
+/// A fixed script whose trace hash (seed 1, the default shape) must be the same natively
+/// and in the browser; a native test and a browser test both check it.
+pub const SCRIPT_FOR_HASH: [&str; 5] = [
+    "set mykey myvalue",
+    ".kill 7003",
+    ".advance 20s",
+    "get mykey",
+    "cluster info",
+];
+pub const SCRIPT_TRACE_HASH: &str = "9602c84a4c547a29";
+
 /// One typed line (a Redis command or a dot-command) and when it was typed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Input {
@@ -116,6 +127,15 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fixed_script_has_the_recorded_trace_hash() {
+        let mut s = Session::new(ClusterShape::default()).unwrap();
+        for line in SCRIPT_FOR_HASH {
+            s.run_line(line);
+        }
+        assert_eq!(s.console().world().trace_hash(), SCRIPT_TRACE_HASH);
+    }
 
     #[test]
     fn a_replay_reaches_the_same_trace_hash_even_after_single_steps() {
