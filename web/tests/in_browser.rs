@@ -33,13 +33,23 @@ async fn until(what: &str, mut check: impl FnMut() -> bool) {
 #[wasm_bindgen_test]
 async fn the_app_mounts_six_cards_and_runs_a_typed_command() {
     let document = gloo_utils::document();
-    let _ = gloo_utils::window().local_storage().unwrap().unwrap().clear();
+    let _ = gloo_utils::window()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .clear();
     let root = document.create_element("div").unwrap();
     root.set_id("app");
     document.body().unwrap().append_child(&root).unwrap();
     clusterlab_web::app::start();
-    until("the cards", || document.query_selector_all(".card").unwrap().length() == 6).await;
-    let prompt = document.query_selector(".input-line .prompt").unwrap().unwrap();
+    until("the cards", || {
+        document.query_selector_all(".card").unwrap().length() == 6
+    })
+    .await;
+    let prompt = document
+        .query_selector(".input-line .prompt")
+        .unwrap()
+        .unwrap();
     assert_eq!(prompt.text_content().unwrap(), "127.0.0.1:7001> ");
 
     let input: web_sys::HtmlInputElement = document
@@ -55,7 +65,9 @@ async fn the_app_mounts_six_cards_and_runs_a_typed_command() {
     init.set_key("Enter");
     init.set_bubbles(true);
     input
-        .dispatch_event(&web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap())
+        .dispatch_event(
+            &web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap(),
+        )
         .unwrap();
     let output = || {
         document
@@ -66,9 +78,18 @@ async fn the_app_mounts_six_cards_and_runs_a_typed_command() {
     };
     until("the reply", || output().ends_with("OK\n")).await;
     let text = output();
-    assert_eq!(text, "-> Redirected to slot [14687] located at 127.0.0.1:7003\nOK\n");
+    assert_eq!(
+        text,
+        "-> Redirected to slot [14687] located at 127.0.0.1:7003\nOK\n"
+    );
     until("the new prompt", || {
-        document.query_selector(".input-line .prompt").unwrap().unwrap().text_content().unwrap() == "127.0.0.1:7003> "
+        document
+            .query_selector(".input-line .prompt")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap()
+            == "127.0.0.1:7003> "
     })
     .await;
     let hash = gloo_utils::window().location().hash().unwrap();

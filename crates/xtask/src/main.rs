@@ -4,6 +4,13 @@
 //!   `wasm32-unknown-unknown`, and the same session's bytes compared between native code
 //!   and WebAssembly.
 //! * `cargo xtask console [ARGS…]`: builds and opens the `clusterlab` console.
+//! * `cargo xtask serve`: installs the playground's tools when missing, builds the page and
+//!   serves it on http://127.0.0.1:8080.
+//!
+//! `test` also builds the page and runs the browser tests in headless Chromium.
+
+mod playground;
+mod tools;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -13,8 +20,11 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("test") => test(),
         Some("console") => console(&args[1..]),
+        Some("serve") => playground::serve(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask test | cargo xtask console [clusterlab options]");
+            eprintln!(
+                "usage: cargo xtask test | cargo xtask serve | cargo xtask console [clusterlab options]"
+            );
             return ExitCode::from(2);
         }
     };
@@ -27,20 +37,20 @@ fn main() -> ExitCode {
     }
 }
 
-fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../..")
         .canonicalize()
         .expect("workspace root")
 }
 
-fn cargo() -> Command {
+pub(crate) fn cargo() -> Command {
     let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     c.current_dir(root());
     c
 }
 
-fn run(step: &str, cmd: &mut Command) -> Result<(), String> {
+pub(crate) fn run(step: &str, cmd: &mut Command) -> Result<(), String> {
     eprintln!("xtask: {step}");
     let status = cmd.status().map_err(|e| format!("{step}: {e}"))?;
     if status.success() {
@@ -69,7 +79,7 @@ fn have(program: &str, arg: &str) -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-fn ensure_target(target: &str) -> Result<(), String> {
+pub(crate) fn ensure_target(target: &str) -> Result<(), String> {
     let installed = Command::new("rustup")
         .args(["target", "list", "--installed"])
         .output()
@@ -125,7 +135,8 @@ fn test() -> Result<(), String> {
             "wasm32-unknown-unknown",
         ]),
     )?;
-    same_bytes_native_and_wasm()
+    same_bytes_native_and_wasm()?;
+    playground::browser_tests()
 }
 
 /// Runs the `trace_hash` example natively and as wasm32-wasip1 under Node, and compares.

@@ -25,7 +25,10 @@ impl App {
     pub(super) fn view_controls(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
         let world = self.session.console().world();
-        let shape_input = |field: ShapeField, label: &'static str, value: &str, width: &'static str| {
+        let shape_input = |field: ShapeField,
+                           label: &'static str,
+                           value: &str,
+                           width: &'static str| {
             html! {
                 <label class="field">
                     <span>{ label }</span>

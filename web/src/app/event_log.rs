@@ -94,7 +94,11 @@ impl App {
         });
         let cat_filter = link.callback(|e: web_sys::Event| {
             let v = e.target_unchecked_into::<HtmlSelectElement>().value();
-            Msg::FilterCategory(v.parse::<usize>().ok().and_then(|i| CATEGORIES.get(i).copied()))
+            Msg::FilterCategory(
+                v.parse::<usize>()
+                    .ok()
+                    .and_then(|i| CATEGORIES.get(i).copied()),
+            )
         });
         html! {
             <>

@@ -22,7 +22,10 @@ impl App {
         let summary = if ins.disagreements == 0 {
             "agrees with the other nodes".to_string()
         } else {
-            format!("{} fields differ from what most nodes believe (marked)", ins.disagreements)
+            format!(
+                "{} fields differ from what most nodes believe (marked)",
+                ins.disagreements
+            )
         };
         html! {
             <>

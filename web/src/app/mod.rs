@@ -176,7 +176,7 @@ pub struct App {
 
 impl App {
     fn with_session(session: Session, notice: Option<String>) -> App {
-        let layout = Layout::of(session.console().world());
+        let layout = session.layout().clone();
         let mut flights = Flights::default();
         flights.skip_to(session.console().world());
         let inspected = session
@@ -270,9 +270,9 @@ impl App {
             let target = SimTime(world_now.0 + whole as u64);
             let perf = gloo_utils::window().performance();
             let budget_end = perf.as_ref().map_or(0.0, |p| p.now()) + 10.0;
-            let reached = self
-                .session
-                .run_towards(target, || perf.as_ref().is_some_and(|p| p.now() > budget_end));
+            let reached = self.session.run_towards(target, || {
+                perf.as_ref().is_some_and(|p| p.now() > budget_end)
+            });
             self.lagging = !reached;
             if !reached {
                 self.sim_carry = 0.0;
@@ -314,14 +314,20 @@ impl Component for App {
         let mut app = App::with_session(session, notice);
         app.request_frame(ctx);
         let link = ctx.link().clone();
-        app._keys = Some(EventListener::new(&gloo_utils::document(), "keydown", move |e| {
-            if let Some(k) = e.dyn_ref::<KeyboardEvent>() {
-                if let Some(msg) = shortcut(k) {
-                    k.prevent_default();
-                    link.send_message(msg);
+        let options = gloo_events::EventListenerOptions::enable_prevent_default();
+        app._keys = Some(EventListener::new_with_options(
+            &gloo_utils::document(),
+            "keydown",
+            options,
+            move |e| {
+                if let Some(k) = e.dyn_ref::<KeyboardEvent>() {
+                    if let Some(msg) = shortcut(k) {
+                        k.prevent_default();
+                        link.send_message(msg);
+                    }
                 }
-            }
-        }));
+            },
+        ));
         storage::save(&app.session, &mut app.saved);
         app
     }

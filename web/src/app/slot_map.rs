@@ -39,7 +39,9 @@ impl App {
             Heat::Keys => Some(keys_per_slot(world)),
             Heat::Hits => Some(world.observer().slot_hits().to_vec()),
         };
-        let max = values.as_ref().map_or(0, |v| v.iter().copied().max().unwrap_or(0));
+        let max = values
+            .as_ref()
+            .map_or(0, |v| v.iter().copied().max().unwrap_or(0));
         let (migrating, importing) = open_slots(world);
         let focus: Vec<u16> = self
             .log
@@ -110,7 +112,12 @@ impl App {
             .sum();
         let hits = world.observer().slot_hits()[usize::from(slot)];
         let mut s = format!("slot {slot} · {owner} · {keys} keys · {hits} hits");
-        if let Some(to) = world.processes().iter().find_map(|p| p.node.migrating().get(&slot).map(|t| (p.port, t.short().to_string()))) {
+        if let Some(to) = world.processes().iter().find_map(|p| {
+            p.node
+                .migrating()
+                .get(&slot)
+                .map(|t| (p.port, t.short().to_string()))
+        }) {
             s.push_str(&format!(" · MIGRATING on {} to {}", to.0, to.1));
         }
         s
@@ -128,10 +135,17 @@ impl App {
         };
         let onmove = link.callback(|e: MouseEvent| {
             let el: web_sys::Element = e.target_unchecked_into();
-            let (w, h) = (el.client_width().max(1) as f64, el.client_height().max(1) as f64);
+            let (w, h) = (
+                el.client_width().max(1) as f64,
+                el.client_height().max(1) as f64,
+            );
             let col = (f64::from(e.offset_x()) / w * 128.0).floor();
             let row = (f64::from(e.offset_y()) / h * 128.0).floor();
-            Msg::HoverSlot(if col < 0.0 || row < 0.0 { None } else { slot_at(col as u32, row as u32) })
+            Msg::HoverSlot(if col < 0.0 || row < 0.0 {
+                None
+            } else {
+                slot_at(col as u32, row as u32)
+            })
         });
         let found = self.found_slot();
         let shown = self.hover_slot.or(found);

@@ -24,7 +24,11 @@ pub fn restore() -> (Session, Option<String>) {
         };
         match decode(&text).and_then(|r| Session::replay(r.shape, &r.inputs, r.until)) {
             Ok(s) => return (s, notice),
-            Err(e) => notice = Some(format!("Could not open the {source}: {e}. Started a fresh cluster.")),
+            Err(e) => {
+                notice = Some(format!(
+                    "Could not open the {source}: {e}. Started a fresh cluster."
+                ))
+            }
         }
     }
     let session = Session::new(ClusterShape::default()).expect("the default shape is valid");

@@ -176,7 +176,8 @@ impl App {
                                 onkeydown={link.batch_callback(|e: KeyboardEvent| {
                                     let ours = matches!(e.key().as_str(), "Enter" | "ArrowUp" | "ArrowDown" | "Tab" | "Escape");
                                     if ours {
-                                                            }
+                                        e.prevent_default();
+                                    }
                                     ours.then(|| Msg::Terminal(TermMsg::Key(e.key())))
                                 })} />
                             <span class="hint-line" aria-hidden="true"><span class="ghost">{ &self.term.input }</span>{ hint_text.unwrap_or_default() }</span>

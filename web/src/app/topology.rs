@@ -12,7 +12,7 @@ use crate::model::topology::{card, Card, Process};
 /// Above this many nodes (or shards), cards shrink to chips.
 const COMPACT_NODES: usize = 24;
 const COMPACT_SHARDS: usize = 8;
-const CARD_ROW_PX: f64 = 150.0;
+const CARD_ROW_PX: f64 = 128.0;
 const CHIP_ROW_PX: f64 = 26.0;
 const CHIP_SHARDS_PER_ROW: usize = 10;
 
@@ -68,7 +68,10 @@ impl App {
             for (s, shard) in shards.iter().enumerate() {
                 for (r, idx) in shard.iter().enumerate() {
                     let x = ((s % cols) as f64 + 0.5) / cols as f64;
-                    let y = (s / cols) as f64 * block + 8.0 + r as f64 * CHIP_ROW_PX + CHIP_ROW_PX / 2.0;
+                    let y = (s / cols) as f64 * block
+                        + 8.0
+                        + r as f64 * CHIP_ROW_PX
+                        + CHIP_ROW_PX / 2.0;
                     spots.push((*idx, x, y));
                 }
             }
@@ -112,10 +115,17 @@ impl App {
         let blockbus = format!(".blockbus {}", join(&selected_ports));
         let none_selected = selected_ports.is_empty();
         let faults_active = !world.net_faults().is_empty()
-            || world.processes().iter().any(|p| matches!(p.state, clusterlab_core::ProcessState::Paused { .. }));
+            || world
+                .processes()
+                .iter()
+                .any(|p| matches!(p.state, clusterlab_core::ProcessState::Paused { .. }));
         let cards = stage.spots.iter().map(|(idx, x, y)| {
             let c = card(world, *idx);
-            let style = format!("left:{:.4}%;top:{y:.1}px;--cols:{}", x * 100.0, stage.columns);
+            let style = format!(
+                "left:{:.4}%;top:{y:.1}px;--cols:{}",
+                x * 100.0,
+                stage.columns
+            );
             let hl = highlighted.contains(idx);
             let sel = self.selected.contains(idx);
             let inspected = self.inspected == *idx;
@@ -181,7 +191,15 @@ impl App {
         }
     }
 
-    fn view_card(&self, ctx: &Context<Self>, c: &Card, style: String, hl: bool, sel: bool, inspected: bool) -> Html {
+    fn view_card(
+        &self,
+        ctx: &Context<Self>,
+        c: &Card,
+        style: String,
+        hl: bool,
+        sel: bool,
+        inspected: bool,
+    ) -> Html {
         let link = ctx.link();
         let idx = c.idx;
         let port = c.port;
@@ -192,14 +210,21 @@ impl App {
         };
         let others = c.seen_ok + c.seen_pfail + c.seen_fail;
         let seen = if c.seen_pfail + c.seen_fail == 0 {
-            format!("all {others} others see it ok")
+            format!("{others} others: ok")
         } else {
-            format!("others: ok {} · fail? {} · fail {}", c.seen_ok, c.seen_pfail, c.seen_fail)
+            format!(
+                "others: ok {} · fail? {} · fail {}",
+                c.seen_ok, c.seen_pfail, c.seen_fail
+            )
         };
         let class = classes!(
             "card",
             if c.master { "master" } else { "replica" },
-            format!("st-{}", badge.trim_end_matches('?').to_string() + if badge.ends_with('?') { "q" } else { "" }),
+            format!(
+                "st-{}",
+                badge.trim_end_matches('?').to_string()
+                    + if badge.ends_with('?') { "q" } else { "" }
+            ),
             hl.then_some("highlight"),
             sel.then_some("selected"),
             inspected.then_some("inspected")
@@ -217,11 +242,10 @@ impl App {
                 </div>
                 <div class="card-body">
                     <div class="role">{ format!("{role} · epoch {}", c.config_epoch) }</div>
-                    <div>{ format!("id {}", &c.id[..8]) }</div>
-                    <div class="slots-line">{ if c.slots.is_empty() { "no slots".to_string() } else { format!("slots {}", c.slots) } }</div>
+                    <div class="slots-line">{ if c.slots.is_empty() { format!("{} · no slots", &c.id[..8]) } else { format!("{} · slots {}", &c.id[..8], c.slots) } }</div>
                     <div>{ format!("keys {} · offset {}", c.keys, c.offset) }</div>
-                    <div class="seen">{ format!("itself: cluster_state:{}", if c.state_ok { "ok" } else { "fail" }) }</div>
-                    <div class="seen">{ seen }</div>
+                    <div class="seen" title="cluster_state as this node sees it, and how the other running nodes see this node">
+                        { format!("state:{} · {seen}", if c.state_ok { "ok" } else { "fail" }) }</div>
                 </div>
                 <div class="card-actions" onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
                     if killed {
@@ -244,7 +268,15 @@ impl App {
         }
     }
 
-    fn view_chip(&self, ctx: &Context<Self>, c: &Card, style: String, hl: bool, sel: bool, inspected: bool) -> Html {
+    fn view_chip(
+        &self,
+        ctx: &Context<Self>,
+        c: &Card,
+        style: String,
+        hl: bool,
+        sel: bool,
+        inspected: bool,
+    ) -> Html {
         let idx = c.idx;
         let badge = c.badge();
         let class = classes!(
@@ -262,7 +294,11 @@ impl App {
             badge,
             c.config_epoch,
             c.keys,
-            if c.slots.is_empty() { String::new() } else { format!(" · slots {}", c.slots) }
+            if c.slots.is_empty() {
+                String::new()
+            } else {
+                format!(" · slots {}", c.slots)
+            }
         );
         let link = ctx.link();
         html! {

@@ -41,9 +41,12 @@ impl Bookmark {
             (Bookmark::FirstPfail, EventKind::Failure { .. }) => text.contains("possibly failing"),
             (Bookmark::Fail, EventKind::Failure { .. }) => text.contains("as failing"),
             (Bookmark::Election, EventKind::Election { .. }) => {
-                text.contains("Start of election delayed") || text.contains("Starting a failover election")
+                text.contains("Start of election delayed")
+                    || text.contains("Starting a failover election")
             }
-            (Bookmark::Promotion, EventKind::BecameMaster { reason }) => reason.contains("took over"),
+            (Bookmark::Promotion, EventKind::BecameMaster { reason }) => {
+                reason.contains("took over")
+            }
             (Bookmark::FirstAsk, EventKind::Redirected { reply, .. }) => reply.starts_with("ASK"),
             (Bookmark::FirstLostWrite, EventKind::LostWrite { .. }) => true,
             _ => false,
@@ -97,13 +100,12 @@ pub fn concerned_nodes(world: &World, e: &Event) -> Vec<NodeIdx> {
         }
         let name = p.node.name();
         let port = p.port.to_string();
-        let names_port = text
-            .match_indices(&port)
-            .any(|(i, _)| {
-                let before = text[..i].chars().next_back();
-                let after = text[i + port.len()..].chars().next();
-                !before.is_some_and(|c| c.is_ascii_digit()) && !after.is_some_and(|c| c.is_ascii_digit())
-            });
+        let names_port = text.match_indices(&port).any(|(i, _)| {
+            let before = text[..i].chars().next_back();
+            let after = text[i + port.len()..].chars().next();
+            !before.is_some_and(|c| c.is_ascii_digit())
+                && !after.is_some_and(|c| c.is_ascii_digit())
+        });
         if names_port || text.contains(name.short()) {
             out.push(idx);
         }
@@ -134,6 +136,9 @@ mod tests {
             .unwrap()
             .clone();
         let nodes = concerned_nodes(c.world(), &promotion);
-        assert!(nodes.len() >= 2, "the promoted replica and the old master: {nodes:?}");
+        assert!(
+            nodes.len() >= 2,
+            "the promoted replica and the old master: {nodes:?}"
+        );
     }
 }

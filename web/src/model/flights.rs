@@ -113,7 +113,10 @@ mod tests {
         c.world_mut().advance(SimDuration(1000));
         f.ingest(c.world(), 0.0, 1.0, false);
         assert!(f.iter().all(|x| !x.wire.is_heartbeat()), "PING/PONG hidden");
-        assert!(f.iter().all(|x| x.wire == Wire::Replication), "a calm second: REPLCONF ACKs");
+        assert!(
+            f.iter().all(|x| x.wire == Wire::Replication),
+            "a calm second: REPLCONF ACKs"
+        );
         c.world_mut().advance(SimDuration(1000));
         f.ingest(c.world(), 0.0, 1.0, true);
         assert!(f.iter().count() > 0);

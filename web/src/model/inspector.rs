@@ -90,7 +90,11 @@ pub fn inspect(world: &World, idx: NodeIdx) -> Inspection {
                         .expect("at least this node's own view");
                     let mine_count = views.get(&mine).map_or(0, Vec::len);
                     if *top != mine && holders.len() > mine_count {
-                        let shown = if top.is_empty() { "(none)" } else { top.as_str() };
+                        let shown = if top.is_empty() {
+                            "(none)"
+                        } else {
+                            top.as_str()
+                        };
                         note = Some(format!(
                             "{} of {} running nodes say {shown}",
                             holders.len(),
@@ -103,7 +107,11 @@ pub fn inspect(world: &World, idx: NodeIdx) -> Inspection {
             if i == SLOTS_FROM {
                 slots_note = note.clone();
             }
-            let note = if i > SLOTS_FROM { slots_note.clone() } else { note };
+            let note = if i > SLOTS_FROM {
+                slots_note.clone()
+            } else {
+                note
+            };
             out.push(Field {
                 text: text.to_string(),
                 disagreement: note,

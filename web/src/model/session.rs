@@ -2,6 +2,8 @@
 //! exact moment it was typed, so that the run can be shared and replayed byte for byte.
 
 use clusterlab_core::console::Console;
+
+use super::topology::Layout;
 use clusterlab_core::{ClusterShape, Moment, SimTime};
 
 /// A fixed script whose trace hash (seed 1, the default shape) must be the same natively
@@ -33,6 +35,8 @@ pub struct Exchange {
 /// The state the playground renders.
 pub struct Session {
     console: Console,
+    /// Shards as created, so that cards keep their places through failovers and replays.
+    layout: Layout,
     inputs: Vec<Input>,
     transcript: Vec<Exchange>,
 }
@@ -40,8 +44,10 @@ pub struct Session {
 impl Session {
     /// Creates the cluster of `shape` and waits for it to converge.
     pub fn new(shape: ClusterShape) -> Result<Session, String> {
+        let console = Console::new(shape)?;
         Ok(Session {
-            console: Console::new(shape)?,
+            layout: Layout::of(console.world()),
+            console,
             inputs: Vec::new(),
             transcript: Vec::new(),
         })
@@ -65,6 +71,10 @@ impl Session {
 
     pub fn console(&self) -> &Console {
         &self.console
+    }
+
+    pub fn layout(&self) -> &Layout {
+        &self.layout
     }
 
     pub fn shape(&self) -> &ClusterShape {

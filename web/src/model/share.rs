@@ -68,8 +68,7 @@ pub fn decode(fragment: &str) -> Result<SharedRun, String> {
             "in" => {
                 for entry in value.split('~').filter(|e| !e.is_empty()) {
                     let mut f = entry.splitn(3, ':');
-                    let (Some(steps), Some(ms), Some(line)) = (f.next(), f.next(), f.next())
-                    else {
+                    let (Some(steps), Some(ms), Some(line)) = (f.next(), f.next(), f.next()) else {
                         return Err(format!("input '{entry}' is incomplete"));
                     };
                     run.inputs.push(Input {

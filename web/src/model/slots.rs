@@ -122,7 +122,11 @@ mod tests {
         c.run_line("set mykey myvalue");
         assert_eq!(slot_of_key("mykey"), 14687);
         assert_eq!(keys_per_slot(c.world())[14687], 1);
-        assert_eq!(c.world().observer().slot_hits()[14687], 2, "MOVED, then the retry");
+        assert_eq!(
+            c.world().observer().slot_hits()[14687],
+            2,
+            "MOVED, then the retry"
+        );
         assert_eq!(slot_at(127, 114), Some(14719));
         assert_eq!(slot_at(128, 0), None);
     }

@@ -214,7 +214,9 @@ impl Console {
             Err(e) => return usage(&e),
         };
         let Some(conn) = self.world.connect(p) else {
-            return usage(&format!("no simulated node listens on port {p}, or it is down"));
+            return usage(&format!(
+                "no simulated node listens on port {p}, or it is down"
+            ));
         };
         let mut args = vec![b"CLUSTER".to_vec(), b"FAILOVER".to_vec()];
         args.extend(option.map(String::into_bytes));
