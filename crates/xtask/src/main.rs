@@ -7,6 +7,8 @@
 //! * `cargo xtask serve`: installs the playground's tools when missing, builds the page and
 //!   serves it on http://127.0.0.1:8080.
 //!
+//! * `cargo xtask bench-page`: the playground's speed in headless Chromium.
+//!
 //! `test` also builds the page and runs the browser tests in headless Chromium.
 
 mod playground;
@@ -21,6 +23,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("console") => console(&args[1..]),
         Some("serve") => playground::serve(&args[1..]),
+        Some("bench-page") => playground::bench(),
         _ => {
             eprintln!(
                 "usage: cargo xtask test | cargo xtask serve | cargo xtask console [clusterlab options]"

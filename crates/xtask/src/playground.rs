@@ -85,3 +85,18 @@ pub fn browser_tests() -> Result<(), String> {
         ]),
     )
 }
+
+/// `cargo xtask bench-page`: first render, frame rates and a 100-node cluster in Chromium.
+pub fn bench() -> Result<(), String> {
+    build()?;
+    run(
+        "the playground benchmark in headless Chromium",
+        browser_env(&mut cargo()).args([
+            "bench",
+            "-p",
+            "clusterlab-tests",
+            "--bench",
+            "playground_page",
+        ]),
+    )
+}

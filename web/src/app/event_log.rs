@@ -7,7 +7,7 @@ use web_sys::{HtmlElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::{App, Msg};
-use crate::model::events::{category_name, concerned_nodes, find, BOOKMARKS, CATEGORIES};
+use crate::model::events::{category_name, concerned_nodes, BookmarkIndex, BOOKMARKS, CATEGORIES};
 
 /// Rows drawn at once, and how far back a filter looks.
 const ROWS: usize = 200;
@@ -21,6 +21,7 @@ pub struct LogState {
     pub list_ref: NodeRef,
     last_seen: u64,
     scrolled_to: Option<u64>,
+    pub bookmarks: BookmarkIndex,
 }
 
 impl App {
@@ -120,7 +121,7 @@ impl App {
                 </div>
                 <nav class="bookmarks" aria-label="Bookmarks">
                     { for BOOKMARKS.iter().map(|b| {
-                        let at = find(world, *b);
+                        let at = self.log.bookmarks.get(*b);
                         html! {
                             <button disabled={at.is_none()} class={classes!((at.is_some() && at == self.log.selected).then_some("on"))}
                                 title={if at.is_some() { "Jump to this event" } else { "Has not happened yet" }}

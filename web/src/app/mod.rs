@@ -172,6 +172,22 @@ pub struct App {
     about_open: bool,
     /// Simulated time behind the wall clock because frames ran out of budget.
     lagging: bool,
+    fps_published: f64,
+}
+
+/// Milliseconds since the page started loading.
+fn now_ms() -> f64 {
+    gloo_utils::window().performance().map_or(0.0, |p| p.now())
+}
+
+/// Figures for the page benchmark, as `data-*` attributes of the root element.
+fn publish(name: &str, value: &str) {
+    if let Some(root) = gloo_utils::document()
+        .document_element()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = root.dataset().set(name, value);
+    }
 }
 
 impl App {
@@ -215,6 +231,7 @@ impl App {
             saved: String::new(),
             about_open: false,
             lagging: false,
+            fps_published: 0.0,
         }
     }
 
@@ -232,6 +249,7 @@ impl App {
     }
 
     fn after_change(&mut self) {
+        self.log.bookmarks.update(self.session.console().world());
         self.slots_dirty = true;
         self.inspection = inspect(self.session.console().world(), self.inspected);
         self.inspected_at = self.wall_now;
@@ -245,7 +263,10 @@ impl App {
                 let speed = self.speed;
                 let heartbeats = self.show_heartbeats;
                 let keys = self._keys.take();
+                let frame = self._frame.take();
                 *self = App::with_session(s, None);
+                self._frame = frame;
+                self.log.bookmarks.update(self.session.console().world());
                 self.playing = playing;
                 self.speed = speed;
                 self.show_heartbeats = heartbeats;
@@ -261,6 +282,11 @@ impl App {
         self.last_frame = Some(ts);
         self.wall_now = ts;
         self.fps.tick(ts);
+        if ts - self.fps_published >= 1000.0 {
+            self.fps_published = ts;
+            publish("fps", &self.fps.fps().to_string());
+            publish("simMs", &self.session.console().world().now().0.to_string());
+        }
         let mut changed = false;
         if self.playing {
             self.sim_carry += dt * self.speed;
@@ -285,7 +311,16 @@ impl App {
             self.speed,
             self.show_heartbeats,
         );
-        if changed && ts - self.inspected_at > 250.0 {
+        if changed {
+            self.log.bookmarks.update(self.session.console().world());
+        }
+        // The inspector compares every node's view: cheap for a few nodes, not for 100.
+        let every = if self.layout.shards.len() > 8 {
+            1000.0
+        } else {
+            250.0
+        };
+        if changed && ts - self.inspected_at > every {
             self.inspection = inspect(self.session.console().world(), self.inspected);
             self.inspected_at = ts;
         }
@@ -312,6 +347,7 @@ impl Component for App {
     fn create(ctx: &Context<Self>) -> Self {
         let (session, notice) = storage::restore();
         let mut app = App::with_session(session, notice);
+        app.log.bookmarks.update(app.session.console().world());
         app.request_frame(ctx);
         let link = ctx.link().clone();
         let options = gloo_events::EventListenerOptions::enable_prevent_default();
@@ -462,7 +498,10 @@ impl Component for App {
         }
     }
 
-    fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
+    fn rendered(&mut self, _ctx: &Context<Self>, first: bool) {
+        if first {
+            publish("firstRenderMs", &format!("{:.0}", now_ms()));
+        }
         if self.slots_dirty {
             self.draw_slots();
             self.slots_dirty = false;

@@ -59,6 +59,34 @@ pub fn find(world: &World, b: Bookmark) -> Option<u64> {
     world.events().find(|e| b.matches(e)).map(|e| e.seq)
 }
 
+/// Where each bookmark is, found incrementally: each call looks only at new events.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BookmarkIndex {
+    found: [Option<u64>; BOOKMARKS.len()],
+    scanned: u64,
+}
+
+impl BookmarkIndex {
+    pub fn update(&mut self, world: &World) {
+        let fresh = world.events().skip_while(|e| e.seq < self.scanned);
+        for e in fresh {
+            for (i, b) in BOOKMARKS.iter().enumerate() {
+                if self.found[i].is_none() && b.matches(e) {
+                    self.found[i] = Some(e.seq);
+                }
+            }
+        }
+        self.scanned = world.events_logged();
+    }
+
+    pub fn get(&self, b: Bookmark) -> Option<u64> {
+        BOOKMARKS
+            .iter()
+            .position(|x| *x == b)
+            .and_then(|i| self.found[i])
+    }
+}
+
 /// Every category, for the filter menu.
 pub const CATEGORIES: [EventCategory; 10] = [
     EventCategory::Membership,
@@ -129,6 +157,11 @@ mod tests {
         assert!(at(Bookmark::Fail) < at(Bookmark::Election));
         assert!(at(Bookmark::Election) < at(Bookmark::Promotion));
         assert_eq!(find(c.world(), Bookmark::FirstAsk), None);
+        let mut index = BookmarkIndex::default();
+        index.update(c.world());
+        for b in BOOKMARKS {
+            assert_eq!(index.get(b), find(c.world(), b), "{b:?}");
+        }
         let promotion = c
             .world()
             .events()
