@@ -22,17 +22,6 @@ async fn data(c: &Client, name: &str) -> f64 {
     v.as_str().and_then(|s| s.parse().ok()).unwrap_or(0.0)
 }
 
-async fn set_speed(c: &Client, value: &str) {
-    c.find(Locator::Css(&format!(
-        "select[aria-label='Speed preset'] option[value='{value}']"
-    )))
-    .await
-    .expect("a preset")
-    .click()
-    .await
-    .expect("chosen");
-}
-
 /// Plays for `secs` of wall time; returns (fps, simulated ms per wall second).
 async fn measure(c: &Client, secs: u64) -> (f64, f64) {
     let sim0 = data(c, "simMs").await;
@@ -49,12 +38,7 @@ async fn measure(c: &Client, secs: u64) -> (f64, f64) {
 }
 
 async fn toggle_play(c: &Client) {
-    c.find(Locator::Css("button.play"))
-        .await
-        .expect("play")
-        .click()
-        .await
-        .expect("clicked");
+    click(c, "button.play").await;
 }
 
 #[tokio::main]
@@ -116,12 +100,7 @@ async fn main() {
             .expect("cleared");
         field.send_keys(masters).await.expect("typed");
         let started = Instant::now();
-        c.find(Locator::Css("button[title^='Create the cluster again']"))
-            .await
-            .expect("reset")
-            .click()
-            .await
-            .expect("reset");
+        click(&c, "button[title^='Create the cluster again']").await;
         until(
             &c,
             "the big cluster",

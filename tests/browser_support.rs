@@ -208,3 +208,34 @@ pub async fn screenshot(c: &Client, name: &str) -> PathBuf {
     println!("screenshot: {}", path.display());
     path
 }
+
+/// Clicks the element `css` selects.
+pub async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no {css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("cannot click {css}: {e}"));
+}
+
+/// Opens the page with empty local storage, so it starts a fresh default cluster.
+pub async fn open_fresh(c: &Client, page: &str) {
+    c.goto(page).await.expect("the page");
+    js(
+        c,
+        "localStorage.clear(); history.replaceState(null, '', '/'); return true;",
+    )
+    .await;
+    c.goto("about:blank").await.expect("blank");
+    c.goto(page).await.expect("the page, fresh");
+}
+
+/// Chooses a speed preset (`1`, `100`, …).
+pub async fn set_speed(c: &Client, value: &str) {
+    click(
+        c,
+        &format!("select[aria-label='Speed preset'] option[value='{value}']"),
+    )
+    .await;
+}

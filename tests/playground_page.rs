@@ -16,12 +16,7 @@ use fantoccini::{Client, Locator};
 use serde_json::Value;
 
 async fn trace_hash(c: &Client) -> String {
-    c.find(Locator::Css("button[aria-expanded]"))
-        .await
-        .expect("About")
-        .click()
-        .await
-        .expect("opened");
+    click(c, "button[aria-expanded]").await;
     let hash = c
         .find(Locator::Css(".trace-hash"))
         .await
@@ -29,12 +24,7 @@ async fn trace_hash(c: &Client) -> String {
         .text()
         .await
         .expect("text");
-    c.find(Locator::Css("button[aria-expanded]"))
-        .await
-        .expect("About")
-        .click()
-        .await
-        .expect("closed");
+    click(c, "button[aria-expanded]").await;
     hash
 }
 
@@ -46,10 +36,7 @@ async fn walkthrough_failover_share_and_reload_in_chromium() {
     let c = browser(&driver).await;
     let session = c.session_id().await.expect("a session").expect("an id");
     let page = format!("http://127.0.0.1:{port}/");
-    c.goto(&page).await.expect("the page");
-    js(&c, "localStorage.clear(); return true;").await;
-    c.goto("about:blank").await.expect("blank");
-    c.goto(&page).await.expect("the page, fresh");
+    open_fresh(&c, &page).await;
     until(
         &c,
         "six node cards",
@@ -123,26 +110,9 @@ async fn walkthrough_failover_share_and_reload_in_chromium() {
     // A failover by clicking: kill 7003, run at 100×, watch its replica take over.
     let replica = js(&c, "return [...document.querySelectorAll('.card')].find(c => c.querySelector('.role').textContent.startsWith('replica of 7003')).querySelector('.port').textContent;").await;
     let replica = replica.as_str().expect("a replica of 7003").to_string();
-    c.find(Locator::Css("button[aria-label='Kill 7003']"))
-        .await
-        .expect("kill")
-        .click()
-        .await
-        .expect("clicked");
-    c.find(Locator::Css(
-        "select[aria-label='Speed preset'] option[value='100']",
-    ))
-    .await
-    .expect("100×")
-    .click()
-    .await
-    .expect("chosen");
-    c.find(Locator::Css("button.play"))
-        .await
-        .expect("play")
-        .click()
-        .await
-        .expect("playing");
+    click(&c, "button[aria-label='Kill 7003']").await;
+    set_speed(&c, "100").await;
+    click(&c, "button.play").await;
     until(&c, "the promotion", &format!(
         "return [...document.querySelectorAll('.card')].some(c => c.querySelector('.port').textContent === '{replica}' && c.querySelector('.role').textContent.startsWith('master'));"
     )).await;
@@ -178,12 +148,7 @@ async fn walkthrough_failover_share_and_reload_in_chromium() {
     )
     .await;
     assert_eq!(last_output(&c).await, "\"myvalue\"\n");
-    c.find(Locator::Css("nav.bookmarks button:nth-child(4)"))
-        .await
-        .expect("promotion")
-        .click()
-        .await
-        .expect("jumped");
+    click(&c, "nav.bookmarks button:nth-child(4)").await;
     until(&c, "the selected promotion event", "return !!document.querySelector('.event.selected') && document.querySelectorAll('.card.highlight').length >= 1;").await;
     screenshot(&c, "failover-1280x800.png").await;
 
@@ -241,12 +206,7 @@ async fn walkthrough_failover_share_and_reload_in_chromium() {
     screenshot(&c, "narrow-390.png").await;
 
     // Reset starts the cluster again and time keeps running (the animation loop survives).
-    c.find(Locator::Css("button[title^='Create the cluster again']"))
-        .await
-        .expect("reset")
-        .click()
-        .await
-        .expect("reset");
+    click(&c, "button[title^='Create the cluster again']").await;
     until(
         &c,
         "a fresh console",
@@ -254,12 +214,7 @@ async fn walkthrough_failover_share_and_reload_in_chromium() {
     )
     .await;
     let clock = js(&c, "return document.querySelector('.clock').textContent;").await;
-    c.find(Locator::Css("button.play"))
-        .await
-        .expect("play")
-        .click()
-        .await
-        .expect("playing");
+    click(&c, "button.play").await;
     until(
         &c,
         "time to run after the reset",

@@ -3,6 +3,7 @@
 
 use clusterlab_core::{Event, EventCategory};
 
+use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -40,13 +41,17 @@ impl App {
     pub(super) fn log_rendered(&mut self) {
         if self.log.selected.is_some() && self.log.selected != self.log.scrolled_to {
             self.log.scrolled_to = self.log.selected;
-            if let Some(row) = self
-                .log
-                .list_ref
-                .cast::<HtmlElement>()
-                .and_then(|l| l.query_selector(".event.selected").ok().flatten())
-            {
-                row.scroll_into_view_with_bool(false);
+            if let Some(list) = self.log.list_ref.cast::<HtmlElement>() {
+                // Scroll the list only (not the page) so the selected row sits in the middle.
+                if let Some(row) = list
+                    .query_selector(".event.selected")
+                    .ok()
+                    .flatten()
+                    .and_then(|r| r.dyn_into::<HtmlElement>().ok())
+                {
+                    let top = row.offset_top() - list.client_height() / 2;
+                    list.set_scroll_top(top.max(0));
+                }
             }
         }
         if self.log.selected.is_none() {

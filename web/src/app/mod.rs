@@ -337,6 +337,8 @@ impl App {
         self.playing = false;
         self.session.step();
         self.after_change();
+        let steps = self.session.console().world().observer().steps();
+        publish("steps", &steps.to_string());
     }
 }
 

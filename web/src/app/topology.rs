@@ -16,6 +16,15 @@ const CARD_ROW_PX: f64 = 128.0;
 const CHIP_ROW_PX: f64 = 26.0;
 const CHIP_SHARDS_PER_ROW: usize = 10;
 
+/// How a node is marked: highlighted by the selected event, selected for a partition,
+/// shown in the inspector.
+#[derive(Clone, Copy)]
+struct Marks {
+    hl: bool,
+    sel: bool,
+    inspected: bool,
+}
+
 /// Where each node sits: x as a fraction of the stage width, y in pixels.
 struct Stage {
     compact: bool,
@@ -126,13 +135,15 @@ impl App {
                 x * 100.0,
                 stage.columns
             );
-            let hl = highlighted.contains(idx);
-            let sel = self.selected.contains(idx);
-            let inspected = self.inspected == *idx;
+            let marks = Marks {
+                hl: highlighted.contains(idx),
+                sel: self.selected.contains(idx),
+                inspected: self.inspected == *idx,
+            };
             if stage.compact {
-                self.view_chip(ctx, &c, style, hl, sel, inspected)
+                self.view_chip(ctx, &c, style, marks)
             } else {
-                self.view_card(ctx, &c, style, hl, sel, inspected)
+                self.view_card(ctx, &c, style, marks)
             }
         });
         let now = self.wall_now;
@@ -191,15 +202,8 @@ impl App {
         }
     }
 
-    fn view_card(
-        &self,
-        ctx: &Context<Self>,
-        c: &Card,
-        style: String,
-        hl: bool,
-        sel: bool,
-        inspected: bool,
-    ) -> Html {
+    fn view_card(&self, ctx: &Context<Self>, c: &Card, style: String, m: Marks) -> Html {
+        let Marks { hl, sel, inspected } = m;
         let link = ctx.link();
         let idx = c.idx;
         let port = c.port;
@@ -268,15 +272,8 @@ impl App {
         }
     }
 
-    fn view_chip(
-        &self,
-        ctx: &Context<Self>,
-        c: &Card,
-        style: String,
-        hl: bool,
-        sel: bool,
-        inspected: bool,
-    ) -> Html {
+    fn view_chip(&self, ctx: &Context<Self>, c: &Card, style: String, m: Marks) -> Html {
+        let Marks { hl, sel, inspected } = m;
         let idx = c.idx;
         let badge = c.badge();
         let class = classes!(
