@@ -49,6 +49,7 @@ pub mod name;
 pub mod net;
 pub mod node;
 pub mod reply;
+pub mod resp;
 pub mod rng;
 pub mod slot;
 pub mod time;
