@@ -2,6 +2,7 @@
 
 mod bench;
 mod line_editor;
+mod serve;
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
@@ -35,8 +36,14 @@ struct Args {
     #[arg(long)]
     manual_time: bool,
     /// A file of console lines to run instead of the interactive prompt ("-" for stdin),
-    /// or `bench` to measure the simulation's speed.
+    /// `serve` to put the nodes on real TCP ports, or `bench` to measure the simulation.
     script: Option<PathBuf>,
+    /// With `serve`: simulated seconds per wall-clock second.
+    #[arg(long, default_value_t = 1.0)]
+    speed: f64,
+    /// With `serve`: the address to listen on (loopback unless told otherwise).
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
     /// With `bench`: cluster sizes to measure, comma separated.
     #[arg(long, default_value = "6,100,1000", value_delimiter = ',')]
     bench_nodes: Vec<usize>,
@@ -74,6 +81,14 @@ fn main() -> ExitCode {
         );
         return ExitCode::SUCCESS;
     }
+    let serving = args
+        .script
+        .as_deref()
+        .is_some_and(|p| p.as_os_str() == "serve");
+    if serving && !(args.speed > 0.0 && args.speed <= 1000.0) {
+        eprintln!("clusterlab: --speed must be above 0 and at most 1000");
+        return ExitCode::from(2);
+    }
     let interactive = args.script.is_none() && std::io::stdin().is_terminal();
     let mut console = match Console::new(shape) {
         Ok(c) => c,
@@ -82,6 +97,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if serving {
+        eprint!("{}", console.create_log());
+        return serve::run(console, args.bind, args.speed);
+    }
     if interactive {
         eprint!("{}", console.create_log());
         eprintln!(

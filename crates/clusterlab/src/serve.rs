@@ -1,0 +1,178 @@
+//! `clusterlab serve`: the simulated nodes on real TCP ports, so that `redis-cli -c`,
+//! `redis-benchmark` and cluster client libraries talk to them. One thread owns the
+//! simulation and lets simulated time follow the wall clock (times `--speed`); one thread
+//! per client connection reads requests and waits for their replies; stdin is a control
+//! console with the same dot-commands as the interactive one.
+
+use std::io::{BufRead, Read, Write};
+use std::net::{IpAddr, TcpListener, TcpStream};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clusterlab_core::console::Console;
+use clusterlab_core::resp::{Request, RequestReader};
+use clusterlab_core::{ConnId, SimTime};
+
+/// Most client connections at once, over all ports (Redis's `maxclients` is 10000).
+pub const MAX_CLIENTS: usize = 1000;
+
+enum ToSim {
+    Open(u16, Sender<Option<ConnId>>),
+    Command(ConnId, Vec<Vec<u8>>, Sender<Option<Vec<u8>>>),
+    Close(ConnId),
+    Line(String),
+}
+
+/// Serves every node of `console` until interrupted.
+pub fn run(mut console: Console, bind: IpAddr, speed: f64) -> ExitCode {
+    let (tx, rx) = channel::<ToSim>();
+    let clients = Arc::new(AtomicUsize::new(0));
+    let ports: Vec<u16> = console.world().processes().iter().map(|p| p.port).collect();
+    for &port in &ports {
+        let listener = match TcpListener::bind((bind, port)) {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("clusterlab: cannot listen on {bind}:{port}: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let tx = tx.clone();
+        let clients = clients.clone();
+        std::thread::spawn(move || accept_loop(listener, port, tx, clients));
+    }
+    eprintln!(
+        "clusterlab: serving {} simulated nodes on {bind}:{}-{} ({}× real time). Try: redis-cli -c -p {}",
+        ports.len(),
+        ports[0],
+        ports[ports.len() - 1],
+        speed,
+        ports[0]
+    );
+    eprintln!("clusterlab: type dot-commands here (.help, .kill 7003, .events); Ctrl-C stops");
+    let lines = tx.clone();
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lock().lines() {
+            let Ok(line) = line else { break };
+            if lines.send(ToSim::Line(line)).is_err() {
+                break;
+            }
+        }
+        // With stdin closed (started in the background) the server keeps serving.
+    });
+    drop(tx);
+    simulate(&mut console, &rx, speed);
+    ExitCode::SUCCESS
+}
+
+/// The simulation thread: requests in order, and the clock between them.
+fn simulate(console: &mut Console, rx: &Receiver<ToSim>, speed: f64) {
+    let wall_start = Instant::now();
+    let sim_start = console.world().now();
+    let target = |wall: Instant| {
+        SimTime(
+            sim_start.0 + (wall.duration_since(wall_start).as_secs_f64() * 1000.0 * speed) as u64,
+        )
+    };
+    loop {
+        match rx.recv_timeout(Duration::from_millis(5)) {
+            Ok(ToSim::Open(port, reply)) => {
+                let _ = reply.send(console.world_mut().connect(port));
+            }
+            Ok(ToSim::Command(conn, args, reply)) => {
+                let out = console
+                    .world_mut()
+                    .execute(conn, &args)
+                    .ok()
+                    .map(|r| r.to_resp());
+                let _ = reply.send(out);
+            }
+            Ok(ToSim::Close(conn)) => console.world_mut().disconnect(conn),
+            Ok(ToSim::Line(line)) => {
+                let out = console.run_line(&line);
+                let mut stdout = std::io::stdout().lock();
+                let _ = stdout.write_all(&out.text);
+                let _ = stdout.flush();
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+        }
+        console.advance_to(target(Instant::now()));
+    }
+}
+
+fn accept_loop(listener: TcpListener, port: u16, tx: Sender<ToSim>, clients: Arc<AtomicUsize>) {
+    for stream in listener.incoming() {
+        let Ok(mut stream) = stream else { continue };
+        if clients.fetch_add(1, Ordering::SeqCst) >= MAX_CLIENTS {
+            clients.fetch_sub(1, Ordering::SeqCst);
+            let _ = stream.write_all(b"-ERR max number of clients reached\r\n");
+            continue;
+        }
+        let tx = tx.clone();
+        let clients = clients.clone();
+        std::thread::spawn(move || {
+            serve_client(stream, port, &tx);
+            clients.fetch_sub(1, Ordering::SeqCst);
+        });
+    }
+}
+
+/// One client connection: read requests, forward them, write replies; a protocol error
+/// gets its reply and closes the connection, as in Redis.
+fn serve_client(mut stream: TcpStream, port: u16, tx: &Sender<ToSim>) {
+    let _ = stream.set_nodelay(true);
+    let (open_tx, open_rx) = channel();
+    if tx.send(ToSim::Open(port, open_tx)).is_err() {
+        return;
+    }
+    // A killed node: the connection closes at once.
+    let Ok(Some(conn)) = open_rx.recv() else {
+        return;
+    };
+    let mut reader = RequestReader::new();
+    let mut buf = vec![0u8; 16 * 1024];
+    'read: loop {
+        let n = match stream.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        reader.feed(&buf[..n]);
+        let mut out = Vec::new();
+        loop {
+            match reader.next_request() {
+                Request::Incomplete => break,
+                Request::Error(e) => {
+                    out.extend_from_slice(format!("-{e}\r\n").as_bytes());
+                    let _ = stream.write_all(&out);
+                    break 'read;
+                }
+                Request::Command(args) if args[0].eq_ignore_ascii_case(b"quit") => {
+                    out.extend_from_slice(b"+OK\r\n");
+                    let _ = stream.write_all(&out);
+                    break 'read;
+                }
+                Request::Command(args) => {
+                    let (reply_tx, reply_rx) = channel();
+                    if tx.send(ToSim::Command(conn, args, reply_tx)).is_err() {
+                        break 'read;
+                    }
+                    match reply_rx.recv() {
+                        Ok(Some(bytes)) => out.extend_from_slice(&bytes),
+                        // The node died or timed the client out: close.
+                        _ => {
+                            let _ = stream.write_all(&out);
+                            break 'read;
+                        }
+                    }
+                }
+            }
+        }
+        if stream.write_all(&out).is_err() {
+            break;
+        }
+    }
+    let _ = tx.send(ToSim::Close(conn));
+}

@@ -1,0 +1,112 @@
+//! `clusterlab serve` with real clients: Debian's `redis-cli -c` follows MOVED to the
+//! simulated ports, bad bytes get Redis's protocol error without hurting the server, and
+//! the server keeps serving with stdin closed.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct Server {
+    child: Child,
+    base: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(test: u16) -> Server {
+    // A port range of this test's own, below 55535 so bus ports fit.
+    let base = 30_000 + (std::process::id() % 1_000) as u16 * 20 + test * 10;
+    let child = Command::new(env!("CARGO_BIN_EXE_clusterlab"))
+        .args(["serve", "--seed", "1", "--base-port", &base.to_string()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("clusterlab serve starts");
+    let mut server = Server { child, base };
+    for _ in 0..200 {
+        if (0..6).all(|i| TcpStream::connect(("127.0.0.1", base + i)).is_ok()) {
+            return server;
+        }
+        if let Ok(Some(status)) = server.child.try_wait() {
+            panic!("clusterlab serve exited: {status}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("clusterlab serve did not listen on {base}..{}", base + 5);
+}
+
+fn redis_cli(port: u16, args: &[&str]) -> Option<String> {
+    let out = Command::new("redis-cli")
+        .args(["-c", "-p", &port.to_string()])
+        .args(args)
+        .output()
+        .ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn exchange(port: u16, bytes: &[u8]) -> String {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("a connection");
+    s.set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("a timeout");
+    s.write_all(bytes).expect("sent");
+    let mut out = Vec::new();
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = s.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        out.extend_from_slice(&buf[..n]);
+        if out.ends_with(b"\r\n") && !out.starts_with(b"*") {
+            break;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn real_redis_cli_follows_moved_to_simulated_ports() {
+    let server = start(0);
+    let base = server.base;
+    let Some(ok) = redis_cli(base, &["set", "mykey", "myvalue"]) else {
+        panic!("redis-cli is missing: install Debian's redis-tools (.ci/run does)");
+    };
+    assert_eq!(ok, "OK\n");
+    assert_eq!(redis_cli(base, &["get", "mykey"]).unwrap(), "myvalue\n");
+    let info = redis_cli(base + 1, &["cluster", "info"]).unwrap();
+    assert!(info.starts_with("cluster_state:ok\r\n"), "{info:?}");
+    // Without -c the MOVED error itself comes back, naming a simulated port.
+    let moved = Command::new("redis-cli")
+        .args(["-p", &base.to_string(), "get", "mykey"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&moved.stdout)
+        .starts_with(&format!("MOVED 14687 127.0.0.1:{}\n", base + 2)));
+}
+
+#[test]
+fn bad_bytes_get_redis_protocol_errors_and_the_server_lives_on() {
+    let server = start(1);
+    let port = server.base;
+    assert_eq!(
+        exchange(port, b"*1\r\n+GET\r\n"),
+        "-ERR Protocol error: expected '$', got '+'\r\n"
+    );
+    assert_eq!(
+        exchange(port, b"*1\r\n$-3\r\n"),
+        "-ERR Protocol error: invalid bulk length\r\n"
+    );
+    assert_eq!(
+        exchange(port, b"set \"half\r\n"),
+        "-ERR Protocol error: unbalanced quotes in request\r\n"
+    );
+    assert!(exchange(port, &[0xff, 0x00, 0x13, b'\n']).starts_with("-ERR unknown command '"));
+    assert_eq!(exchange(port, b"*1\r\n$4\r\nPING\r\n"), "+PONG\r\n");
+    assert_eq!(exchange(port, b"QUIT\r\n"), "+OK\r\n");
+}
