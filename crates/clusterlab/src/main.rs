@@ -2,7 +2,8 @@
 
 mod bench;
 mod line_editor;
-mod serve;
+
+use clusterlab::serve;
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;

@@ -26,23 +26,61 @@ enum ToSim {
     Line(String),
 }
 
-/// Serves every node of `console` until interrupted.
-pub fn run(mut console: Console, bind: IpAddr, speed: f64) -> ExitCode {
+/// A running server: its simulation thread and a way to send it console lines.
+pub struct Serving {
+    tx: Sender<ToSim>,
+    sim: std::thread::JoinHandle<()>,
+    pub ports: Vec<u16>,
+}
+
+impl Serving {
+    /// Runs a console line (a dot-command or a Redis command) in the simulation thread;
+    /// its output goes to stdout.
+    pub fn run_line(&self, line: &str) {
+        let _ = self.tx.send(ToSim::Line(line.to_string()));
+    }
+
+    /// Serves until the process is interrupted.
+    pub fn wait(self) {
+        drop(self.tx);
+        let _ = self.sim.join();
+    }
+}
+
+/// Binds every node's port and starts serving in background threads.
+pub fn listen(console: Console, bind: IpAddr, speed: f64) -> Result<Serving, String> {
     let (tx, rx) = channel::<ToSim>();
     let clients = Arc::new(AtomicUsize::new(0));
     let ports: Vec<u16> = console.world().processes().iter().map(|p| p.port).collect();
+    let mut listeners = Vec::new();
     for &port in &ports {
-        let listener = match TcpListener::bind((bind, port)) {
-            Ok(l) => l,
-            Err(e) => {
-                eprintln!("clusterlab: cannot listen on {bind}:{port}: {e}");
-                return ExitCode::from(2);
-            }
-        };
+        let listener = TcpListener::bind((bind, port))
+            .map_err(|e| format!("cannot listen on {bind}:{port}: {e}"))?;
+        listeners.push((port, listener));
+    }
+    for (port, listener) in listeners {
         let tx = tx.clone();
         let clients = clients.clone();
         std::thread::spawn(move || accept_loop(listener, port, tx, clients));
     }
+    let sim = std::thread::spawn(move || {
+        let mut console = console;
+        simulate(&mut console, &rx, speed);
+    });
+    Ok(Serving { tx, sim, ports })
+}
+
+/// `clusterlab serve`: serves every node of `console` until interrupted, with stdin as a
+/// control console.
+pub fn run(console: Console, bind: IpAddr, speed: f64) -> ExitCode {
+    let serving = match listen(console, bind, speed) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("clusterlab: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let ports = &serving.ports;
     eprintln!(
         "clusterlab: serving {} simulated nodes on {bind}:{}-{} ({}× real time). Try: redis-cli -c -p {}",
         ports.len(),
@@ -52,7 +90,7 @@ pub fn run(mut console: Console, bind: IpAddr, speed: f64) -> ExitCode {
         ports[0]
     );
     eprintln!("clusterlab: type dot-commands here (.help, .kill 7003, .events); Ctrl-C stops");
-    let lines = tx.clone();
+    let lines = serving.tx.clone();
     std::thread::spawn(move || {
         for line in std::io::stdin().lock().lines() {
             let Ok(line) = line else { break };
@@ -62,8 +100,7 @@ pub fn run(mut console: Console, bind: IpAddr, speed: f64) -> ExitCode {
         }
         // With stdin closed (started in the background) the server keeps serving.
     });
-    drop(tx);
-    simulate(&mut console, &rx, speed);
+    serving.wait();
     ExitCode::SUCCESS
 }
 

@@ -9,7 +9,8 @@
 //!
 //! * `cargo xtask bench-page`: the playground's speed in headless Chromium.
 //!
-//! `test` also builds the page and runs the browser tests in headless Chromium.
+//! `test` also builds the page and runs the browser tests in headless Chromium, and the
+//! differential suite against a real Redis 7 cluster.
 
 mod playground;
 mod tools;
@@ -139,7 +140,36 @@ fn test() -> Result<(), String> {
         ]),
     )?;
     same_bytes_native_and_wasm()?;
-    playground::browser_tests()
+    playground::browser_tests()?;
+    differential_suite()
+}
+
+/// The same scripts against a real Redis 7 cluster and the simulation (needs Debian's
+/// redis-server and redis-tools; `.ci/run` installs them).
+fn differential_suite() -> Result<(), String> {
+    for (program, package) in [
+        ("redis-server", "redis-server"),
+        ("redis-cli", "redis-tools"),
+    ] {
+        if !have(program, "--version") {
+            return Err(format!(
+                "{program} is missing: install Debian's {package} (.ci/run does)"
+            ));
+        }
+    }
+    run(
+        "differential suite: real Redis 7 cluster vs clusterlab serve",
+        cargo().args([
+            "test",
+            "-p",
+            "clusterlab-tests",
+            "--test",
+            "differential",
+            "--",
+            "--ignored",
+            "--nocapture",
+        ]),
+    )
 }
 
 /// Runs the `trace_hash` example natively and as wasm32-wasip1 under Node, and compares.

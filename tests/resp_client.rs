@@ -1,0 +1,125 @@
+//! A minimal RESP2 client for the differential suite: one connection, one command at a
+//! time, replies as a tree printed the way `redis-cli --no-raw` would.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    Status(String),
+    Error(String),
+    Int(i64),
+    Bulk(Option<Vec<u8>>),
+    Array(Option<Vec<Value>>),
+}
+
+impl Value {
+    /// One line per leaf, indented by depth, as text to compare.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        self.render_into(&mut out, 0);
+        out
+    }
+
+    fn render_into(&self, out: &mut String, depth: usize) {
+        let pad = "  ".repeat(depth);
+        match self {
+            Value::Status(s) => out.push_str(&format!("{pad}{s}\n")),
+            Value::Error(e) => out.push_str(&format!("{pad}(error) {e}\n")),
+            Value::Int(n) => out.push_str(&format!("{pad}(integer) {n}\n")),
+            Value::Bulk(None) | Value::Array(None) => out.push_str(&format!("{pad}(nil)\n")),
+            // Multi-line bulk strings (CLUSTER INFO, NODES) keep their lines, to compare.
+            Value::Bulk(Some(b)) => out.push_str(&format!(
+                "{pad}\"{}\"\n",
+                String::from_utf8_lossy(b).replace("\r\n", "\n")
+            )),
+            Value::Array(Some(items)) if items.is_empty() => {
+                out.push_str(&format!("{pad}(empty array)\n"))
+            }
+            Value::Array(Some(items)) => {
+                for i in items {
+                    i.render_into(out, depth + 1);
+                }
+            }
+        }
+    }
+}
+
+pub struct Client {
+    reader: BufReader<TcpStream>,
+}
+
+impl Client {
+    pub fn connect(port: u16) -> std::io::Result<Client> {
+        let s = TcpStream::connect(("127.0.0.1", port))?;
+        s.set_read_timeout(Some(Duration::from_secs(30)))?;
+        Ok(Client {
+            reader: BufReader::new(s),
+        })
+    }
+
+    pub fn call(&mut self, args: &[Vec<u8>]) -> std::io::Result<Value> {
+        let mut req = format!("*{}\r\n", args.len()).into_bytes();
+        for a in args {
+            req.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+            req.extend_from_slice(a);
+            req.extend_from_slice(b"\r\n");
+        }
+        self.reader.get_mut().write_all(&req)?;
+        self.read_value()
+    }
+
+    fn line(&mut self) -> std::io::Result<String> {
+        let mut l = String::new();
+        if self.reader.read_line(&mut l)? == 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "closed",
+            ));
+        }
+        Ok(l.trim_end_matches("\r\n").to_string())
+    }
+
+    fn read_value(&mut self) -> std::io::Result<Value> {
+        let l = self.line()?;
+        let bad = || {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("bad reply line {l:?}"),
+            )
+        };
+        let (kind, rest) = l.split_at(1.min(l.len()));
+        Ok(match kind {
+            "+" => Value::Status(rest.to_string()),
+            "-" => Value::Error(rest.to_string()),
+            ":" => Value::Int(rest.parse().map_err(|_| bad())?),
+            "$" => {
+                let n: i64 = rest.parse().map_err(|_| bad())?;
+                if n < 0 {
+                    Value::Bulk(None)
+                } else {
+                    let mut b = vec![0u8; n as usize + 2];
+                    self.reader.read_exact(&mut b)?;
+                    b.truncate(n as usize);
+                    Value::Bulk(Some(b))
+                }
+            }
+            "*" => {
+                let n: i64 = rest.parse().map_err(|_| bad())?;
+                if n < 0 {
+                    Value::Array(None)
+                } else {
+                    let mut items = Vec::new();
+                    for _ in 0..n {
+                        items.push(self.read_value()?);
+                    }
+                    Value::Array(Some(items))
+                }
+            }
+            _ => return Err(bad()),
+        })
+    }
+}
