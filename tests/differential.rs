@@ -89,6 +89,21 @@ fn normalise_nodes(text: &str) -> String {
     lines.join("\n") + "\n"
 }
 
+/// CLUSTER SHARDS lists shards in Redis's hash-table order: compare them sorted.
+fn sort_shards(text: &str) -> String {
+    let mut shards: Vec<String> = Vec::new();
+    for line in text.lines() {
+        if line == "    \"slots\"" || shards.is_empty() {
+            shards.push(String::new());
+        }
+        let last = shards.last_mut().expect("a shard");
+        last.push_str(line);
+        last.push('\n');
+    }
+    shards.sort();
+    shards.concat()
+}
+
 /// The master index (0, 1, 2) owning a key's slot after `--cluster create` of 3 masters.
 fn owner(key: &str) -> usize {
     match key_hash_slot(key.as_bytes()) {
@@ -203,7 +218,7 @@ enum Outcome {
 fn call(clients: &mut [Client], node: usize, line: &str) -> String {
     let args = split_args(line).expect("a valid line");
     match clients[node].call(&args) {
-        Ok(v) => v.render(),
+        Ok(v) => resp_client::render(&v),
         Err(e) => format!("(connection error) {e}\n"),
     }
 }
@@ -254,6 +269,10 @@ fn the_simulation_answers_like_redis_7() {
         if step.line == "CLUSTER NODES" {
             r = normalise_nodes(&r);
             s = normalise_nodes(&s);
+        }
+        if step.line == "CLUSTER SHARDS" {
+            r = sort_shards(&r);
+            s = sort_shards(&s);
         }
         // Let replication catch up on both sides before READONLY reads.
         std::thread::sleep(std::time::Duration::from_millis(20));

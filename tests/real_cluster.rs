@@ -31,7 +31,7 @@ pub fn text(port: u16, args: &[&str]) -> String {
         .and_then(|mut c| c.call(&args))
         .map(|v| match v {
             Value::Bulk(Some(b)) => String::from_utf8_lossy(&b).into_owned(),
-            other => other.render(),
+            other => crate::resp_client::render(&other),
         })
         .unwrap_or_default()
 }

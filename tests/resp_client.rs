@@ -7,42 +7,34 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Value {
-    Status(String),
-    Error(String),
-    Int(i64),
-    Bulk(Option<Vec<u8>>),
-    Array(Option<Vec<Value>>),
+/// Replies are the core's own `Reply` values, parsed from the wire.
+pub use clusterlab_core::Reply as Value;
+
+/// One line per leaf, indented by depth, as text to compare.
+pub fn render(v: &Value) -> String {
+    let mut out = String::new();
+    render_into(v, &mut out, 0);
+    out
 }
 
-impl Value {
-    /// One line per leaf, indented by depth, as text to compare.
-    pub fn render(&self) -> String {
-        let mut out = String::new();
-        self.render_into(&mut out, 0);
-        out
-    }
-
-    fn render_into(&self, out: &mut String, depth: usize) {
-        let pad = "  ".repeat(depth);
-        match self {
-            Value::Status(s) => out.push_str(&format!("{pad}{s}\n")),
-            Value::Error(e) => out.push_str(&format!("{pad}(error) {e}\n")),
-            Value::Int(n) => out.push_str(&format!("{pad}(integer) {n}\n")),
-            Value::Bulk(None) | Value::Array(None) => out.push_str(&format!("{pad}(nil)\n")),
-            // Multi-line bulk strings (CLUSTER INFO, NODES) keep their lines, to compare.
-            Value::Bulk(Some(b)) => out.push_str(&format!(
-                "{pad}\"{}\"\n",
-                String::from_utf8_lossy(b).replace("\r\n", "\n")
-            )),
-            Value::Array(Some(items)) if items.is_empty() => {
-                out.push_str(&format!("{pad}(empty array)\n"))
-            }
-            Value::Array(Some(items)) => {
-                for i in items {
-                    i.render_into(out, depth + 1);
-                }
+fn render_into(v: &Value, out: &mut String, depth: usize) {
+    let pad = "  ".repeat(depth);
+    match v {
+        Value::Status(s) => out.push_str(&format!("{pad}{s}\n")),
+        Value::Error(e) => out.push_str(&format!("{pad}(error) {e}\n")),
+        Value::Integer(n) => out.push_str(&format!("{pad}(integer) {n}\n")),
+        Value::Bulk(None) | Value::Array(None) => out.push_str(&format!("{pad}(nil)\n")),
+        // Multi-line bulk strings (CLUSTER INFO, NODES) keep their lines, to compare.
+        Value::Bulk(Some(b)) => out.push_str(&format!(
+            "{pad}\"{}\"\n",
+            String::from_utf8_lossy(b).replace("\r\n", "\n")
+        )),
+        Value::Array(Some(items)) if items.is_empty() => {
+            out.push_str(&format!("{pad}(empty array)\n"))
+        }
+        Value::Array(Some(items)) => {
+            for i in items {
+                render_into(i, out, depth + 1);
             }
         }
     }
@@ -95,7 +87,7 @@ impl Client {
         Ok(match kind {
             "+" => Value::Status(rest.to_string()),
             "-" => Value::Error(rest.to_string()),
-            ":" => Value::Int(rest.parse().map_err(|_| bad())?),
+            ":" => Value::Integer(rest.parse().map_err(|_| bad())?),
             "$" => {
                 let n: i64 = rest.parse().map_err(|_| bad())?;
                 if n < 0 {
