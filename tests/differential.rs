@@ -199,10 +199,17 @@ fn script(replica_of: &BTreeMap<usize, usize>) -> Vec<Step> {
         (replica(2), "READWRITE".into()),
         (replica(2), "GET k14687".into()),
         (0, "DBSIZE".into()),
-        (0, "HELLO 3".into()),
+        (0, "CLIENT GETNAME".into()),
         (0, "CLIENT SETNAME me".into()),
+        (0, "CLIENT GETNAME".into()),
+        (0, "CLIENT SETNAME \"a b\"".into()),
+        (0, "CLIENT SETNAME".into()),
+        (0, "CLIENT FOO".into()),
+        (0, "CLIENT SETINFO lib-name x".into()),
         (0, "COMMAND COUNT".into()),
         (0, "MULTI".into()),
+        // Last: on Redis it switches this connection to RESP3.
+        (0, "HELLO 3".into()),
     ];
     s.drain(..)
         .map(|(node, line)| Step { node, line })

@@ -2,6 +2,7 @@
 //! dispatch to the handlers grouped by data type.
 
 mod args;
+mod client;
 mod cluster;
 mod cluster_views;
 mod config;
@@ -60,6 +61,7 @@ macro_rules! cmd {
 pub static COMMANDS: &[CommandSpec] = &[
     cmd!("append", 3, WRITE, 1, 1, 1, strings::append),
     cmd!("asking", 1, 0, 0, 0, 0, server::asking),
+    cmd!("client", -2, 0, 0, 0, 0, client::client),
     cmd!("cluster", -2, 0, 0, 0, 0, cluster::cluster),
     cmd!("config", -2, 0, 0, 0, 0, config::config),
     cmd!("dbsize", 1, READONLY, 0, 0, 0, server::dbsize),
@@ -261,10 +263,13 @@ impl Node {
         if !spec.arity_ok(args.len()) {
             return Exec::Reply(arity_error(spec.name));
         }
-        if spec.name == "cluster" {
-            if let Err(e) = cluster::check_subcommand(args) {
-                return Exec::Reply(e);
-            }
+        let subcommands = match spec.name {
+            "cluster" => Some(cluster::check_subcommand(args)),
+            "client" => Some(client::check_subcommand(args)),
+            _ => None,
+        };
+        if let Some(Err(e)) = subcommands {
+            return Exec::Reply(e);
         }
         if let Some(redirect) = self.route(client, spec, args) {
             return Exec::Reply(redirect);

@@ -90,6 +90,8 @@ pub struct ClientSession {
     pub asking: bool,
     /// The master offset after this client's last write (WAIT waits for it).
     pub woff: u64,
+    /// CLIENT SETNAME.
+    pub name: Option<Vec<u8>>,
 }
 
 /// A command blocked on a node (WAIT).
