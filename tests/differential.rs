@@ -89,6 +89,18 @@ fn normalise_nodes(text: &str) -> String {
     lines.join("\n") + "\n"
 }
 
+/// Waits up to 30 s until node 1's CLUSTER SLOTS lists all six nodes.
+fn settle(base: u16) {
+    for _ in 0..300 {
+        let slots = real_cluster::text(base, &["CLUSTER", "SLOTS"]);
+        if slots.matches("(empty array)").count() == 6 {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("node {base} never listed every replica in CLUSTER SLOTS");
+}
+
 /// CLUSTER SHARDS lists shards in Redis's hash-table order: compare them sorted.
 fn sort_shards(text: &str) -> String {
     let mut shards: Vec<String> = Vec::new();
@@ -179,7 +191,7 @@ fn script(replica_of: &BTreeMap<usize, usize>) -> Vec<Step> {
         (2, "CLUSTER COUNTKEYSINSLOT 14687".into()),
         (2, "CLUSTER GETKEYSINSLOT 14687 10".into()),
         (2, "CLUSTER COUNTKEYSINSLOT 16384".into()),
-        (0, ".sleep 3000".into()),
+        (0, ".settle".into()),
         (0, "CLUSTER INFO".into()),
         (0, "CLUSTER MYID".into()),
         (0, "CLUSTER NODES".into()),
@@ -266,9 +278,12 @@ fn the_simulation_answers_like_redis_7() {
         .collect();
     let mut rows = Vec::new();
     for step in script(&replica_of) {
-        if let Some(ms) = step.line.strip_prefix(".sleep ") {
-            // Gossip needs a moment to spread offsets, on both sides alike.
-            std::thread::sleep(std::time::Duration::from_millis(ms.parse().unwrap()));
+        if step.line == ".settle" {
+            // CLUSTER SLOTS hides a replica until its offset, learned from gossip, is above
+            // 0: wait (on both sides alike) until node 1 lists every node.
+            for base in [REAL_BASE, SIM_BASE] {
+                settle(base);
+            }
             continue;
         }
         let mut r = normalise(&call(&mut real_clients, step.node, &step.line), REAL_BASE);
