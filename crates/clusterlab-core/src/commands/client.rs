@@ -6,7 +6,7 @@ use crate::node::Node;
 use crate::reply::Reply;
 
 /// Redis 7.0.15's CLIENT subcommands and their arities.
-const SUBCOMMANDS: &[(&str, i32)] = &[
+pub(crate) const SUBCOMMANDS: &[(&str, i32)] = &[
     ("caching", 3),
     ("getname", 2),
     ("getredir", 2),
@@ -24,28 +24,6 @@ const SUBCOMMANDS: &[(&str, i32)] = &[
     ("unblock", -3),
     ("unpause", 2),
 ];
-
-/// `processCommand`'s subcommand lookup and arity check.
-pub(crate) fn check_subcommand(args: &[Vec<u8>]) -> Result<(), Reply> {
-    let sub = &args[1];
-    let Some(&(name, arity)) = SUBCOMMANDS.iter().find(|(n, _)| is(sub, n)) else {
-        let text: String = String::from_utf8_lossy(sub).chars().take(128).collect();
-        return Err(Reply::err(super::sanitize_error(&format!(
-            "ERR unknown subcommand '{text}'. Try CLIENT HELP."
-        ))));
-    };
-    let argc = args.len() as i32;
-    let ok = if arity > 0 {
-        argc == arity
-    } else {
-        argc >= -arity
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(super::arity_error(&format!("client|{name}")))
-    }
-}
 
 pub fn client(n: &mut Node, c: u64, args: &[Vec<u8>]) -> Reply {
     let sub = &args[1];

@@ -9,7 +9,7 @@ use crate::reply::Reply;
 use crate::slot::{key_hash_slot, Slot, SLOTS};
 
 /// CLUSTER subcommands with their Redis 7.0 arities (name included, as `cluster|x`).
-const SUBCOMMANDS: &[(&str, i32)] = &[
+pub(crate) const SUBCOMMANDS: &[(&str, i32)] = &[
     ("addslots", -3),
     ("addslotsrange", -4),
     ("bumpepoch", 2),
@@ -42,28 +42,6 @@ const SUBCOMMANDS: &[(&str, i32)] = &[
 /// Subcommand names, for completion.
 pub fn subcommand_names() -> impl Iterator<Item = &'static str> {
     SUBCOMMANDS.iter().map(|(n, _)| *n)
-}
-
-/// `processCommand`'s subcommand lookup and arity check.
-pub(crate) fn check_subcommand(args: &[Vec<u8>]) -> Result<(), Reply> {
-    let sub = &args[1];
-    let Some(&(name, arity)) = SUBCOMMANDS.iter().find(|(n, _)| is(sub, n)) else {
-        let text: String = String::from_utf8_lossy(sub).chars().take(128).collect();
-        return Err(Reply::err(super::sanitize_error(&format!(
-            "ERR unknown subcommand '{text}'. Try CLUSTER HELP."
-        ))));
-    };
-    let argc = args.len() as i32;
-    let ok = if arity > 0 {
-        argc == arity
-    } else {
-        argc >= -arity
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(super::arity_error(&format!("cluster|{name}")))
-    }
 }
 
 fn subcommand_syntax_error(sub: &[u8]) -> Reply {

@@ -189,6 +189,34 @@ pub(crate) fn store_collection(
     }
 }
 
+/// `processCommand`'s subcommand lookup and arity check for a command with a subcommand
+/// table (`CLUSTER`, `CLIENT`): an unknown name, then the subcommand's own arity.
+pub(crate) fn check_subcommand(
+    command: &str,
+    table: &[(&str, i32)],
+    args: &[Vec<u8>],
+) -> Result<(), Reply> {
+    let sub = &args[1];
+    let Some(&(name, arity)) = table.iter().find(|(n, _)| args::is(sub, n)) else {
+        let text: String = String::from_utf8_lossy(sub).chars().take(128).collect();
+        return Err(Reply::err(sanitize_error(&format!(
+            "ERR unknown subcommand '{text}'. Try {} HELP.",
+            command.to_ascii_uppercase()
+        ))));
+    };
+    let argc = args.len() as i32;
+    let ok = if arity > 0 {
+        argc == arity
+    } else {
+        argc >= -arity
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(arity_error(&format!("{command}|{name}")))
+    }
+}
+
 /// The error for an arity mismatch: `ERR wrong number of arguments for 'get' command`.
 pub fn arity_error(fullname: &str) -> Reply {
     Reply::err(format!(
@@ -264,8 +292,8 @@ impl Node {
             return Exec::Reply(arity_error(spec.name));
         }
         let subcommands = match spec.name {
-            "cluster" => Some(cluster::check_subcommand(args)),
-            "client" => Some(client::check_subcommand(args)),
+            "cluster" => Some(check_subcommand("cluster", cluster::SUBCOMMANDS, args)),
+            "client" => Some(check_subcommand("client", client::SUBCOMMANDS, args)),
             _ => None,
         };
         if let Some(Err(e)) = subcommands {
