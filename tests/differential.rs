@@ -18,8 +18,9 @@ use clusterlab_core::{key_hash_slot, ClusterShape};
 use real_cluster::RealCluster;
 use resp_client::Client;
 
-const REAL_BASE: u16 = 46001;
-const SIM_BASE: u16 = 47001;
+/// Ports below the ephemeral range (32768+), bus ports (+10000) included.
+const REAL_BASE: u16 = 21001;
+const SIM_BASE: u16 = 22001;
 
 /// Replaces what must differ between two clusters: ports become `P1..P6` (bus ports
 /// `B1..B6`), 40-hex IDs `<id>`, and the numbers that follow timing (ping/pong times,

@@ -20,8 +20,9 @@ impl Drop for Server {
 }
 
 fn start(test: u16) -> Server {
-    // A port range of this test's own, below 55535 so bus ports fit.
-    let base = 30_000 + (std::process::id() % 1_000) as u16 * 20 + test * 10;
+    // A port range of this test's own, with its bus ports (+10000) still below the
+    // ephemeral range (32768+), where an outgoing connection could hold one.
+    let base = 12_000 + (std::process::id() % 300) as u16 * 20 + test * 10;
     let child = Command::new(env!("CARGO_BIN_EXE_clusterlab"))
         .args(["serve", "--seed", "1", "--base-port", &base.to_string()])
         .stdin(Stdio::null())
