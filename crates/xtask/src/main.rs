@@ -76,7 +76,7 @@ fn output(step: &str, cmd: &mut Command) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-fn have(program: &str, arg: &str) -> bool {
+pub(crate) fn have(program: &str, arg: &str) -> bool {
     Command::new(program)
         .arg(arg)
         .output()

@@ -52,7 +52,7 @@ pub fn browser_tests() -> Result<(), String> {
         ("chromium", "chromium"),
         ("chromedriver", "chromium-driver"),
     ] {
-        if Command::new(program).arg("--version").output().is_err() {
+        if !crate::have(program, "--version") {
             return Err(format!(
                 "{program} is missing: install Debian's {package} (.ci/run does)"
             ));

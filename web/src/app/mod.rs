@@ -21,7 +21,6 @@ use crate::model::flights::Flights;
 use crate::model::inspector::{inspect, Inspection};
 use crate::model::session::Session;
 use crate::model::slots::Heat;
-use crate::model::topology::Layout;
 
 /// Mounts the playground in `#app`, replacing the loading indicator.
 pub fn start() {
@@ -143,7 +142,6 @@ impl FpsMeter {
 
 pub struct App {
     session: Session,
-    layout: Layout,
     notice: Option<String>,
     playing: bool,
     speed: f64,
@@ -169,6 +167,7 @@ pub struct App {
     slots_drawn_at: f64,
     fps: FpsMeter,
     saved: String,
+    saved_at: f64,
     about_open: bool,
     /// Simulated time behind the wall clock because frames ran out of budget.
     lagging: bool,
@@ -192,7 +191,6 @@ fn publish(name: &str, value: &str) {
 
 impl App {
     fn with_session(session: Session, notice: Option<String>) -> App {
-        let layout = session.layout().clone();
         let mut flights = Flights::default();
         flights.skip_to(session.console().world());
         let inspected = session
@@ -204,7 +202,6 @@ impl App {
         App {
             form: ShapeForm::of(session.shape()),
             session,
-            layout,
             notice,
             playing: false,
             speed: 1.0,
@@ -229,6 +226,7 @@ impl App {
             slots_drawn_at: 0.0,
             fps: FpsMeter::default(),
             saved: String::new(),
+            saved_at: f64::NEG_INFINITY,
             about_open: false,
             lagging: false,
             fps_published: 0.0,
@@ -315,7 +313,7 @@ impl App {
             self.log.bookmarks.update(self.session.console().world());
         }
         // The inspector compares every node's view: cheap for a few nodes, not for 100.
-        let every = if self.layout.shards.len() > 8 {
+        let every = if self.session.layout().shards.len() > 8 {
             1000.0
         } else {
             250.0
@@ -327,8 +325,10 @@ impl App {
         if changed && ts - self.slots_drawn_at > 250.0 {
             self.slots_dirty = true;
         }
-        if changed {
-            storage::save_throttled(&self.session, &mut self.saved, ts);
+        // While the simulation runs, the address bar is rewritten at most once a second.
+        if changed && ts - self.saved_at >= 1000.0 {
+            self.saved_at = ts;
+            storage::save(&self.session, &mut self.saved);
         }
         changed || self.flights.iter().next().is_some() || self.fps.fps() < 2
     }

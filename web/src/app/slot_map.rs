@@ -33,7 +33,7 @@ impl App {
             return;
         };
         let world = self.session.console().world();
-        let owner = owners(world, self.inspected, &self.layout);
+        let owner = owners(world, self.inspected, self.session.layout());
         let values: Option<Vec<u32>> = match self.heat {
             Heat::Owner => None,
             Heat::Keys => Some(keys_per_slot(world)),
@@ -50,7 +50,7 @@ impl App {
             .map(|e| {
                 concerned_nodes(world, e)
                     .into_iter()
-                    .filter_map(|i| self.layout.shard_of(i))
+                    .filter_map(|i| self.session.layout().shard_of(i))
                     .map(|s| s as u16)
                     .collect()
             })

@@ -63,14 +63,3 @@ pub fn save(session: &Session, saved: &mut String) {
     }
     *saved = text;
 }
-
-/// As `save`, at most once a second while the simulation runs.
-pub fn save_throttled(session: &Session, saved: &mut String, now: f64) {
-    thread_local! {
-        static LAST: std::cell::Cell<f64> = const { std::cell::Cell::new(f64::NEG_INFINITY) };
-    }
-    if LAST.with(|l| now - l.get() >= 1000.0) {
-        LAST.with(|l| l.set(now));
-        save(session, saved);
-    }
-}

@@ -16,6 +16,11 @@ const CARD_ROW_PX: f64 = 128.0;
 const CHIP_ROW_PX: f64 = 26.0;
 const CHIP_SHARDS_PER_ROW: usize = 10;
 
+/// A badge as a CSS class name (`fail?` → `failq`).
+fn badge_class(badge: &str) -> String {
+    badge.replace('?', "q")
+}
+
 /// How a node is marked: highlighted by the selected event, selected for a partition,
 /// shown in the inspector.
 #[derive(Clone, Copy)]
@@ -52,7 +57,7 @@ const LEGEND: [(&str, &str); 8] = [
 
 impl App {
     fn stage(&self) -> Stage {
-        let shards = &self.layout.shards;
+        let shards = &self.session.layout().shards;
         let nodes: usize = shards.iter().map(Vec::len).sum();
         let tallest = shards.iter().map(Vec::len).max().unwrap_or(1);
         let mut spots = Vec::new();
@@ -224,11 +229,7 @@ impl App {
         let class = classes!(
             "card",
             if c.master { "master" } else { "replica" },
-            format!(
-                "st-{}",
-                badge.trim_end_matches('?').to_string()
-                    + if badge.ends_with('?') { "q" } else { "" }
-            ),
+            format!("st-{}", badge_class(badge)),
             hl.then_some("highlight"),
             sel.then_some("selected"),
             inspected.then_some("inspected")
@@ -242,7 +243,7 @@ impl App {
                         title="Select for a partition or bus block"
                         onclick={link.callback(move |e: MouseEvent| { e.stop_propagation(); Msg::ToggleSelect(idx) })} />
                     <strong class="port">{ port }</strong>
-                    <span class={classes!("badge", format!("b-{}", badge.replace('?', "q")))}>{ badge }</span>
+                    <span class={classes!("badge", format!("b-{}", badge_class(badge)))}>{ badge }</span>
                 </div>
                 <div class="card-body">
                     <div class="role">{ format!("{role} · epoch {}", c.config_epoch) }</div>
@@ -279,7 +280,7 @@ impl App {
         let class = classes!(
             "chip",
             if c.master { "master" } else { "replica" },
-            format!("b-{}", badge.replace('?', "q")),
+            format!("b-{}", badge_class(badge)),
             hl.then_some("highlight"),
             sel.then_some("selected"),
             inspected.then_some("inspected")

@@ -54,11 +54,6 @@ impl Bookmark {
     }
 }
 
-/// The `seq` of the first retained event matching the bookmark.
-pub fn find(world: &World, b: Bookmark) -> Option<u64> {
-    world.events().find(|e| b.matches(e)).map(|e| e.seq)
-}
-
 /// Where each bookmark is, found incrementally: each call looks only at new events.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BookmarkIndex {
@@ -145,6 +140,11 @@ pub fn concerned_nodes(world: &World, e: &Event) -> Vec<NodeIdx> {
 mod tests {
     use super::*;
     use clusterlab_core::{console::Console, ClusterShape, Fault, SimDuration};
+
+    /// The first retained event matching the bookmark, by a full scan (what the index saves).
+    fn find(world: &World, b: Bookmark) -> Option<u64> {
+        world.events().find(|e| b.matches(e)).map(|e| e.seq)
+    }
 
     #[test]
     fn a_failover_sets_the_failure_bookmarks_in_order() {

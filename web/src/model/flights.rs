@@ -66,13 +66,6 @@ impl Flights {
         self.list.retain(|f| f.start + f.duration > now);
     }
 
-    /// Forgets what was drawn (after a reset).
-    pub fn clear(&mut self) {
-        self.list.clear();
-        self.next = 0;
-        self.skipped = 0;
-    }
-
     /// Skips messages sent so far without drawing them (after a replay).
     pub fn skip_to(&mut self, world: &World) {
         self.list.clear();
@@ -86,16 +79,17 @@ impl Flights {
 
 /// The colour class of a message type.
 pub fn wire_class(w: Wire) -> &'static str {
-    match w.label() {
-        "PING" => "w-ping",
-        "PONG" => "w-pong",
-        "MEET" => "w-meet",
-        "FAIL" => "w-fail",
-        "AUTH_REQUEST" => "w-authreq",
-        "AUTH_ACK" => "w-authack",
-        "UPDATE" => "w-update",
-        "REPL" => "w-repl",
-        _ => "w-other",
+    use clusterlab_core::bus::MessageType as T;
+    match w {
+        Wire::Bus(T::Ping) => "w-ping",
+        Wire::Bus(T::Pong) => "w-pong",
+        Wire::Bus(T::Meet) => "w-meet",
+        Wire::Bus(T::Fail) => "w-fail",
+        Wire::Bus(T::FailoverAuthRequest) => "w-authreq",
+        Wire::Bus(T::FailoverAuthAck) => "w-authack",
+        Wire::Bus(T::Update) => "w-update",
+        Wire::Replication => "w-repl",
+        Wire::Bus(_) => "w-other",
     }
 }
 

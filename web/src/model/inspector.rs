@@ -75,11 +75,7 @@ pub fn inspect(world: &World, idx: NodeIdx) -> Inspection {
         let mut out: Vec<Field> = Vec::new();
         let mut slots_note = None;
         for (i, text) in fields.iter().enumerate() {
-            let key = match i {
-                FLAGS | MASTER | EPOCH => Some(i),
-                i if i == SLOTS_FROM => Some(SLOTS_FROM),
-                _ => None,
-            };
+            let key = matches!(i, FLAGS | MASTER | EPOCH | SLOTS_FROM).then_some(i);
             let mut note = None;
             if let Some(k) = key.filter(|_| fields.len() >= SLOTS_FROM) {
                 if let Some(views) = all.get(fields[0]).and_then(|a| a.get(&k)) {

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use clusterlab_core::{key_hash_slot, NodeIdx, Slot, World, SLOTS};
+use clusterlab_core::{NodeIdx, Slot, World, SLOTS};
 
 use super::topology::{names, Layout};
 
@@ -65,11 +65,6 @@ pub fn slot_at(col: u32, row: u32) -> Option<Slot> {
     (col < 128 && row < 128).then(|| (row * 128 + col) as Slot)
 }
 
-/// The slot of a key typed in the "find a key" box, with redis-cli's hash-tag rule.
-pub fn slot_of_key(key: &str) -> Slot {
-    key_hash_slot(key.as_bytes())
-}
-
 /// A stable, readable colour per shard (golden-angle hues).
 pub fn shard_rgb(shard: u16) -> [u8; 3] {
     let hue = (f64::from(shard) * 137.508 + 200.0) % 360.0;
@@ -109,7 +104,7 @@ fn hsl_to_rgb(h: f64, s: f64, l: f64) -> [u8; 3] {
 mod tests {
     use super::*;
     use clusterlab_core::console::Console;
-    use clusterlab_core::ClusterShape;
+    use clusterlab_core::{key_hash_slot, ClusterShape};
 
     #[test]
     fn every_slot_has_an_owner_and_keys_land_in_their_slot() {
@@ -120,7 +115,7 @@ mod tests {
         assert_eq!(owners[0], Some(0));
         assert_eq!(owners[16383], Some(2));
         c.run_line("set mykey myvalue");
-        assert_eq!(slot_of_key("mykey"), 14687);
+        assert_eq!(key_hash_slot(b"mykey"), 14687);
         assert_eq!(keys_per_slot(c.world())[14687], 1);
         assert_eq!(
             c.world().observer().slot_hits()[14687],

@@ -70,17 +70,15 @@ impl World {
             self.hasher.update((a.len() as u64).to_le_bytes());
             self.hasher.update(a);
         }
-        self.observer.on_command(args);
+        let spec = args.first().and_then(|a| crate::commands::lookup(a));
+        self.observer.on_command(spec, args);
         let exec = self.procs[idx.index()].node.execute(self.now, conn.0, args);
         self.collect(idx);
         let reply = match exec {
             Exec::Reply(r) => r,
             Exec::Blocked => self.wait_unblocked(idx, conn)?,
         };
-        let is_write = args
-            .first()
-            .and_then(|a| crate::commands::lookup(a))
-            .is_some_and(|c| c.flags & crate::commands::WRITE != 0);
+        let is_write = spec.is_some_and(|c| c.flags & crate::commands::WRITE != 0);
         if is_write && !reply.is_error() {
             self.record_ack(idx, args);
         }

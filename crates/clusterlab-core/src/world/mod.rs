@@ -19,10 +19,12 @@ mod clients;
 mod faults;
 mod ledger;
 mod observe;
+mod replay;
 
 pub use clients::{ConnError, ConnId, MAX_BLOCK_MS};
 pub use ledger::{AckedWrite, Ledger};
 pub use observe::{Observer, SentMessage, Wire, SENT_LOG_CAPACITY};
+pub use replay::Moment;
 
 /// How many events the log keeps for display (the trace hash covers all of them).
 pub const EVENT_LOG_CAPACITY: usize = 100_000;
@@ -88,13 +90,6 @@ impl Ord for Scheduled {
     fn cmp(&self, o: &Self) -> std::cmp::Ordering {
         (self.at, self.seq).cmp(&(o.at, o.seq))
     }
-}
-
-/// A point of a run: how many queue items were processed, and the clock.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Moment {
-    pub steps: u64,
-    pub at: SimTime,
 }
 
 /// Whether a process runs.
@@ -583,32 +578,6 @@ impl World {
         if t > self.now {
             self.now = t;
         }
-    }
-
-    /// The exact point the run has reached: queue items processed and the clock. An input
-    /// recorded with its moment replays identically, even one typed after a single step.
-    pub fn moment(&self) -> Moment {
-        Moment {
-            steps: self.observer.steps,
-            at: self.now,
-        }
-    }
-
-    /// Runs forward to a recorded moment: exactly `m.steps` items, then the clock to
-    /// `m.at`. Returns false if the run is already past it.
-    pub fn run_to_moment(&mut self, m: Moment) -> bool {
-        if self.observer.steps > m.steps || self.now > m.at {
-            return false;
-        }
-        while self.observer.steps < m.steps {
-            if !self.step() {
-                return false;
-            }
-        }
-        if m.at > self.now {
-            self.run_until(m.at);
-        }
-        self.observer.steps == m.steps && self.now == m.at
     }
 
     /// Advances simulated time by `d`.

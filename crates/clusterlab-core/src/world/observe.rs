@@ -89,8 +89,12 @@ impl Observer {
         self.sent_total += 1;
     }
 
-    pub(crate) fn on_command(&mut self, args: &[Vec<u8>]) {
-        let Some(spec) = args.first().and_then(|a| crate::commands::lookup(a)) else {
+    pub(crate) fn on_command(
+        &mut self,
+        spec: Option<&crate::commands::CommandSpec>,
+        args: &[Vec<u8>],
+    ) {
+        let Some(spec) = spec else {
             return;
         };
         if spec.first_key <= 0 {
