@@ -1,5 +1,5 @@
-//! A minimal RESP2 client for the differential suite: one connection, one command at a
-//! time, replies as a tree printed the way `redis-cli --no-raw` would.
+//! A minimal RESP2/RESP3 client for the differential suite: one connection, one command
+//! at a time, replies as a tree printed one leaf per line.
 
 #![allow(dead_code)]
 
@@ -24,6 +24,24 @@ fn render_into(v: &Value, out: &mut String, depth: usize) {
         Value::Error(e) => out.push_str(&format!("{pad}(error) {e}\n")),
         Value::Integer(n) => out.push_str(&format!("{pad}(integer) {n}\n")),
         Value::Bulk(None) | Value::Array(None) => out.push_str(&format!("{pad}(nil)\n")),
+        Value::Double(d) => out.push_str(&format!("{pad}(double) {d}\n")),
+        Value::Verbatim(t) => out.push_str(&format!(
+            "{pad}(verbatim) \"{}\"\n",
+            t.replace("\r\n", "\n")
+        )),
+        Value::Set(items) => {
+            out.push_str(&format!("{pad}(set of {})\n", items.len()));
+            for i in items {
+                render_into(i, out, depth + 1);
+            }
+        }
+        Value::Map(pairs) => {
+            out.push_str(&format!("{pad}(map of {})\n", pairs.len()));
+            for (k, v) in pairs {
+                render_into(k, out, depth + 1);
+                render_into(v, out, depth + 2);
+            }
+        }
         // Multi-line bulk strings (CLUSTER INFO, NODES) keep their lines, to compare.
         Value::Bulk(Some(b)) => out.push_str(&format!(
             "{pad}\"{}\"\n",
@@ -99,17 +117,31 @@ impl Client {
                     Value::Bulk(Some(b))
                 }
             }
-            "*" => {
+            "*" | "~" | "%" => {
                 let n: i64 = rest.parse().map_err(|_| bad())?;
                 if n < 0 {
-                    Value::Array(None)
-                } else {
-                    let mut items = Vec::new();
-                    for _ in 0..n {
-                        items.push(self.read_value()?);
-                    }
-                    Value::Array(Some(items))
+                    return Ok(Value::Array(None));
                 }
+                let count = if kind == "%" { 2 * n } else { n };
+                let mut items = Vec::new();
+                for _ in 0..count {
+                    items.push(self.read_value()?);
+                }
+                match kind {
+                    "*" => Value::Array(Some(items)),
+                    "~" => Value::Set(items),
+                    _ => Value::map_flat(items),
+                }
+            }
+            "_" => Value::Bulk(None),
+            "," => Value::Double(rest.to_string()),
+            "=" => {
+                let n: usize = rest.parse().map_err(|_| bad())?;
+                let mut b = vec![0u8; n + 2];
+                self.reader.read_exact(&mut b)?;
+                b.truncate(n);
+                let text = String::from_utf8_lossy(&b);
+                Value::Verbatim(text.strip_prefix("txt:").ok_or_else(bad)?.to_string())
             }
             _ => return Err(bad()),
         })

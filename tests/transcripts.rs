@@ -64,3 +64,13 @@ fn config_get_and_set() {
 fn console_fault_commands() {
     transcript("faults.txt");
 }
+
+#[test]
+fn hello_3_and_resp3_replies() {
+    transcript("resp3.txt");
+}
+
+#[test]
+fn multi_exec_discard_watch() {
+    transcript("transactions.txt");
+}

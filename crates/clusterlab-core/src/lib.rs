@@ -59,7 +59,7 @@ pub use config::{ClusterShape, LatencyModel, NodeConfig};
 pub use event::{Event, EventCategory, EventKind};
 pub use faults::{DataOnRestart, Fault, FaultError};
 pub use name::{NodeIdx, NodeName};
-pub use reply::Reply;
+pub use reply::{Protocol, Reply};
 pub use slot::{key_hash_slot, Slot, SlotSet, SLOTS};
 pub use time::{SimDuration, SimTime};
 pub use world::{ConnError, ConnId, Moment, ProcessState, World};

@@ -1,6 +1,8 @@
 //! Replies as data. A MOVED redirect or a WRONGTYPE error is a value, never a Rust error.
 
-/// A Redis reply (the RESP2 shapes, plus the RESP3 ones we emit).
+/// A Redis reply. Handlers build the RESP3 shapes (maps, sets, doubles, verbatim text);
+/// [`Reply::for_protocol`] turns them into what a RESP2 connection receives, as Redis's
+/// `addReplyMapLen` and friends do.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reply {
     /// `+OK`
@@ -12,6 +14,22 @@ pub enum Reply {
     Bulk(Option<Vec<u8>>),
     /// An array; `None` is the nil array.
     Array(Option<Vec<Reply>>),
+    /// A RESP3 map (`%`): a flat array of keys and values in RESP2.
+    Map(Vec<(Reply, Reply)>),
+    /// A RESP3 set (`~`): an array in RESP2.
+    Set(Vec<Reply>),
+    /// A RESP3 double (`,`), as its `%.17g` text: a bulk string in RESP2.
+    Double(String),
+    /// A RESP3 verbatim string (`=` with format `txt`): a bulk string in RESP2.
+    Verbatim(String),
+}
+
+/// The protocol a connection speaks: RESP2 until `HELLO 3`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Protocol {
+    #[default]
+    Resp2,
+    Resp3,
 }
 
 impl Reply {
@@ -44,6 +62,40 @@ impl Reply {
         Reply::Array(Some(items.into_iter().map(Reply::bulk).collect()))
     }
 
+    /// A map from alternating keys and values.
+    pub fn map_flat(items: Vec<Reply>) -> Reply {
+        let mut pairs = Vec::with_capacity(items.len() / 2);
+        let mut it = items.into_iter();
+        while let (Some(k), Some(v)) = (it.next(), it.next()) {
+            pairs.push((k, v));
+        }
+        Reply::Map(pairs)
+    }
+
+    /// The reply as a client of `protocol` receives it: RESP2 flattens the RESP3 shapes.
+    pub fn for_protocol(self, protocol: Protocol) -> Reply {
+        if protocol == Protocol::Resp3 {
+            return self;
+        }
+        match self {
+            Reply::Map(pairs) => Reply::Array(Some(
+                pairs
+                    .into_iter()
+                    .flat_map(|(k, v)| [k.for_protocol(protocol), v.for_protocol(protocol)])
+                    .collect(),
+            )),
+            Reply::Set(items) | Reply::Array(Some(items)) => Reply::Array(Some(
+                items
+                    .into_iter()
+                    .map(|i| i.for_protocol(protocol))
+                    .collect(),
+            )),
+            Reply::Double(d) => Reply::Bulk(Some(d.into_bytes())),
+            Reply::Verbatim(t) => Reply::Bulk(Some(t.into_bytes())),
+            other => other,
+        }
+    }
+
     pub fn is_error(&self) -> bool {
         matches!(self, Reply::Error(_))
     }
@@ -58,13 +110,22 @@ impl Reply {
 
     /// Encodes the reply in RESP2, as it goes on the wire.
     pub fn to_resp(&self) -> Vec<u8> {
+        self.encode(Protocol::Resp2)
+    }
+
+    /// Encodes the reply for a connection speaking `protocol`. RESP3 shapes must already
+    /// be flattened for RESP2 ([`Reply::for_protocol`]); nil is `_` in RESP3.
+    pub fn encode(&self, protocol: Protocol) -> Vec<u8> {
         let mut out = Vec::new();
-        self.write_resp(&mut out);
+        self.write_resp(&mut out, protocol);
         out
     }
 
-    fn write_resp(&self, out: &mut Vec<u8>) {
+    fn write_resp(&self, out: &mut Vec<u8>, protocol: Protocol) {
         match self {
+            Reply::Bulk(None) | Reply::Array(None) if protocol == Protocol::Resp3 => {
+                out.push(b'_');
+            }
             Reply::Status(s) => {
                 out.push(b'+');
                 out.extend_from_slice(s.as_bytes());
@@ -80,15 +141,80 @@ impl Reply {
                 out.extend_from_slice(b);
             }
             Reply::Array(None) => out.extend_from_slice(b"*-1"),
-            Reply::Array(Some(items)) => {
-                out.extend_from_slice(format!("*{}\r\n", items.len()).as_bytes());
+            Reply::Array(Some(items)) | Reply::Set(items) => {
+                let kind = if matches!(self, Reply::Set(_)) {
+                    '~'
+                } else {
+                    '*'
+                };
+                out.extend_from_slice(format!("{kind}{}\r\n", items.len()).as_bytes());
                 for item in items {
-                    item.write_resp(out);
+                    item.write_resp(out, protocol);
                 }
                 return;
             }
+            Reply::Map(pairs) => {
+                out.extend_from_slice(format!("%{}\r\n", pairs.len()).as_bytes());
+                for (k, v) in pairs {
+                    k.write_resp(out, protocol);
+                    v.write_resp(out, protocol);
+                }
+                return;
+            }
+            Reply::Double(d) => out.extend_from_slice(format!(",{d}").as_bytes()),
+            Reply::Verbatim(t) => {
+                out.extend_from_slice(format!("={}\r\ntxt:", t.len() + 4).as_bytes());
+                out.extend_from_slice(t.as_bytes());
+            }
         }
         out.extend_from_slice(b"\r\n");
+    }
+}
+
+impl Reply {
+    /// Reads one reply (RESP2 or RESP3) from the start of `input`: the reply and the bytes
+    /// it took, or `None` if the input is incomplete or malformed.
+    pub fn parse(input: &[u8]) -> Option<(Reply, usize)> {
+        let end = input.windows(2).position(|w| w == b"\r\n")?;
+        let line = std::str::from_utf8(&input[1..end]).ok()?;
+        let mut used = end + 2;
+        let number = || line.parse::<i64>().ok();
+        let items = |n: i64, used: &mut usize| -> Option<Vec<Reply>> {
+            let mut out = Vec::new();
+            for _ in 0..n {
+                let (item, len) = Reply::parse(&input[*used..])?;
+                *used += len;
+                out.push(item);
+            }
+            Some(out)
+        };
+        let reply = match input.first()? {
+            b'+' => Reply::Status(line.to_string()),
+            b'-' => Reply::Error(line.to_string()),
+            b':' => Reply::Integer(number()?),
+            b'_' => Reply::Bulk(None),
+            b',' => Reply::Double(line.to_string()),
+            b'$' | b'=' => {
+                let n = number()?;
+                if n < 0 {
+                    return Some((Reply::Bulk(None), used));
+                }
+                let body = input.get(used..used + n as usize)?.to_vec();
+                used += n as usize + 2;
+                if input.first() == Some(&b'=') {
+                    let text = String::from_utf8(body).ok()?;
+                    Reply::Verbatim(text.get(4..)?.to_string())
+                } else {
+                    Reply::Bulk(Some(body))
+                }
+            }
+            b'*' if number()? < 0 => Reply::Array(None),
+            b'*' => Reply::Array(Some(items(number()?, &mut used)?)),
+            b'~' => Reply::Set(items(number()?, &mut used)?),
+            b'%' => Reply::map_flat(items(2 * number()?, &mut used)?),
+            _ => return None,
+        };
+        Some((reply, used))
     }
 }
 
@@ -121,6 +247,44 @@ mod tests {
             Reply::array(vec![Reply::Integer(1), Reply::bulk("a")]).to_resp(),
             b"*2\r\n:1\r\n$1\r\na\r\n"
         );
+    }
+
+    #[test]
+    fn resp3_shapes_and_their_resp2_forms() {
+        let map = Reply::map_flat(vec![Reply::bulk("a"), Reply::Double("1.5".into())]);
+        assert_eq!(map.encode(Protocol::Resp3), b"%1\r\n$1\r\na\r\n,1.5\r\n");
+        assert_eq!(
+            map.for_protocol(Protocol::Resp2).to_resp(),
+            b"*2\r\n$1\r\na\r\n$3\r\n1.5\r\n"
+        );
+        let set = Reply::Set(vec![Reply::nil()]);
+        assert_eq!(set.encode(Protocol::Resp3), b"~1\r\n_\r\n");
+        assert_eq!(
+            Reply::Verbatim("x\r\n".into()).encode(Protocol::Resp3),
+            b"=7\r\ntxt:x\r\n\r\n"
+        );
+        assert_eq!(
+            Reply::Verbatim("x".into())
+                .for_protocol(Protocol::Resp2)
+                .to_resp(),
+            b"$1\r\nx\r\n"
+        );
+    }
+
+    #[test]
+    fn parse_reads_back_what_encode_writes() {
+        let reply = Reply::array(vec![
+            Reply::map_flat(vec![Reply::bulk("k"), Reply::Set(vec![Reply::status("s")])]),
+            Reply::Double("2.5".into()),
+            Reply::Verbatim("a\r\nb".into()),
+            Reply::nil(),
+            Reply::Integer(-3),
+            Reply::err("ERR x"),
+        ]);
+        let bytes = reply.encode(Protocol::Resp3);
+        assert_eq!(Reply::parse(&bytes), Some((reply, bytes.len())));
+        assert_eq!(Reply::parse(b"*2\r\n:1\r\n"), None);
+        assert_eq!(Reply::parse(b"?\r\n"), None);
     }
 
     #[test]

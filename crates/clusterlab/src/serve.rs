@@ -119,11 +119,11 @@ fn simulate(console: &mut Console, rx: &Receiver<ToSim>, speed: f64) {
                 let _ = reply.send(console.world_mut().connect(port));
             }
             Ok(ToSim::Command(conn, args, reply)) => {
-                let out = console
-                    .world_mut()
+                let world = console.world_mut();
+                let out = world
                     .execute(conn, &args)
                     .ok()
-                    .map(|r| r.to_resp());
+                    .map(|r| r.encode(world.protocol(conn)));
                 let _ = reply.send(out);
             }
             Ok(ToSim::Close(conn)) => console.world_mut().disconnect(conn),

@@ -158,6 +158,18 @@ fn differential_suite() -> Result<(), String> {
         }
     }
     run(
+        "the command table against redis-server's COMMAND INFO",
+        cargo().args([
+            "test",
+            "-p",
+            "clusterlab-tests",
+            "--test",
+            "command_info",
+            "--",
+            "--ignored",
+        ]),
+    )?;
+    run(
         "differential suite: real Redis 7 cluster vs clusterlab serve",
         cargo().args([
             "test",

@@ -29,15 +29,39 @@ fn tty(reply: &Reply, prefix: &str, out: &mut String) {
             out.push('\n');
         }
         Reply::Bulk(None) | Reply::Array(None) => out.push_str("(nil)\n"),
+        Reply::Double(d) => out.push_str(&format!("(double) {d}\n")),
+        // Verbatim text prints as it is, even on a terminal.
+        Reply::Verbatim(t) => {
+            out.push_str(t);
+            out.push('\n');
+        }
         Reply::Array(Some(items)) if items.is_empty() => out.push_str("(empty array)\n"),
-        Reply::Array(Some(items)) => {
-            let idxlen = items.len().to_string().len();
-            let child_prefix = format!("{prefix}{}", " ".repeat(idxlen + 2));
-            for (i, item) in items.iter().enumerate() {
-                let lead = if i == 0 { "" } else { prefix };
-                out.push_str(&format!("{lead}{:>idxlen$}) ", i + 1));
-                tty(item, &child_prefix, out);
-            }
+        Reply::Set(items) if items.is_empty() => out.push_str("(empty set)\n"),
+        Reply::Map(pairs) if pairs.is_empty() => out.push_str("(empty hash)\n"),
+        Reply::Array(Some(items)) => aggregate(items.iter().map(|i| (i, None)), ')', prefix, out),
+        Reply::Set(items) => aggregate(items.iter().map(|i| (i, None)), '~', prefix, out),
+        Reply::Map(pairs) => aggregate(pairs.iter().map(|(k, v)| (k, Some(v))), '#', prefix, out),
+    }
+}
+
+/// Numbered entries (`1)` arrays, `1~` sets, `1#` maps with `key => value`), nested
+/// entries indented under their number.
+fn aggregate<'a>(
+    entries: impl ExactSizeIterator<Item = (&'a Reply, Option<&'a Reply>)>,
+    sep: char,
+    prefix: &str,
+    out: &mut String,
+) {
+    let idxlen = entries.len().to_string().len();
+    let child_prefix = format!("{prefix}{}", " ".repeat(idxlen + 2));
+    for (i, (item, value)) in entries.enumerate() {
+        let lead = if i == 0 { "" } else { prefix };
+        out.push_str(&format!("{lead}{:>idxlen$}{sep} ", i + 1));
+        tty(item, &child_prefix, out);
+        if let Some(v) = value {
+            out.pop();
+            out.push_str(" => ");
+            tty(v, &child_prefix, out);
         }
     }
 }
@@ -49,8 +73,21 @@ pub fn format_raw(reply: &Reply) -> Vec<u8> {
         Reply::Error(e) => format!("{e}\n").into_bytes(),
         Reply::Status(s) => s.clone().into_bytes(),
         Reply::Bulk(Some(b)) => b.clone(),
+        Reply::Double(t) | Reply::Verbatim(t) => t.clone().into_bytes(),
         Reply::Integer(n) => n.to_string().into_bytes(),
-        Reply::Array(Some(items)) => {
+        Reply::Map(pairs) => {
+            let mut out = Vec::new();
+            for (i, (k, v)) in pairs.iter().enumerate() {
+                if i > 0 {
+                    out.push(b'\n');
+                }
+                out.extend(format_raw(k));
+                out.push(b' ');
+                out.extend(format_raw(v));
+            }
+            out
+        }
+        Reply::Array(Some(items)) | Reply::Set(items) => {
             let mut out = Vec::new();
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {

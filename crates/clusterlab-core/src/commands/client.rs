@@ -1,9 +1,10 @@
-//! CLIENT: the subcommands a connection uses about itself (ID, GETNAME, SETNAME), with
-//! Redis 7.0's subcommand lookup; the others exist in Redis but are not modelled.
+//! CLIENT: the subcommands a connection uses about itself (ID, GETNAME, SETNAME, INFO)
+//! and CLIENT LIST, with Redis 7.0's subcommand lookup; the others exist in Redis but are
+//! not modelled.
 
 use super::args::is;
-use crate::node::Node;
-use crate::reply::Reply;
+use crate::node::{ClientSession, Node};
+use crate::reply::{Protocol, Reply};
 
 /// Redis 7.0.15's CLIENT subcommands and their arities.
 pub(crate) const SUBCOMMANDS: &[(&str, i32)] = &[
@@ -35,18 +36,108 @@ pub fn client(n: &mut Node, c: u64, args: &[Vec<u8>]) -> Reply {
             Some(name) => Reply::bulk(name.clone()),
             None => Reply::nil(),
         }
+    } else if is(sub, "info") {
+        let session = n.session(c).clone();
+        let line = info_line(n, c, &session);
+        Reply::Verbatim(line + "\n")
+    } else if is(sub, "list") {
+        list(n, &args[2..])
     } else if is(sub, "setname") {
-        let name = &args[2];
-        // `clientSetName`: printable ASCII without spaces; empty clears the name.
-        if name.iter().any(|&b| !(b'!'..=b'~').contains(&b)) {
-            return Reply::err(
-                "ERR Client names cannot contain spaces, newlines or special characters.",
-            );
+        match set_name(n, c, &args[2]) {
+            Ok(()) => Reply::ok(),
+            Err(e) => e,
         }
-        n.session(c).name = (!name.is_empty()).then(|| name.clone());
-        Reply::ok()
     } else {
         let text = String::from_utf8_lossy(sub).to_ascii_uppercase();
         Reply::err(format!("ERR CLIENT {text} is not modelled by ClusterLab"))
     }
+}
+
+/// `clientSetName`: printable ASCII without spaces; empty clears the name.
+pub(crate) fn set_name(n: &mut Node, c: u64, name: &[u8]) -> Result<(), Reply> {
+    if name.iter().any(|&b| !(b'!'..=b'~').contains(&b)) {
+        return Err(Reply::err(
+            "ERR Client names cannot contain spaces, newlines or special characters.",
+        ));
+    }
+    n.session(c).name = (!name.is_empty()).then(|| name.to_vec());
+    Ok(())
+}
+
+/// One line of CLIENT LIST, in Redis 7.0's field order. The simulation has no sockets or
+/// allocator: `addr` is a made-up client port, `fd` counts from 8, and the buffer and
+/// memory fields are those of an idle client on a real 7.0 server.
+fn info_line(n: &Node, c: u64, s: &ClientSession) -> String {
+    let me = n.myself();
+    let mut flags = String::new();
+    if s.readonly {
+        flags.push('r');
+    }
+    if flags.is_empty() {
+        flags.push('N');
+    }
+    let qbuf = s.request_len;
+    format!(
+        "id={id} addr=127.0.0.1:{cport} laddr={ip}:{port} fd={fd} name={name} age={age} \
+         idle={idle} flags={flags} db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf={qbuf} \
+         qbuf-free={free} argv-mem={argv} multi-mem=0 rbs=16384 rbp=16384 obl=0 oll=0 \
+         omem=0 tot-mem={mem} events=r cmd={cmd} user=default redir=-1 resp={resp}",
+        id = c + 1,
+        cport = 40_000 + c % 20_000,
+        ip = me.ip,
+        port = me.port,
+        fd = 8 + c % 10_000,
+        name = String::from_utf8_lossy(s.name.as_deref().unwrap_or_default()),
+        age = n.now.since(s.since) / 1000,
+        idle = n.now.since(s.last_at) / 1000,
+        free = 20_474u64.saturating_sub(qbuf),
+        argv = s.argv_mem,
+        mem = 37_632 + s.argv_mem + 16,
+        cmd = if s.last_command.is_empty() {
+            "NULL"
+        } else {
+            &s.last_command
+        },
+        resp = if s.protocol == Protocol::Resp3 { 3 } else { 2 },
+    )
+}
+
+/// `CLIENT LIST [TYPE normal|master|replica|pubsub] [ID id …]`: every client connection.
+fn list(n: &Node, filter: &[Vec<u8>]) -> Reply {
+    let mut only_normal = true;
+    let mut ids: Option<Vec<i64>> = None;
+    match filter {
+        [] => {}
+        [kind, t] if is(kind, "type") => {
+            let known = ["normal", "master", "replica", "slave", "pubsub"];
+            if !known.iter().any(|k| is(t, k)) {
+                let t = String::from_utf8_lossy(t);
+                return Reply::err(super::sanitize_error(&format!(
+                    "ERR Unknown client type '{t}'"
+                )));
+            }
+            // Replication links are not client connections here: only normal clients.
+            only_normal = is(t, "normal");
+        }
+        [kind, rest @ ..] if is(kind, "id") && !rest.is_empty() => {
+            let mut wanted = Vec::new();
+            for id in rest {
+                match crate::keyspace::parse_canonical_i64(id) {
+                    Some(v) => wanted.push(v),
+                    _ => return Reply::err("ERR Invalid client ID"),
+                }
+            }
+            ids = Some(wanted);
+        }
+        _ => return Reply::err(super::args::ERR_SYNTAX),
+    }
+    let mut text = String::new();
+    for (&c, s) in &n.clients {
+        let listed = only_normal && ids.as_ref().is_none_or(|w| w.contains(&(c as i64 + 1)));
+        if listed {
+            text.push_str(&info_line(n, c, s));
+            text.push('\n');
+        }
+    }
+    Reply::Verbatim(text)
 }

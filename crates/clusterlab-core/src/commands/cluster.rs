@@ -73,8 +73,8 @@ pub fn cluster(node: &mut Node, _client: u64, args: &[Vec<u8>]) -> Reply {
     let argc = args.len();
     match (sub.as_str(), argc) {
         ("help", 2) => views::help(),
-        ("info", 2) => Reply::bulk(views::cluster_info_text(node)),
-        ("nodes", 2) => Reply::bulk(views::cluster_nodes_text(node)),
+        ("info", 2) => Reply::Verbatim(views::cluster_info_text(node)),
+        ("nodes", 2) => Reply::Verbatim(views::cluster_nodes_text(node)),
         ("myid", 2) => Reply::bulk(node.name().0.to_vec()),
         ("slots", 2) => views::slots(node),
         ("shards", 2) => views::shards(node),

@@ -150,7 +150,7 @@ fn shard_node(node: &Node, p: &Peer) -> Reply {
     } else {
         "online"
     };
-    Reply::array(vec![
+    Reply::map_flat(vec![
         Reply::bulk("id"),
         Reply::bulk(p.name.0.to_vec()),
         Reply::bulk("port"),
@@ -184,7 +184,7 @@ pub fn shards(node: &Node) -> Reply {
                 node.peers().get(r).expect("ref from the table"),
             ));
         }
-        out.push(Reply::array(vec![
+        out.push(Reply::map_flat(vec![
             Reply::bulk("slots"),
             Reply::array(slots),
             Reply::bulk("nodes"),
@@ -217,7 +217,7 @@ pub fn links(node: &Node) -> Reply {
             continue;
         }
         if let Some(l) = p.link {
-            out.push(Reply::array(vec![
+            out.push(Reply::map_flat(vec![
                 Reply::bulk("direction"),
                 Reply::bulk("to"),
                 Reply::bulk("node"),

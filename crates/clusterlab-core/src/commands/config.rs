@@ -102,9 +102,10 @@ fn get(node: &Node, patterns: &[Vec<u8>]) -> Reply {
         }
     }
     out.sort();
-    Reply::bulks(
+    Reply::Map(
         out.into_iter()
-            .flat_map(|(k, v)| [k.into_bytes(), v.into_bytes()]),
+            .map(|(k, v)| (Reply::bulk(k), Reply::bulk(v)))
+            .collect(),
     )
 }
 

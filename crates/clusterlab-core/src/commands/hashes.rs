@@ -53,7 +53,12 @@ pub fn hget(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
 
 pub fn hgetall(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
     match read(node, &args[1]) {
-        Ok(h) => Reply::bulks(h.unwrap_or_default().into_iter().flat_map(|(f, v)| [f, v])),
+        Ok(h) => Reply::Map(
+            h.unwrap_or_default()
+                .into_iter()
+                .map(|(f, v)| (Reply::bulk(f), Reply::bulk(v)))
+                .collect(),
+        ),
         Err(e) => e,
     }
 }

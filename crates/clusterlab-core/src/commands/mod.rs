@@ -5,10 +5,13 @@ mod args;
 mod client;
 mod cluster;
 mod cluster_views;
+mod command;
 mod config;
 mod hashes;
+mod hello;
 mod keys;
 mod lists;
+mod multi;
 mod routing;
 mod server;
 mod sets;
@@ -18,6 +21,7 @@ mod zsets;
 pub use args::{format_double, format_g17};
 pub use cluster::subcommand_names as cluster_subcommand_names;
 pub use cluster_views::{cluster_info_text, cluster_nodes_text};
+pub use hello::REDIS_VERSION;
 
 use crate::node::{ClientSession, Exec, Node};
 use crate::reply::Reply;
@@ -63,18 +67,22 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("asking", 1, 0, 0, 0, 0, server::asking),
     cmd!("client", -2, 0, 0, 0, 0, client::client),
     cmd!("cluster", -2, 0, 0, 0, 0, cluster::cluster),
+    cmd!("command", -1, 0, 0, 0, 0, command::command),
     cmd!("config", -2, 0, 0, 0, 0, config::config),
     cmd!("dbsize", 1, READONLY, 0, 0, 0, server::dbsize),
     cmd!("decr", 2, WRITE, 1, 1, 1, strings::decr),
     cmd!("decrby", 3, WRITE, 1, 1, 1, strings::decrby),
     cmd!("del", -2, WRITE, 1, -1, 1, keys::del),
+    cmd!("discard", 1, 0, 0, 0, 0, multi::discard),
     cmd!("echo", 2, 0, 0, 0, 0, server::echo),
+    cmd!("exec", 1, 0, 0, 0, 0, multi::exec),
     cmd!("exists", -2, READONLY, 1, -1, 1, keys::exists),
     cmd!("expire", -3, WRITE, 1, 1, 1, keys::expire),
     cmd!("flushall", -1, WRITE, 0, 0, 0, server::flushall),
     cmd!("flushdb", -1, WRITE, 0, 0, 0, server::flushall),
     cmd!("get", 2, READONLY, 1, 1, 1, strings::get),
     cmd!("hdel", -3, WRITE, 1, 1, 1, hashes::hdel),
+    cmd!("hello", -1, 0, 0, 0, 0, hello::hello),
     cmd!("hget", 3, READONLY, 1, 1, 1, hashes::hget),
     cmd!("hgetall", 2, READONLY, 1, 1, 1, hashes::hgetall),
     cmd!("hincrby", 4, WRITE, 1, 1, 1, hashes::hincrby),
@@ -90,6 +98,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("lrange", 4, READONLY, 1, 1, 1, lists::lrange),
     cmd!("mget", -2, READONLY, 1, -1, 1, strings::mget),
     cmd!("mset", -3, WRITE, 1, -1, 2, strings::mset),
+    cmd!("multi", 1, 0, 0, 0, 0, multi::multi),
     cmd!("persist", 2, WRITE, 1, 1, 1, keys::persist),
     cmd!("pexpire", -3, WRITE, 1, 1, 1, keys::pexpire),
     cmd!("ping", -1, 0, 0, 0, 0, server::ping),
@@ -109,7 +118,9 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("strlen", 2, READONLY, 1, 1, 1, strings::strlen),
     cmd!("ttl", 2, READONLY, 1, 1, 1, keys::ttl),
     cmd!("type", 2, READONLY, 1, 1, 1, keys::type_),
+    cmd!("unwatch", 1, 0, 0, 0, 0, multi::unwatch),
     cmd!("wait", 3, 0, 0, 0, 0, server::wait_unused),
+    cmd!("watch", -2, 0, 1, -1, 1, multi::watch),
     cmd!("zadd", -4, WRITE, 1, 1, 1, zsets::zadd),
     cmd!("zcard", 2, READONLY, 1, 1, 1, zsets::zcard),
     cmd!("zincrby", 4, WRITE, 1, 1, 1, zsets::zincrby),
@@ -261,6 +272,7 @@ impl Node {
     /// Executes a client command as Redis's `processCommand` would, at `now`.
     pub fn execute(&mut self, now: SimTime, client: u64, args: &[Vec<u8>]) -> Exec {
         self.now = now;
+        self.note_command(client, args);
         let exec = self.process_command(client, args);
         let session = self.clients.entry(client).or_default();
         if !args.first().is_some_and(|a| args::is(a, "asking")) {
@@ -270,10 +282,42 @@ impl Node {
         exec
     }
 
+    /// Records what CLIENT INFO shows about a connection's latest command.
+    fn note_command(&mut self, client: u64, args: &[Vec<u8>]) {
+        let now = self.now;
+        let session = self.clients.entry(client).or_insert_with(|| ClientSession {
+            since: now,
+            ..ClientSession::default()
+        });
+        session.last_at = now;
+        session.request_len = crate::reply::command_resp_len(args);
+        session.argv_mem = args.iter().map(|a| a.len() as u64).sum();
+        if let Some(spec) = args.first().and_then(|a| lookup(a)) {
+            session.last_command = match (spec.name, args.get(1)) {
+                ("cluster" | "client" | "command" | "config", Some(sub)) => {
+                    format!(
+                        "{}|{}",
+                        spec.name,
+                        String::from_utf8_lossy(sub).to_ascii_lowercase()
+                    )
+                }
+                (name, _) => name.to_string(),
+            };
+        }
+    }
+
     /// Forgets a client connection's state (READONLY, ASKING).
     pub fn disconnect_client(&mut self, client: u64) {
         self.clients.remove(&client);
         self.blocked.retain(|w| w.client != client);
+    }
+
+    /// The protocol a client speaks.
+    pub fn protocol(&self, client: u64) -> crate::reply::Protocol {
+        self.clients
+            .get(&client)
+            .map(|s| s.protocol)
+            .unwrap_or_default()
     }
 
     /// The session of a client, creating it on first use.
@@ -282,6 +326,22 @@ impl Node {
     }
 
     fn process_command(&mut self, client: u64, args: &[Vec<u8>]) -> Exec {
+        let exec = self.process_checked(client, args);
+        // A command rejected before it could be queued aborts the transaction (a MOVED
+        // EXEC has already discarded it).
+        if let Exec::Reply(Reply::Error(_)) = &exec {
+            let queued = args
+                .first()
+                .and_then(|a| lookup(a))
+                .is_none_or(|s| !multi::runs_inside_multi(s.name));
+            if queued {
+                multi::flag_transaction(self, client);
+            }
+        }
+        exec
+    }
+
+    fn process_checked(&mut self, client: u64, args: &[Vec<u8>]) -> Exec {
         let Some(first) = args.first() else {
             return Exec::Reply(Reply::err("ERR empty command"));
         };
@@ -294,18 +354,34 @@ impl Node {
         let subcommands = match spec.name {
             "cluster" => Some(check_subcommand("cluster", cluster::SUBCOMMANDS, args)),
             "client" => Some(check_subcommand("client", client::SUBCOMMANDS, args)),
+            "command" if args.len() > 1 => {
+                Some(check_subcommand("command", command::SUBCOMMANDS, args))
+            }
             _ => None,
         };
         if let Some(Err(e)) = subcommands {
             return Exec::Reply(e);
         }
-        if let Some(redirect) = self.route(client, spec, args) {
+        let in_multi = self
+            .clients
+            .get(&client)
+            .is_some_and(|s| s.queued.is_some());
+        let redirect = if spec.name == "exec" && in_multi {
+            let queued = self.session(client).queued.clone().unwrap_or_default();
+            let redirect = self.route_transaction(client, &queued);
+            if redirect.is_some() {
+                multi::end_transaction(self, client);
+            }
+            redirect
+        } else {
+            self.route(client, spec, args)
+        };
+        if let Some(redirect) = redirect {
             return Exec::Reply(redirect);
         }
-        if spec.name == "wait" {
-            return server::wait(self, client, args);
-        }
-        if spec.flags & WRITE != 0 && self.writes_paused() {
+        let writes =
+            spec.flags & WRITE != 0 || (spec.name == "exec" && multi::exec_writes(self, client));
+        if writes && self.writes_paused() {
             // A master pausing writes for a manual failover holds the command.
             self.paused_writes.push((client, args.to_vec()));
             return Exec::Blocked;
@@ -315,6 +391,17 @@ impl Node {
                 "READONLY You can't write against a read only replica.",
             ));
         }
+        if in_multi && !multi::runs_inside_multi(spec.name) {
+            return multi::queue(self, client, args);
+        }
+        if spec.name == "wait" {
+            return server::wait(self, client, args);
+        }
+        Exec::Reply(self.run(client, spec, args))
+    }
+
+    /// Runs a command that passed every check (directly, or queued in a transaction).
+    pub(crate) fn run(&mut self, client: u64, spec: &CommandSpec, args: &[Vec<u8>]) -> Reply {
         // Lazy expiry: a master deletes an expired key it is about to touch, and tells
         // its replicas.
         if self.is_master() {
@@ -329,8 +416,16 @@ impl Node {
         if spec.flags & WRITE != 0 {
             let off = self.repl.offset;
             self.session(client).woff = off;
+            if !reply.is_error() {
+                for i in spec.key_positions(args.len()) {
+                    multi::touch_watched(self, &args[i]);
+                }
+                if spec.name == "flushall" || spec.name == "flushdb" {
+                    multi::touch_all_watched(self);
+                }
+            }
         }
-        Exec::Reply(reply)
+        reply
     }
 
     /// Runs the writes held during a manual-failover pause, now that it ended.

@@ -21,7 +21,40 @@ impl Node {
         args: &[Vec<u8>],
     ) -> Option<Reply> {
         let positions = spec.key_positions(args.len());
-        if positions.is_empty() {
+        let keys: Vec<&[u8]> = positions.iter().map(|&i| args[i].as_slice()).collect();
+        self.route_keys(client, &keys, spec.flags & WRITE != 0, args)
+    }
+
+    /// EXEC is routed once for the keys of every queued command together.
+    pub(crate) fn route_transaction(
+        &mut self,
+        client: u64,
+        queued: &[Vec<Vec<u8>>],
+    ) -> Option<Reply> {
+        let mut keys: Vec<&[u8]> = Vec::new();
+        let mut is_write = false;
+        for args in queued {
+            if let Some(spec) = super::lookup(&args[0]) {
+                is_write |= spec.flags & WRITE != 0;
+                keys.extend(
+                    spec.key_positions(args.len())
+                        .iter()
+                        .map(|&i| args[i].as_slice()),
+                );
+            }
+        }
+        self.route_keys(client, &keys, is_write, &[b"EXEC".to_vec()])
+    }
+
+    /// `getNodeByQuery` for a command's keys; `args` names the command in events.
+    fn route_keys(
+        &mut self,
+        client: u64,
+        keys: &[&[u8]],
+        is_write: bool,
+        args: &[Vec<u8>],
+    ) -> Option<Reply> {
+        if keys.is_empty() {
             return None;
         }
         let mut first: Option<(u16, usize)> = None;
@@ -29,8 +62,7 @@ impl Node {
         let (mut migrating, mut importing, mut multiple_keys) = (false, false, false);
         let (mut missing, mut existing) = (0usize, 0usize);
         let now = self.now;
-        for &i in &positions {
-            let key = &args[i];
+        for (i, &key) in keys.iter().enumerate() {
             let slot = key_hash_slot(key);
             match first {
                 None => {
@@ -49,7 +81,7 @@ impl Node {
                     if slot != s0 {
                         return Some(self.redirected(args, Reply::err(ERR_CROSSSLOT)));
                     }
-                    if importing && args[i0] != *key {
+                    if importing && keys[i0] != key {
                         multiple_keys = true;
                     }
                 }
@@ -64,7 +96,6 @@ impl Node {
         }
         let (slot, _) = first?;
         let owner = owner?;
-        let is_write = spec.flags & WRITE != 0;
         if !self.state_ok {
             if !self.config.allow_reads_when_down {
                 return Some(self.redirected(args, Reply::err(ERR_DOWN)));

@@ -154,7 +154,7 @@ pub fn info(n: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
             sections.push(render(n));
         }
     }
-    Reply::bulk(sections.join("\r\n"))
+    Reply::Verbatim(sections.join("\r\n"))
 }
 
 fn replication_section(n: &Node) -> String {

@@ -53,7 +53,13 @@ pub fn srem(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
 
 pub fn smembers(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
     match read(node, &args[1]) {
-        Ok(s) => Reply::bulks(s.map(|s| s.listed()).unwrap_or_default()),
+        Ok(s) => Reply::Set(
+            s.map(|s| s.listed())
+                .unwrap_or_default()
+                .into_iter()
+                .map(Reply::bulk)
+                .collect(),
+        ),
         Err(e) => e,
     }
 }

@@ -5,7 +5,7 @@ use super::args::{format_double, is, parse_f64, parse_i64, ERR_NOT_FLOAT, ERR_SY
 use super::lists::index_range;
 use crate::keyspace::{SortedSet, Value};
 use crate::node::Node;
-use crate::reply::Reply;
+use crate::reply::{Protocol, Reply};
 
 fn read(node: &Node, key: &[u8]) -> Result<Option<SortedSet>, Reply> {
     super::read_typed(node, key, |v| match v {
@@ -103,7 +103,7 @@ pub fn zadd(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
         node.propagate(args.to_vec());
     }
     if incr {
-        return incr_result.map_or(Reply::nil(), |s| Reply::bulk(format_double(s)));
+        return incr_result.map_or(Reply::nil(), |s| Reply::Double(format_double(s)));
     }
     Reply::int(if ch { added + changed } else { added })
 }
@@ -124,14 +124,14 @@ pub fn zincrby(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
     z.insert(args[3].clone(), next);
     store(node, &args[1], z);
     node.propagate(args.to_vec());
-    Reply::bulk(format_double(next))
+    Reply::Double(format_double(next))
 }
 
 pub fn zscore(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
     match read(node, &args[1]) {
         Ok(z) => z
             .and_then(|z| z.scores.get(&args[2]).map(|s| s.0))
-            .map_or(Reply::nil(), |s| Reply::bulk(format_double(s))),
+            .map_or(Reply::nil(), |s| Reply::Double(format_double(s))),
         Err(e) => e,
     }
 }
@@ -152,7 +152,7 @@ fn parse_bound(arg: &[u8]) -> Result<(f64, bool), Reply> {
     }
 }
 
-pub fn zrange(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
+pub fn zrange(node: &mut Node, c: u64, args: &[Vec<u8>]) -> Reply {
     let (mut byscore, mut bylex, mut rev, mut withscores) = (false, false, false, false);
     let mut limit: Option<(i64, i64)> = None;
     let mut i = 4;
@@ -238,11 +238,15 @@ pub fn zrange(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
             None => Vec::new(),
         }
     };
+    // RESP3 pairs each member with its score; RESP2 flattens them.
+    let pairs = node.protocol(c) == Protocol::Resp3;
     let mut out = Vec::new();
     for (s, m) in selected {
-        out.push(Reply::bulk(m));
-        if withscores {
-            out.push(Reply::bulk(format_double(s)));
+        let score = Reply::Double(format_double(s));
+        match (withscores, pairs) {
+            (false, _) => out.push(Reply::bulk(m)),
+            (true, true) => out.push(Reply::array(vec![Reply::bulk(m), score])),
+            (true, false) => out.extend([Reply::bulk(m), score]),
         }
     }
     Reply::array(out)

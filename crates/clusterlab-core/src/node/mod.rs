@@ -92,6 +92,23 @@ pub struct ClientSession {
     pub woff: u64,
     /// CLIENT SETNAME.
     pub name: Option<Vec<u8>>,
+    /// RESP2, or RESP3 after `HELLO 3`.
+    pub protocol: crate::reply::Protocol,
+    /// When the connection sent its first command, and its latest.
+    pub since: SimTime,
+    pub last_at: SimTime,
+    /// The latest known command's full name (`client|info`), and its sizes: the request's
+    /// RESP length and its arguments' bytes.
+    pub last_command: String,
+    pub request_len: u64,
+    pub argv_mem: u64,
+    /// Inside MULTI: the queued commands.
+    pub queued: Option<Vec<Vec<Vec<u8>>>>,
+    /// A command was rejected while queueing: EXEC aborts.
+    pub dirty_exec: bool,
+    /// WATCHed keys, and whether one of them was written since.
+    pub watched: Vec<Vec<u8>>,
+    pub dirty_cas: bool,
 }
 
 /// A command blocked on a node (WAIT).
@@ -126,6 +143,8 @@ pub struct Node {
     pub(crate) keyspace: Keyspace,
     pub(crate) repl: Replication,
     pub(crate) clients: BTreeMap<u64, ClientSession>,
+    /// During EXEC: the writes to send to replicas afterwards, wrapped in MULTI/EXEC.
+    pub(crate) held_propagation: Option<Vec<Vec<Vec<u8>>>>,
     pub(crate) blocked: Vec<BlockedWait>,
     pub(crate) unblocked: Vec<(u64, crate::reply::Reply)>,
     pub(crate) rng: SimRng,
@@ -191,6 +210,7 @@ impl Node {
             keyspace: Keyspace::new(),
             repl: Replication::new(&mut rng),
             clients: BTreeMap::new(),
+            held_propagation: None,
             blocked: Vec::new(),
             unblocked: Vec::new(),
             rng,

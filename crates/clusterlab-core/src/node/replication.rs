@@ -203,6 +203,10 @@ impl Node {
         if !self.is_master() || !self.repl.backlog {
             return;
         }
+        if let Some(held) = self.held_propagation.as_mut() {
+            held.push(args);
+            return;
+        }
         let mut commands = Vec::with_capacity(2);
         if !self.repl.db_selected {
             self.repl.db_selected = true;

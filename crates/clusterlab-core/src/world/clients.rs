@@ -38,6 +38,14 @@ impl World {
         Some(ConnId(self.conns.len() as u64 - 1))
     }
 
+    /// The protocol a connection speaks (RESP3 after `HELLO 3`); RESP2 if it is closed.
+    pub fn protocol(&self, conn: ConnId) -> crate::reply::Protocol {
+        match self.conns.get(conn.0 as usize).copied().flatten() {
+            Some(idx) => self.procs[idx.index()].node.protocol(conn.0),
+            None => crate::reply::Protocol::Resp2,
+        }
+    }
+
     /// Closes a client connection.
     pub fn disconnect(&mut self, conn: ConnId) {
         if let Some(Some(idx)) = self.conns.get(conn.0 as usize).copied() {
@@ -78,6 +86,8 @@ impl World {
             Exec::Reply(r) => r,
             Exec::Blocked => self.wait_unblocked(idx, conn)?,
         };
+        let protocol = self.procs[idx.index()].node.protocol(conn.0);
+        let reply = reply.for_protocol(protocol);
         let is_write = spec.is_some_and(|c| c.flags & crate::commands::WRITE != 0);
         if is_write && !reply.is_error() {
             self.record_ack(idx, args);
