@@ -157,6 +157,25 @@ fn differential_suite() -> Result<(), String> {
             ));
         }
     }
+    let have_redis_py = Command::new("/usr/bin/python3")
+        .args(["-c", "import redis.cluster"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !have_redis_py {
+        return Err("redis-py is missing: install Debian's python3-redis (.ci/run does)".into());
+    }
+    run(
+        "redis-py's RedisCluster against clusterlab serve",
+        cargo().args([
+            "test",
+            "-p",
+            "clusterlab-tests",
+            "--test",
+            "redis_py_cluster",
+            "--",
+            "--ignored",
+        ]),
+    )?;
     run(
         "the command table against redis-server's COMMAND INFO",
         cargo().args([
