@@ -155,14 +155,80 @@ struct Step {
     line: String,
 }
 
-fn script(replica_of: &BTreeMap<usize, usize>) -> Vec<Step> {
-    let replica = |m: usize| {
-        *replica_of
-            .iter()
-            .find(|(_, &mm)| mm == m)
-            .expect("a replica")
-            .0
+/// The node replicating master `m`.
+fn replica(replica_of: &BTreeMap<usize, usize>, m: usize) -> usize {
+    *replica_of
+        .iter()
+        .find(|(_, &mm)| mm == m)
+        .expect("a replica")
+        .0
+}
+
+/// Milliseconds until the node on `port` says it is a master (`None` after 60 s).
+fn promoted(port: u16) -> Option<u128> {
+    let start = std::time::Instant::now();
+    while start.elapsed() < std::time::Duration::from_secs(60) {
+        if real_cluster::text(port, &["ROLE"])
+            .trim_start()
+            .starts_with("\"master\"")
+        {
+            return Some(start.elapsed().as_millis());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    None
+}
+
+/// Runs two waits at once, one per side.
+fn both(
+    real: impl FnOnce() -> Option<u128> + Send,
+    sim: impl FnOnce() -> Option<u128> + Send,
+) -> (String, String) {
+    let show = |t: Option<u128>| t.map_or("never (60 s)".to_string(), |ms| format!("{ms} ms"));
+    std::thread::scope(|s| {
+        let r = s.spawn(real);
+        let m = s.spawn(sim);
+        (
+            show(r.join().expect("real side")),
+            show(m.join().expect("sim side")),
+        )
+    })
+}
+
+/// Node `node`'s CLUSTER NODES on both sides, compared (normalised) until they agree or
+/// 20 s pass: gossip spreads the news at its own pace on each side.
+fn eventually_same_nodes(node: usize, label: &str) -> (Step, Outcome) {
+    let read = |base: u16| {
+        let mut c = Client::connect(base + node as u16).expect("connect");
+        let args = split_args("CLUSTER NODES").expect("a line");
+        let text = c
+            .call(&args)
+            .map(|v| resp_client::render(&v))
+            .unwrap_or_default();
+        normalise_nodes(&normalise(&text, base))
     };
+    let start = std::time::Instant::now();
+    let (mut r, mut s) = (read(REAL_BASE), read(SIM_BASE));
+    while r != s && start.elapsed() < std::time::Duration::from_secs(20) {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        (r, s) = (read(REAL_BASE), read(SIM_BASE));
+    }
+    let outcome = if r == s {
+        Outcome::Identical
+    } else {
+        Outcome::Different(format!("--- redis 7.0.15\n{r}--- clusterlab\n{s}"))
+    };
+    (
+        Step {
+            node,
+            line: label.to_string(),
+        },
+        outcome,
+    )
+}
+
+fn script(replica_of: &BTreeMap<usize, usize>) -> Vec<Step> {
+    let replica = |m: usize| replica(replica_of, m);
     let o = owner;
     let mut s: Vec<(usize, String)> = vec![
         (0, "PING".into()),
@@ -364,7 +430,7 @@ fn the_simulation_answers_like_redis_7() {
             replica_of.insert(i, usize::from(m.port - SIM_BASE));
         }
     }
-    let _serving = clusterlab::serve::listen(console, "127.0.0.1".parse().unwrap(), 1.0)
+    let serving = clusterlab::serve::listen(console, "127.0.0.1".parse().unwrap(), 1.0)
         .expect("clusterlab serve");
 
     let real = RealCluster::start(REAL_BASE, 5000);
@@ -417,6 +483,57 @@ fn the_simulation_answers_like_redis_7() {
             Outcome::Different(format!("--- redis 7.0.15\n{r}--- clusterlab\n{s}"))
         };
         rows.push((step, outcome));
+    }
+
+    // Scenarios: a manual failover, then a master killed on both sides at the same moment.
+    let mut real = real;
+    let mut timings = Vec::new();
+    let r0 = replica(&replica_of, 0);
+    let failover = "CLUSTER FAILOVER".to_string();
+    let r = normalise(&call(&mut real_clients, r0, &failover), REAL_BASE);
+    let s = normalise(&call(&mut sim_clients, r0, &failover), SIM_BASE);
+    rows.push((
+        Step {
+            node: r0,
+            line: failover,
+        },
+        if r == s {
+            Outcome::Identical
+        } else {
+            Outcome::Different(format!("--- redis 7.0.15\n{r}--- clusterlab\n{s}"))
+        },
+    ));
+    let (real_ms, sim_ms) = both(
+        || promoted(REAL_BASE + r0 as u16),
+        || promoted(SIM_BASE + r0 as u16),
+    );
+    timings.push(("manual failover: the replica is master", real_ms, sim_ms));
+    rows.push(eventually_same_nodes(
+        r0,
+        "(after the manual failover) CLUSTER NODES",
+    ));
+
+    let r1 = replica(&replica_of, 1);
+    real.kill(1);
+    serving.run_line(&format!(".kill {}", SIM_BASE + 1));
+    let (real_ms, sim_ms) = both(
+        || promoted(REAL_BASE + r1 as u16),
+        || promoted(SIM_BASE + r1 as u16),
+    );
+    timings.push(("kill a master: its replica is master", real_ms, sim_ms));
+    rows.push(eventually_same_nodes(
+        0,
+        "(after the kill and failover) CLUSTER NODES",
+    ));
+    println!("\n| scenario | redis 7.0.15 | clusterlab |\n| --- | --- | --- |");
+    for (what, r, s) in &timings {
+        println!("| {what} | {r} | {s} |");
+    }
+    for (what, r, s) in &timings {
+        assert!(
+            !r.starts_with("never") && !s.starts_with("never"),
+            "{what}: redis {r}, clusterlab {s}"
+        );
     }
 
     let count = |f: fn(&Outcome) -> bool| rows.iter().filter(|(_, o)| f(o)).count();

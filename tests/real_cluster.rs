@@ -123,6 +123,12 @@ impl RealCluster {
         }
     }
 
+    /// Kills node `i` (SIGKILL): the process is gone, as with the console's `.kill`.
+    pub fn kill(&mut self, i: usize) {
+        let _ = self.children[i].kill();
+        let _ = self.children[i].wait();
+    }
+
     /// Makes node `replica` replicate node `master` (to mirror the simulation's plan).
     pub fn replicate(&self, replica: usize, master: usize) {
         let id = self.id(master);
