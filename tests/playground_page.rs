@@ -152,6 +152,24 @@ async fn walkthrough_failover_share_and_reload_in_chromium() {
     until(&c, "the selected promotion event", "return !!document.querySelector('.event.selected') && document.querySelectorAll('.card.highlight').length >= 1;").await;
     screenshot(&c, "failover-1280x800.png").await;
 
+    // The fidelity page is one click away, with the blog tutorial's two corrections.
+    click(&c, "button[title^='What is exact']").await;
+    until(
+        &c,
+        "the fidelity page",
+        "const f = document.querySelector('.fidelity-text'); \
+         return !!f && f.textContent.includes('14687') && f.textContent.includes('16379');",
+    )
+    .await;
+    screenshot(&c, "fidelity-1280x800.png").await;
+    click(&c, ".fidelity-bar button").await;
+    until(
+        &c,
+        "the fidelity page to close",
+        "return !document.querySelector('.fidelity');",
+    )
+    .await;
+
     // The share link replays the run to the same trace hash.
     let hash = trace_hash(&c).await;
     assert_eq!(hash.len(), 16);

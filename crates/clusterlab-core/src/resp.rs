@@ -272,5 +272,25 @@ mod tests {
                 }
             }
         }
+
+        /// Near-RESP input (markers, lengths, quotes, line ends) reaches the deep paths:
+        /// multibulk and bulk lengths, inline quoting, half-sent frames.
+        #[test]
+        fn near_resp_never_panics(tokens in proptest::collection::vec(proptest::sample::select(vec![
+            "*", "$", "\r\n", "\n", "-1", "0", "1", "3", "-5", "+7", "1048577",
+            "99999999999999999999", "536870912", "SET", "k", " ", "\"", "'", "\\x4",
+            "\\", "\0", "*3\r\n$3\r\nSET\r\n", "$5\r\nhello\r\n",
+        ]), 0..40)) {
+            let mut r = RequestReader::new();
+            for t in &tokens {
+                r.feed(t.as_bytes());
+                for _ in 0..1000 {
+                    match r.next_request() {
+                        Request::Command(_) => continue,
+                        _ => break,
+                    }
+                }
+            }
+        }
     }
 }

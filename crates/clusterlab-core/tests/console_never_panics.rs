@@ -1,8 +1,10 @@
 //! No typed line may panic the console: random mixes of commands, keys, numbers, quotes
-//! and garbage all get Redis's (or the console's) own text back.
+//! and garbage all get Redis's (or the console's) own text back. `PROPTEST_CASES` sets the
+//! number of sessions (64 by default); the test prints how many lines it tried.
 
 use clusterlab_core::{console::Console, ClusterShape};
 use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
 
 fn word() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -44,6 +46,28 @@ fn word() -> impl Strategy<Value = String> {
             "role",
             "keys",
             "flushall",
+            "hello",
+            "2",
+            "3",
+            "auth",
+            "setname",
+            "command",
+            "getkeys",
+            "count",
+            "list",
+            "filterby",
+            "pattern",
+            "client",
+            "id",
+            "type",
+            "multi",
+            "exec",
+            "discard",
+            "watch",
+            "unwatch",
+            "failover",
+            "shards",
+            "slots",
             "ex",
             "px",
             "nx",
@@ -57,6 +81,18 @@ fn word() -> impl Strategy<Value = String> {
             ".connect",
             ".events",
             ".cluster",
+            ".kill",
+            ".restart",
+            ".pause",
+            ".partition",
+            ".heal",
+            ".failover",
+            ".delay",
+            ".loss",
+            ".blockbus",
+            "7001",
+            "7003",
+            "7005",
             "{a}",
             "{}",
             "inf",
@@ -75,19 +111,34 @@ fn line() -> impl Strategy<Value = String> {
     prop::collection::vec(word(), 0..7).prop_map(|w| w.join(" "))
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
-
-    #[test]
-    fn arbitrary_lines_never_panic(lines in prop::collection::vec(line(), 1..12)) {
+#[test]
+fn arbitrary_lines_never_panic() {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(64);
+    let mut runner = TestRunner::new(Config {
+        cases,
+        ..Config::default()
+    });
+    let tried = std::cell::Cell::new(0usize);
+    let sessions = prop::collection::vec(line(), 1..12);
+    let result = runner.run(&sessions, |lines| {
         let mut console = Console::new(ClusterShape::default()).expect("default cluster starts");
         for l in &lines {
-            // `.advance` with a random number could ask for years; keep runs short.
-            if l.starts_with(".advance") {
+            // `.advance` or `.pause` with a random number could ask for years.
+            if l.starts_with(".advance") || l.starts_with(".pause") {
                 continue;
             }
             let _ = console.run_line(l);
+            tried.set(tried.get() + 1);
         }
         prop_assert!(console.world().now().as_millis() > 0);
-    }
+        Ok(())
+    });
+    println!(
+        "console fuzz: {cases} sessions, {} lines tried",
+        tried.get()
+    );
+    result.expect("no line panics the console");
 }

@@ -82,6 +82,8 @@ impl App {
                     <button onclick={link.callback(|_| Msg::Reset)} title="Create the cluster again with this seed and shape">{ "Reset" }</button>
                     <button onclick={link.callback(|_| Msg::ToggleAbout)} aria-expanded={self.about_open.to_string()}
                         title="Seed, trace hash and the share link">{ "About this run" }</button>
+                    <button onclick={link.callback(|_| Msg::ToggleFidelity)} aria-expanded={self.fidelity_open.to_string()}
+                        title="What is exact and what is simplified, compared with real Redis 7.0.15">{ "Fidelity" }</button>
                 </div>
             </header>
         }

@@ -3,6 +3,7 @@
 
 mod controls;
 mod event_log;
+mod fidelity;
 mod inspector;
 mod slot_map;
 mod storage;
@@ -121,6 +122,7 @@ pub enum Msg {
     HoverSlot(Option<Slot>),
     FindKey(String),
     ToggleAbout,
+    ToggleFidelity,
 }
 
 /// Frames per second over the last second, for the "about" panel and the benchmark.
@@ -169,6 +171,7 @@ pub struct App {
     saved: String,
     saved_at: f64,
     about_open: bool,
+    fidelity_open: bool,
     /// Simulated time behind the wall clock because frames ran out of budget.
     lagging: bool,
     fps_published: f64,
@@ -228,6 +231,7 @@ impl App {
             saved: String::new(),
             saved_at: f64::NEG_INFINITY,
             about_open: false,
+            fidelity_open: false,
             lagging: false,
             fps_published: 0.0,
         }
@@ -466,6 +470,10 @@ impl Component for App {
                 self.about_open = !self.about_open;
                 true
             }
+            Msg::ToggleFidelity => {
+                self.fidelity_open = !self.fidelity_open;
+                true
+            }
         }
     }
 
@@ -478,6 +486,9 @@ impl Component for App {
                 }
                 if self.about_open {
                     { self.view_about(ctx) }
+                }
+                if self.fidelity_open {
+                    { self.view_fidelity(ctx) }
                 }
                 <main class="panels">
                     <section class="panel topology-panel" aria-label="Topology">

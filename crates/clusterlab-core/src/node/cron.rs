@@ -185,6 +185,7 @@ impl Node {
             self.write_pause_until = None;
             self.release_paused_writes();
         }
+        self.manual_failover_before_sleep();
         if self.state_dirty {
             self.state_dirty = false;
             self.update_state();

@@ -154,6 +154,7 @@ impl Node {
                 delay = 0;
                 rank = 0;
                 reason = "manual failover: no delay, rank 0".into();
+                self.failover_todo = true;
             }
             self.election = Election {
                 auth_time: Some(now + SimDuration(delay)),

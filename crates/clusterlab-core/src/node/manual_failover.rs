@@ -112,6 +112,18 @@ impl Node {
         }
     }
 
+    /// What `clusterBeforeSleep` does for a manual failover after every event: notice that
+    /// the replica caught up, and start the election scheduled with no delay.
+    pub(crate) fn manual_failover_before_sleep(&mut self) {
+        if self.mf.end.is_some() {
+            self.handle_manual_failover();
+        }
+        if self.failover_todo {
+            self.failover_todo = false;
+            self.handle_replica_failover();
+        }
+    }
+
     /// `manualFailoverCheckTimeout`.
     pub(crate) fn check_manual_failover_timeout(&mut self) {
         if self.mf.end.is_some_and(|t| t < self.now) {

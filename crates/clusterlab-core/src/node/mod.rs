@@ -153,6 +153,9 @@ pub struct Node {
     pub(crate) first_state_call: Option<SimTime>,
     pub(crate) among_minority_since: Option<SimTime>,
     pub(crate) state_dirty: bool,
+    /// `CLUSTER_TODO_HANDLE_FAILOVER`: run the failover state machine again before sleeping
+    /// (a manual failover starts its election without waiting for the next cron tick).
+    pub(crate) failover_todo: bool,
     pub(crate) next_link_id: LinkId,
     /// Outbound link id → entry; an id is trusted only if the entry still has that link.
     pub(crate) links: BTreeMap<LinkId, PeerRef>,
@@ -211,6 +214,7 @@ impl Node {
             repl: Replication::new(&mut rng),
             clients: BTreeMap::new(),
             held_propagation: None,
+            failover_todo: false,
             blocked: Vec::new(),
             unblocked: Vec::new(),
             rng,

@@ -434,6 +434,7 @@ impl World {
                     .on_repl_message(self.now, env.from, &src_ip, msg);
             }
         }
+        self.procs[to.index()].node.manual_failover_before_sleep();
         self.collect(to);
     }
 
