@@ -109,16 +109,22 @@ fn normalise_nodes(text: &str) -> String {
     lines.join("\n") + "\n"
 }
 
-/// Waits up to 30 s until node 1's CLUSTER SLOTS lists all six nodes.
-fn settle(base: u16) {
+/// Waits up to 30 s until the CLUSTER SLOTS of the node on `port` lists a replica with
+/// every slot range (each range has two bounds and, then, two nodes).
+fn settle(port: u16) {
     for _ in 0..300 {
-        let slots = real_cluster::text(base, &["CLUSTER", "SLOTS"]);
-        if slots.matches("(empty array)").count() == 6 {
+        let slots = real_cluster::text(port, &["CLUSTER", "SLOTS"]);
+        let bounds = slots
+            .lines()
+            .filter(|l| l.starts_with("    (integer)"))
+            .count();
+        let nodes = slots.matches("(empty array)").count();
+        if bounds > 0 && nodes == bounds {
             return;
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    panic!("node {base} never listed every replica in CLUSTER SLOTS");
+    panic!("node {port} never listed every replica in CLUSTER SLOTS");
 }
 
 /// CLUSTER SHARDS lists shards in Redis's hash-table order: compare them sorted.
@@ -230,6 +236,10 @@ fn eventually_same_nodes(node: usize, label: &str) -> (Step, Outcome) {
 fn script(replica_of: &BTreeMap<usize, usize>) -> Vec<Step> {
     let replica = |m: usize| replica(replica_of, m);
     let o = owner;
+    // The slot of `{r}` moves from its owner `m` to `t`; `x` is the third master.
+    let rs = key_hash_slot(b"r");
+    let m = o("r");
+    let (t, x) = ((m + 1) % 3, (m + 2) % 3);
     let mut s: Vec<(usize, String)> = vec![
         (0, "PING".into()),
         (0, "ECHO hello".into()),
@@ -323,6 +333,36 @@ fn script(replica_of: &BTreeMap<usize, usize>) -> Vec<Step> {
         (0, "COMMAND GETKEYS".into()),
         (0, "COMMAND FOO".into()),
         (0, "COMMAND COUNT".into()),
+        // An empty slot moves as redis-cli's reshard moves it: IMPORTING on the target,
+        // MIGRATING on the source, ASK and ASKING meanwhile, then SETSLOT NODE everywhere.
+        (t, format!("CLUSTER SETSLOT {rs} IMPORTING {{id:{m}}}")),
+        (m, format!("CLUSTER SETSLOT {rs} MIGRATING {{id:{t}}}")),
+        (
+            m,
+            format!("CLUSTER SETSLOT {rs} MIGRATING {{id:{t}}} extra"),
+        ),
+        (m, format!("CLUSTER SETSLOT {rs} IMPORTING {{id:{t}}}")),
+        (t, format!("CLUSTER SETSLOT {rs} MIGRATING {{id:{m}}}")),
+        (m, "CLUSTER NODES".into()),
+        (t, "CLUSTER NODES".into()),
+        (m, "GET {r}nokey".into()),
+        (m, "SET {r}new v".into()),
+        (m, "MGET {r}a {r}b".into()),
+        (t, "GET {r}nokey".into()),
+        (t, "ASKING".into()),
+        (t, "GET {r}nokey".into()),
+        (t, "GET {r}nokey".into()),
+        (t, "ASKING".into()),
+        (t, "MGET {r}a {r}b".into()),
+        (m, format!("CLUSTER COUNTKEYSINSLOT {rs}")),
+        (t, format!("CLUSTER SETSLOT {rs} NODE {{id:{t}}}")),
+        (m, format!("CLUSTER SETSLOT {rs} NODE {{id:{t}}}")),
+        (x, format!("CLUSTER SETSLOT {rs} NODE {{id:{t}}}")),
+        (m, "GET {r}nokey".into()),
+        (t, "GET {r}nokey".into()),
+        (t, "SET {r}new v".into()),
+        (m, ".settle".into()),
+        (m, "CLUSTER SLOTS".into()),
         // Transactions, on the owner of `{t}`.
         (o("t"), "MULTI".into()),
         (o("t"), "SET {t}a 1".into()),
@@ -406,8 +446,13 @@ const SIMPLIFIED: &[(&str, &str)] = &[(
     "the simulation's table holds the commands it models, not all of Redis's",
 )];
 
-fn call(clients: &mut [Client], node: usize, line: &str) -> String {
-    let args = split_args(line).expect("a valid line");
+/// Sends a line; `{id:N}` in it becomes node N's ID on that side.
+fn call(clients: &mut [Client], ids: &[String], node: usize, line: &str) -> String {
+    let mut line = line.to_string();
+    for (i, id) in ids.iter().enumerate() {
+        line = line.replace(&format!("{{id:{i}}}"), id);
+    }
+    let args = split_args(&line).expect("a valid line");
     match clients[node].call(&args) {
         Ok(v) => resp_client::render(&v),
         Err(e) => format!("(connection error) {e}\n"),
@@ -448,18 +493,35 @@ fn the_simulation_answers_like_redis_7() {
     let mut sim_clients: Vec<Client> = (0..6)
         .map(|i| Client::connect(SIM_BASE + i).unwrap())
         .collect();
+    let node_ids = |base: u16| -> Vec<String> {
+        (0..6)
+            .map(|i| {
+                real_cluster::text(base + i, &["CLUSTER", "MYID"])
+                    .trim()
+                    .trim_matches('"')
+                    .to_string()
+            })
+            .collect()
+    };
+    let (real_ids, sim_ids) = (node_ids(REAL_BASE), node_ids(SIM_BASE));
     let mut rows = Vec::new();
     for step in script(&replica_of) {
         if step.line == ".settle" {
             // CLUSTER SLOTS hides a replica until its offset, learned from gossip, is above
-            // 0: wait (on both sides alike) until node 1 lists every node.
+            // 0: wait (on both sides alike) until this node lists every replica.
             for base in [REAL_BASE, SIM_BASE] {
-                settle(base);
+                settle(base + step.node as u16);
             }
             continue;
         }
-        let mut r = normalise(&call(&mut real_clients, step.node, &step.line), REAL_BASE);
-        let mut s = normalise(&call(&mut sim_clients, step.node, &step.line), SIM_BASE);
+        let mut r = normalise(
+            &call(&mut real_clients, &real_ids, step.node, &step.line),
+            REAL_BASE,
+        );
+        let mut s = normalise(
+            &call(&mut sim_clients, &sim_ids, step.node, &step.line),
+            SIM_BASE,
+        );
         if step.line == "CLUSTER NODES" {
             r = normalise_nodes(&r);
             s = normalise_nodes(&s);
@@ -490,8 +552,8 @@ fn the_simulation_answers_like_redis_7() {
     let mut timings = Vec::new();
     let r0 = replica(&replica_of, 0);
     let failover = "CLUSTER FAILOVER".to_string();
-    let r = normalise(&call(&mut real_clients, r0, &failover), REAL_BASE);
-    let s = normalise(&call(&mut sim_clients, r0, &failover), SIM_BASE);
+    let r = normalise(&call(&mut real_clients, &[], r0, &failover), REAL_BASE);
+    let s = normalise(&call(&mut sim_clients, &[], r0, &failover), SIM_BASE);
     rows.push((
         Step {
             node: r0,
