@@ -58,6 +58,9 @@ fn normalise(text: &str, base: u16) -> String {
             l = normalise_client_line(&l);
         }
         let timing = l.starts_with("cluster_stats_messages_")
+            || prev_line.contains("create-time")
+            || prev_line.contains("send-buffer-allocated")
+            || prev_line.contains("send-buffer-used")
             || prev_line.contains("replication-offset")
             || prev_line.contains("\"offset\"")
             || prev_line.trim() == "\"id\"";
@@ -94,7 +97,7 @@ fn normalise_client_line(line: &str) -> String {
 fn normalise_nodes(text: &str) -> String {
     let mut lines: Vec<String> = text
         .lines()
-        .map(|l| l.trim_start_matches("(verbatim) ").trim_matches('"'))
+        .map(|l| l.trim().trim_start_matches("(verbatim) ").trim_matches('"'))
         .filter(|l| !l.is_empty())
         .map(|l| {
             let mut f: Vec<&str> = l.split(' ').collect();
@@ -125,6 +128,22 @@ fn settle(port: u16) {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     panic!("node {port} never listed every replica in CLUSTER SLOTS");
+}
+
+/// CLUSTER LINKS lists links in Redis's hash-table order: compare the entries sorted (each
+/// starts at its `"direction"` line).
+fn sort_entries(text: &str) -> String {
+    let mut entries: Vec<String> = Vec::new();
+    for line in text.lines() {
+        if line.trim() == "\"direction\"" || entries.is_empty() {
+            entries.push(String::new());
+        }
+        let last = entries.last_mut().expect("an entry");
+        last.push_str(line);
+        last.push('\n');
+    }
+    entries.sort();
+    entries.concat()
 }
 
 /// CLUSTER SHARDS lists shards in Redis's hash-table order: compare them sorted.
@@ -301,6 +320,37 @@ fn script(replica_of: &BTreeMap<usize, usize>) -> Vec<Step> {
         (0, "CLUSTER FOO".into()),
         (0, "CLUSTER SETSLOT 1 NODE".into()),
         (0, "CLUSTER ADDSLOTS 1".into()),
+        // The other CLUSTER subcommands, in their harmless forms and their errors.
+        (0, "CLUSTER REPLICAS {id:0}".into()),
+        (0, "CLUSTER REPLICAS nosuchnode".into()),
+        (0, "CLUSTER SLAVES {id:0}".into()),
+        (0, "CLUSTER HELP".into()),
+        (0, "CLUSTER LINKS".into()),
+        (0, "CLUSTER ADDSLOTS 20000".into()),
+        (0, "CLUSTER ADDSLOTSRANGE 1 2".into()),
+        (0, "CLUSTER ADDSLOTSRANGE 5 3".into()),
+        (0, "CLUSTER ADDSLOTSRANGE 1".into()),
+        (0, "CLUSTER DELSLOTS 20000".into()),
+        (0, "CLUSTER DELSLOTSRANGE 5 3".into()),
+        (o("mykey"), "CLUSTER FLUSHSLOTS".into()),
+        (0, "CLUSTER SET-CONFIG-EPOCH 5".into()),
+        (0, "CLUSTER SET-CONFIG-EPOCH -1".into()),
+        (5, "CLUSTER BUMPEPOCH".into()),
+        (0, "CLUSTER RESET foo".into()),
+        (0, "CLUSTER FORGET {id:0}".into()),
+        (0, "CLUSTER FORGET nosuchnode".into()),
+        (replica(0), "CLUSTER FORGET {id:0}".into()),
+        (0, "CLUSTER REPLICATE nosuchnode".into()),
+        (0, "CLUSTER REPLICATE {id:0}".into()),
+        (0, "CLUSTER REPLICATE {id:1}".into()),
+        (0, "CLUSTER MEET 127.0.0.1 notaport".into()),
+        (0, "CLUSTER MEET 127.0.0.1 70000".into()),
+        (0, "CLUSTER MEET nohost 7001".into()),
+        (0, "CLUSTER FAILOVER".into()),
+        (0, "CLUSTER FAILOVER NOW".into()),
+        (0, "CLUSTER COUNT-FAILURE-REPORTS {id:1}".into()),
+        (0, "CLUSTER GETKEYSINSLOT 1 -1".into()),
+        (0, "CLUSTER KEYSLOT".into()),
         (0, "CONFIG GET cluster-node-timeout".into()),
         (0, "CONFIG SET cluster-node-timeout abc".into()),
         (0, "SELECT 0".into()),
@@ -522,9 +572,14 @@ fn the_simulation_answers_like_redis_7() {
             &call(&mut sim_clients, &sim_ids, step.node, &step.line),
             SIM_BASE,
         );
-        if step.line == "CLUSTER NODES" {
+        let node_lines = ["CLUSTER NODES", "CLUSTER REPLICAS", "CLUSTER SLAVES"];
+        if node_lines.iter().any(|c| step.line.starts_with(c)) {
             r = normalise_nodes(&r);
             s = normalise_nodes(&s);
+        }
+        if step.line == "CLUSTER LINKS" {
+            r = sort_entries(&r);
+            s = sort_entries(&s);
         }
         if step.line == "CLUSTER SHARDS" {
             r = sort_shards(&r);

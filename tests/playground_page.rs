@@ -170,9 +170,34 @@ async fn walkthrough_failover_share_and_reload_in_chromium() {
     )
     .await;
 
+    // The event log's kind filter keeps up with new events.
+    click(&c, "button[title='Follow the newest events again']").await;
+    let choose_kind = |v: &str| {
+        format!(
+            "const s = document.querySelector('select[aria-label=\"Filter by kind\"]'); \
+             s.value = '{v}'; s.dispatchEvent(new Event('change', {{bubbles: true}})); return true;"
+        )
+    };
+    js(&c, &choose_kind("8")).await;
+    let only_redirects = "const rows = [...document.querySelectorAll('.event')]; \
+        return rows.length > 0 && rows.every(r => r.classList.contains('c-client-redirects'));";
+    until(&c, "only client redirects in the log", only_redirects).await;
+    let before = js(&c, "return document.querySelectorAll('.event').length;").await;
+    type_line(&c, ".connect 7001").await;
+    type_line(&c, "get mykey").await;
+    until(
+        &c,
+        "the new redirect in the filtered log",
+        &format!("return document.querySelectorAll('.event').length === {before} + 1;"),
+    )
+    .await;
+    until(&c, "still only client redirects", only_redirects).await;
+    js(&c, &choose_kind("")).await;
+
     // The share link replays the run to the same trace hash.
     let hash = trace_hash(&c).await;
     assert_eq!(hash.len(), 16);
+    let exchanges = js(&c, "return document.querySelectorAll('.exchange').length;").await;
     let link = js(&c, "return location.href;")
         .await
         .as_str()
@@ -185,7 +210,7 @@ async fn walkthrough_failover_share_and_reload_in_chromium() {
     until(
         &c,
         "the replayed run",
-        "return document.querySelectorAll('.exchange').length === 6;",
+        &format!("return document.querySelectorAll('.exchange').length === {exchanges};"),
     )
     .await;
     assert_eq!(
@@ -200,7 +225,7 @@ async fn walkthrough_failover_share_and_reload_in_chromium() {
     until(
         &c,
         "the restored session",
-        "return document.querySelectorAll('.exchange').length === 6;",
+        &format!("return document.querySelectorAll('.exchange').length === {exchanges};"),
     )
     .await;
     assert_eq!(

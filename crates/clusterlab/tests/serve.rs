@@ -111,3 +111,37 @@ fn bad_bytes_get_redis_protocol_errors_and_the_server_lives_on() {
     assert_eq!(exchange(port, b"*1\r\n$4\r\nPING\r\n"), "+PONG\r\n");
     assert_eq!(exchange(port, b"QUIT\r\n"), "+OK\r\n");
 }
+
+#[test]
+fn real_redis_cli_follows_ask_during_a_migration() {
+    let server = start(2);
+    let (source, target) = (server.base + 1, server.base + 2);
+    let plain = |port: u16, args: &[&str]| {
+        let out = Command::new("redis-cli")
+            .args(["-p", &port.to_string()])
+            .args(args)
+            .output()
+            .expect("redis-cli runs (apt install redis-tools)");
+        String::from_utf8_lossy(&out.stdout).trim_end().to_string()
+    };
+    // Slot 7893 (`{r}`) is the second master's; open it towards the third.
+    let source_id = plain(source, &["cluster", "myid"]);
+    let target_id = plain(target, &["cluster", "myid"]);
+    assert_eq!(plain(source, &["cluster", "keyslot", "{r}new"]), "7893");
+    let importing = ["cluster", "setslot", "7893", "importing", &source_id];
+    assert_eq!(plain(target, &importing), "OK");
+    let migrating = ["cluster", "setslot", "7893", "migrating", &target_id];
+    assert_eq!(plain(source, &migrating), "OK");
+    // Without -c the ASK itself comes back; with -c redis-cli sends ASKING and retries.
+    assert_eq!(
+        plain(source, &["set", "{r}new", "v"]),
+        format!("ASK 7893 127.0.0.1:{target}")
+    );
+    assert_eq!(redis_cli(source, &["set", "{r}new", "v"]).unwrap(), "OK\n");
+    // The key is on the importing node, which still redirects plain requests back.
+    assert_eq!(plain(target, &["cluster", "countkeysinslot", "7893"]), "1");
+    assert_eq!(
+        plain(target, &["get", "{r}new"]),
+        format!("MOVED 7893 127.0.0.1:{source}")
+    );
+}

@@ -1,6 +1,8 @@
 //! The event log: every event with its explanation, filterable by node and kind, with
 //! bookmarks for the moments learners look for; a click highlights what an event concerns.
 
+use std::collections::VecDeque;
+
 use clusterlab_core::{Event, EventCategory};
 
 use wasm_bindgen::JsCast;
@@ -10,9 +12,12 @@ use yew::prelude::*;
 use super::{App, Msg};
 use crate::model::events::{category_name, concerned_nodes, BookmarkIndex, BOOKMARKS, CATEGORIES};
 
-/// Rows drawn at once, and how far back a filter looks.
+/// Rows drawn at once, and how far back a new filter looks.
 const ROWS: usize = 200;
 const SCAN: usize = 20_000;
+
+/// The node and kind filters.
+type FilterKey = (Option<u16>, Option<EventCategory>);
 
 #[derive(Default)]
 pub struct LogState {
@@ -23,6 +28,12 @@ pub struct LogState {
     last_seen: u64,
     scrolled_to: Option<u64>,
     pub bookmarks: BookmarkIndex,
+    /// The newest events that pass the filters, oldest first, kept up to date as events
+    /// arrive (a new filter looks back once), so a frame never rescans the log.
+    filtered: VecDeque<Event>,
+    /// How many events had been logged when `filtered` was last brought up to date.
+    filtered_upto: u64,
+    filtered_for: Option<FilterKey>,
 }
 
 impl App {
@@ -35,6 +46,38 @@ impl App {
             Some(idx) => e.node == Some(idx) || concerned_nodes(world, e).contains(&idx),
             None => true,
         }
+    }
+
+    /// Brings the filtered rows up to date: only the events logged since the last call are
+    /// examined, unless the filters changed or the run started again.
+    pub(super) fn refresh_filtered(&mut self) {
+        let world = self.session.console().world();
+        let key = (self.log.node, self.log.category);
+        let logged = world.events_logged();
+        let fresh = self.log.filtered_for != Some(key) || logged < self.log.filtered_upto;
+        let new = if fresh {
+            SCAN
+        } else {
+            (logged - self.log.filtered_upto) as usize
+        };
+        let mut found: Vec<Event> = world
+            .events()
+            .rev()
+            .take(new)
+            .filter(|e| self.event_matches(e))
+            .take(ROWS)
+            .cloned()
+            .collect();
+        found.reverse();
+        if fresh {
+            self.log.filtered.clear();
+            self.log.filtered_for = Some(key);
+        }
+        self.log.filtered.extend(found);
+        while self.log.filtered.len() > ROWS {
+            self.log.filtered.pop_front();
+        }
+        self.log.filtered_upto = logged;
     }
 
     /// Follows the newest event unless one is selected, which is scrolled into view.
@@ -71,27 +114,27 @@ impl App {
         let world = self.session.console().world();
         let events: Vec<&Event> = match self.log.selected {
             Some(sel) => {
+                // The retained log is in sequence order: start 40 events before the
+                // selected one instead of walking the whole log.
+                let first = world.events_logged() - world.events().len() as u64;
+                let skip = sel.saturating_sub(40).saturating_sub(first) as usize;
                 let mut v: Vec<&Event> = world
                     .events()
-                    .filter(|e| e.seq + 40 >= sel && self.event_matches(e))
-                    .take(ROWS)
-                    .collect();
-                if !v.iter().any(|e| e.seq == sel) {
-                    v.extend(world.events().find(|e| e.seq == sel));
-                }
-                v
-            }
-            None => {
-                let mut v: Vec<&Event> = world
-                    .events()
-                    .rev()
-                    .take(SCAN)
+                    .skip(skip)
                     .filter(|e| self.event_matches(e))
                     .take(ROWS)
                     .collect();
+                if !v.iter().any(|e| e.seq == sel) {
+                    v.extend(world.events().skip(skip).find(|e| e.seq == sel));
+                }
+                v
+            }
+            None if self.log.node.is_none() && self.log.category.is_none() => {
+                let mut v: Vec<&Event> = world.events().rev().take(ROWS).collect();
                 v.reverse();
                 v
             }
+            None => self.log.filtered.iter().collect(),
         };
         let ports: Vec<u16> = world.processes().iter().map(|p| p.port).collect();
         let node_filter = link.callback(|e: web_sys::Event| {

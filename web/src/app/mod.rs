@@ -252,6 +252,7 @@ impl App {
 
     fn after_change(&mut self) {
         self.log.bookmarks.update(self.session.console().world());
+        self.refresh_filtered();
         self.slots_dirty = true;
         self.inspection = inspect(self.session.console().world(), self.inspected);
         self.inspected_at = self.wall_now;
@@ -269,6 +270,7 @@ impl App {
                 *self = App::with_session(s, None);
                 self._frame = frame;
                 self.log.bookmarks.update(self.session.console().world());
+                self.refresh_filtered();
                 self.playing = playing;
                 self.speed = speed;
                 self.show_heartbeats = heartbeats;
@@ -315,6 +317,7 @@ impl App {
         );
         if changed {
             self.log.bookmarks.update(self.session.console().world());
+            self.refresh_filtered();
         }
         // The inspector compares every node's view: cheap for a few nodes, not for 100.
         let every = if self.session.layout().shards.len() > 8 {
@@ -354,6 +357,7 @@ impl Component for App {
         let (session, notice) = storage::restore();
         let mut app = App::with_session(session, notice);
         app.log.bookmarks.update(app.session.console().world());
+        app.refresh_filtered();
         app.request_frame(ctx);
         let link = ctx.link().clone();
         let options = gloo_events::EventListenerOptions::enable_prevent_default();
@@ -445,10 +449,12 @@ impl Component for App {
             }
             Msg::FilterNode(p) => {
                 self.log.node = p;
+                self.refresh_filtered();
                 true
             }
             Msg::FilterCategory(c) => {
                 self.log.category = c;
+                self.refresh_filtered();
                 true
             }
             Msg::Heat(h) => {

@@ -216,10 +216,12 @@ pub fn links(node: &Node) -> Reply {
         if r == Node::ME {
             continue;
         }
-        if let Some(l) = p.link {
+        // Per node, as `clusterCommand` lists them: my link to it, then its link to me.
+        for (direction, link) in [("to", p.link), ("from", p.inbound)] {
+            let Some(l) = link else { continue };
             out.push(Reply::map_flat(vec![
                 Reply::bulk("direction"),
-                Reply::bulk("to"),
+                Reply::bulk(direction),
                 Reply::bulk("node"),
                 Reply::bulk(p.name.0.to_vec()),
                 Reply::bulk("create-time"),

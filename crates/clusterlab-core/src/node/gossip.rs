@@ -201,6 +201,12 @@ impl Node {
         if let Some(s) = sender {
             if let Some(p) = self.peers.get_mut(s) {
                 p.data_received = Some(now);
+                // `setClusterNodeToInboundClusterLink`: the connection it opened to me.
+                if let Via::SenderLink(id) = via {
+                    if !p.in_handshake() && p.inbound.map(|l| l.id) != Some(id) {
+                        p.inbound = Some(Link { id, created: now });
+                    }
+                }
             }
         }
         let sender_epoch = h.config_epoch;

@@ -36,6 +36,7 @@ impl Node {
                     };
                     if p.ip == ip && p.cport == cport {
                         p.link = None;
+                        p.inbound = None;
                     }
                 }
             }

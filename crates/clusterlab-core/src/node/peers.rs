@@ -10,7 +10,7 @@ use crate::time::SimTime;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PeerRef(pub u32);
 
-/// An outbound bus connection.
+/// A bus connection: my outbound one to a peer, or its outbound one to me.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Link {
     pub id: crate::node::LinkId,
@@ -49,6 +49,9 @@ pub struct Peer {
     pub ctime: SimTime,
     /// My outbound link to it, if I have one.
     pub link: Option<Link>,
+    /// Its link to me, once a packet on that connection named it (`inbound_link`), with
+    /// its id on the sender's side and when that first packet arrived.
+    pub inbound: Option<Link>,
     /// The id of the last link I opened to it (to keep the link map small).
     pub(crate) last_link_id: Option<crate::node::LinkId>,
     /// Its replication offset as last seen in a header.
@@ -84,6 +87,7 @@ impl Peer {
             data_received: None,
             ctime: now,
             link: None,
+            inbound: None,
             last_link_id: None,
             repl_offset: 0,
             fail_reports: Vec::new(),
