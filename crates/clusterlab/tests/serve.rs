@@ -145,3 +145,24 @@ fn real_redis_cli_follows_ask_during_a_migration() {
         format!("MOVED 7893 127.0.0.1:{source}")
     );
 }
+
+#[test]
+fn idle_clients_stay_connected_while_others_work() {
+    let server = start(3);
+    let port = server.base;
+    let mut idle = TcpStream::connect(("127.0.0.1", port)).expect("an idle connection");
+    idle.set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("a timeout");
+    // Others work meanwhile; Redis has no idle timeout by default (`timeout 0`).
+    for i in 0..20 {
+        assert_eq!(
+            exchange(port, format!("PING {i}\r\n").as_bytes()),
+            format!("${}\r\n{i}\r\n", i.to_string().len())
+        );
+    }
+    std::thread::sleep(Duration::from_secs(1));
+    idle.write_all(b"PING\r\n").expect("sent after idling");
+    let mut buf = [0u8; 16];
+    let n = idle.read(&mut buf).expect("a reply after idling");
+    assert_eq!(&buf[..n], b"+PONG\r\n");
+}
