@@ -45,6 +45,9 @@ struct Args {
     /// With `serve`: the address to listen on (loopback unless told otherwise).
     #[arg(long, default_value = "127.0.0.1")]
     bind: std::net::IpAddr,
+    /// With `serve`: most client connections at once, over all ports (Redis's `maxclients`).
+    #[arg(long, default_value_t = serve::MAX_CLIENTS)]
+    maxclients: usize,
     /// With `bench`: cluster sizes to measure, comma separated.
     #[arg(long, default_value = "6,100,1000", value_delimiter = ',')]
     bench_nodes: Vec<usize>,
@@ -100,7 +103,7 @@ fn main() -> ExitCode {
     };
     if serving {
         eprint!("{}", console.create_log());
-        return serve::run(console, args.bind, args.speed);
+        return serve::run(console, args.bind, args.speed, args.maxclients);
     }
     if interactive {
         eprint!("{}", console.create_log());

@@ -16,7 +16,8 @@ use clusterlab_core::console::Console;
 use clusterlab_core::resp::{Request, RequestReader};
 use clusterlab_core::{ConnId, SimTime};
 
-/// Most client connections at once, over all ports (Redis's `maxclients` is 10000).
+/// Most client connections at once by default, over all ports (Redis's `maxclients` is
+/// 10000).
 pub const MAX_CLIENTS: usize = 1000;
 
 enum ToSim {
@@ -49,6 +50,16 @@ impl Serving {
 
 /// Binds every node's port and starts serving in background threads.
 pub fn listen(console: Console, bind: IpAddr, speed: f64) -> Result<Serving, String> {
+    listen_with_limit(console, bind, speed, MAX_CLIENTS)
+}
+
+/// [`listen`], with at most `max_clients` client connections at once.
+pub fn listen_with_limit(
+    console: Console,
+    bind: IpAddr,
+    speed: f64,
+    max_clients: usize,
+) -> Result<Serving, String> {
     let (tx, rx) = channel::<ToSim>();
     let clients = Arc::new(AtomicUsize::new(0));
     let ports: Vec<u16> = console.world().processes().iter().map(|p| p.port).collect();
@@ -61,7 +72,7 @@ pub fn listen(console: Console, bind: IpAddr, speed: f64) -> Result<Serving, Str
     for (port, listener) in listeners {
         let tx = tx.clone();
         let clients = clients.clone();
-        std::thread::spawn(move || accept_loop(listener, port, tx, clients));
+        std::thread::spawn(move || accept_loop(listener, port, tx, clients, max_clients));
     }
     let sim = std::thread::spawn(move || {
         let mut console = console;
@@ -72,8 +83,8 @@ pub fn listen(console: Console, bind: IpAddr, speed: f64) -> Result<Serving, Str
 
 /// `clusterlab serve`: serves every node of `console` until interrupted, with stdin as a
 /// control console.
-pub fn run(console: Console, bind: IpAddr, speed: f64) -> ExitCode {
-    let serving = match listen(console, bind, speed) {
+pub fn run(console: Console, bind: IpAddr, speed: f64, max_clients: usize) -> ExitCode {
+    let serving = match listen_with_limit(console, bind, speed, max_clients) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("clusterlab: {e}");
@@ -140,10 +151,16 @@ fn simulate(console: &mut Console, rx: &Receiver<ToSim>, speed: f64) {
     }
 }
 
-fn accept_loop(listener: TcpListener, port: u16, tx: Sender<ToSim>, clients: Arc<AtomicUsize>) {
+fn accept_loop(
+    listener: TcpListener,
+    port: u16,
+    tx: Sender<ToSim>,
+    clients: Arc<AtomicUsize>,
+    max_clients: usize,
+) {
     for stream in listener.incoming() {
         let Ok(mut stream) = stream else { continue };
-        if clients.fetch_add(1, Ordering::SeqCst) >= MAX_CLIENTS {
+        if clients.fetch_add(1, Ordering::SeqCst) >= max_clients {
             clients.fetch_sub(1, Ordering::SeqCst);
             let _ = stream.write_all(b"-ERR max number of clients reached\r\n");
             continue;

@@ -20,11 +20,16 @@ impl Drop for Server {
 }
 
 fn start(test: u16) -> Server {
+    start_with(test, &[])
+}
+
+fn start_with(test: u16, extra: &[&str]) -> Server {
     // A port range of this test's own, with its bus ports (+10000) still below the
     // ephemeral range (32768+), where an outgoing connection could hold one.
     let base = 12_000 + (std::process::id() % 300) as u16 * 20 + test * 10;
     let child = Command::new(env!("CARGO_BIN_EXE_clusterlab"))
         .args(["serve", "--seed", "1", "--base-port", &base.to_string()])
+        .args(extra)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -165,4 +170,24 @@ fn idle_clients_stay_connected_while_others_work() {
     let mut buf = [0u8; 16];
     let n = idle.read(&mut buf).expect("a reply after idling");
     assert_eq!(&buf[..n], b"+PONG\r\n");
+}
+
+#[test]
+fn connections_beyond_maxclients_get_redis_error() {
+    let server = start_with(4, &["--maxclients", "8"]);
+    let port = server.base;
+    // `start` checked each port with a connection that is already gone; wait for the
+    // server to see them closed, then hold eight.
+    std::thread::sleep(Duration::from_millis(300));
+    let held: Vec<TcpStream> = (0..8)
+        .map(|_| TcpStream::connect(("127.0.0.1", port)).expect("a connection"))
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(
+        exchange(port, b"PING\r\n"),
+        "-ERR max number of clients reached\r\n"
+    );
+    drop(held);
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(exchange(port, b"PING\r\n"), "+PONG\r\n");
 }
