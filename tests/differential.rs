@@ -5,6 +5,7 @@
 //! It prints a table: identical, different (with the diff), not modelled.
 //!
 //! Needs `redis-server` and `redis-cli`: `cargo xtask test` runs it (`--ignored`).
+//! `DIFFERENTIAL_SHOW=1` also prints every reply of the real cluster.
 
 #[path = "real_cluster.rs"]
 mod real_cluster;
@@ -259,6 +260,10 @@ fn script(replica_of: &BTreeMap<usize, usize>) -> Vec<Step> {
     let rs = key_hash_slot(b"r");
     let m = o("r");
     let (t, x) = ((m + 1) % 3, (m + 2) % 3);
+    // The slot of `{k}` moves with its keys from `mk` to `tk`; `xk` is the third master.
+    let ks = key_hash_slot(b"k");
+    let mk = o("k");
+    let (tk, xk) = ((mk + 1) % 3, (mk + 2) % 3);
     let mut s: Vec<(usize, String)> = vec![
         (0, "PING".into()),
         (0, "ECHO hello".into()),
@@ -413,6 +418,82 @@ fn script(replica_of: &BTreeMap<usize, usize>) -> Vec<Step> {
         (t, "SET {r}new v".into()),
         (m, ".settle".into()),
         (m, "CLUSTER SLOTS".into()),
+        // Keys moved with MIGRATE, slot `{k}` from `mk` to `tk`, with MIGRATE's errors.
+        (mk, "SET {k}1 a".into()),
+        (mk, "SET {k}2 b".into()),
+        (mk, "SET {k}3 c".into()),
+        (mk, "RPUSH {k}l x y".into()),
+        (tk, format!("CLUSTER SETSLOT {ks} IMPORTING {{id:{mk}}}")),
+        (mk, format!("CLUSTER SETSLOT {ks} MIGRATING {{id:{tk}}}")),
+        (mk, format!("CLUSTER COUNTKEYSINSLOT {ks}")),
+        (
+            mk,
+            format!("MIGRATE 127.0.0.1 {{port:{tk}}} nokey{{k}} 0 5000"),
+        ),
+        (mk, format!("MIGRATE 127.0.0.1 {{port:{tk}}} {{k}}1 0 5000")),
+        (mk, "GET {k}1".into()),
+        (mk, "GET {k}2".into()),
+        (mk, "MGET {k}1 {k}2".into()),
+        (mk, "SET {k}new v".into()),
+        (tk, "ASKING".into()),
+        (tk, "GET {k}1".into()),
+        (mk, format!("MIGRATE 127.0.0.1 {{port:{tk}}} {{k}}2 1 5000")),
+        (tk, "ASKING".into()),
+        (tk, "GET {k}2".into()),
+        (
+            mk,
+            format!("MIGRATE 127.0.0.1 {{port:{tk}}} \"\" 0 5000 KEYS {{k}}2 {{k}}l"),
+        ),
+        (
+            mk,
+            format!("MIGRATE 127.0.0.1 {{port:{tk}}} \"\" 0 5000 REPLACE KEYS {{k}}2 {{k}}l"),
+        ),
+        (
+            mk,
+            format!("MIGRATE 127.0.0.1 {{port:{tk}}} {{k}}3 0 5000 AUTH secret"),
+        ),
+        (
+            mk,
+            format!("MIGRATE 127.0.0.1 {{port:{tk}}} {{k}}3 0 5000 AUTH2 bob secret"),
+        ),
+        (
+            mk,
+            format!(
+                "MIGRATE 127.0.0.1 {{port:{tk}}} {{k}}3 0 5000 COPY REPLACE AUTH2 default secret"
+            ),
+        ),
+        (mk, "GET {k}3".into()),
+        (mk, "MIGRATE 127.0.0.1 1 {k}3 0 1000".into()),
+        (
+            mk,
+            format!("MIGRATE 127.0.0.1 {{port:{tk}}} {{k}}3 0 5000 REPLACE"),
+        ),
+        (
+            mk,
+            format!("MIGRATE 127.0.0.1 {{port:{tk}}} x{{k}} 0 5000 KEYS {{k}}3"),
+        ),
+        (
+            mk,
+            format!("MIGRATE 127.0.0.1 {{port:{tk}}} \"\" 0 5000 BADOPTION"),
+        ),
+        (
+            mk,
+            format!("MIGRATE 127.0.0.1 {{port:{tk}}} {{k}}3 zero 5000"),
+        ),
+        (
+            mk,
+            format!("MIGRATE 127.0.0.1 {{port:{tk}}} {{k}}3 0 5000 AUTH"),
+        ),
+        (mk, format!("CLUSTER COUNTKEYSINSLOT {ks}")),
+        (tk, format!("CLUSTER COUNTKEYSINSLOT {ks}")),
+        (tk, format!("CLUSTER SETSLOT {ks} NODE {{id:{tk}}}")),
+        (mk, format!("CLUSTER SETSLOT {ks} NODE {{id:{tk}}}")),
+        (xk, format!("CLUSTER SETSLOT {ks} NODE {{id:{tk}}}")),
+        (mk, "GET {k}1".into()),
+        (tk, "GET {k}1".into()),
+        (tk, "LRANGE {k}l 0 -1".into()),
+        (tk, "MGET {k}1 {k}2 {k}3".into()),
+        (tk, "CLUSTER NODES".into()),
         // Transactions, on the owner of `{t}`.
         (o("t"), "MULTI".into()),
         (o("t"), "SET {t}a 1".into()),
@@ -496,11 +577,12 @@ const SIMPLIFIED: &[(&str, &str)] = &[(
     "the simulation's table holds the commands it models, not all of Redis's",
 )];
 
-/// Sends a line; `{id:N}` in it becomes node N's ID on that side.
-fn call(clients: &mut [Client], ids: &[String], node: usize, line: &str) -> String {
+/// Sends a line after substitutions (`{id:N}`, `{port:N}` become node N's ID and port on
+/// that side).
+fn call(clients: &mut [Client], subs: &[(String, String)], node: usize, line: &str) -> String {
     let mut line = line.to_string();
-    for (i, id) in ids.iter().enumerate() {
-        line = line.replace(&format!("{{id:{i}}}"), id);
+    for (from, to) in subs {
+        line = line.replace(from, to);
     }
     let args = split_args(&line).expect("a valid line");
     match clients[node].call(&args) {
@@ -553,7 +635,18 @@ fn the_simulation_answers_like_redis_7() {
             })
             .collect()
     };
-    let (real_ids, sim_ids) = (node_ids(REAL_BASE), node_ids(SIM_BASE));
+    let substitutions = |base: u16| -> Vec<(String, String)> {
+        let ids = node_ids(base);
+        (0..6)
+            .flat_map(|i| {
+                [
+                    (format!("{{id:{i}}}"), ids[i].clone()),
+                    (format!("{{port:{i}}}"), (base + i as u16).to_string()),
+                ]
+            })
+            .collect()
+    };
+    let (real_ids, sim_ids) = (substitutions(REAL_BASE), substitutions(SIM_BASE));
     let mut rows = Vec::new();
     for step in script(&replica_of) {
         if step.line == ".settle" {
@@ -587,6 +680,9 @@ fn the_simulation_answers_like_redis_7() {
         }
         // Let replication catch up on both sides before READONLY reads.
         std::thread::sleep(std::time::Duration::from_millis(20));
+        if std::env::var_os("DIFFERENTIAL_SHOW").is_some() {
+            println!("{} `{}` ->\n{r}", step.node + 1, step.line);
+        }
         let simplified = SIMPLIFIED.iter().find(|(line, _)| *line == step.line);
         let outcome = if r == s {
             Outcome::Identical

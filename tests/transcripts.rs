@@ -74,3 +74,8 @@ fn hello_3_and_resp3_replies() {
 fn multi_exec_discard_watch() {
     transcript("transactions.txt");
 }
+
+#[test]
+fn migrate_moves_keys_of_an_open_slot() {
+    transcript("migrate.txt");
+}

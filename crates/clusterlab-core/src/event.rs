@@ -84,6 +84,8 @@ pub enum EventKind {
     LostWrite { what: String },
     /// A fault or an operator action from the public API.
     Fault { what: String },
+    /// MIGRATE moving keys between nodes.
+    Migration { what: String },
 }
 
 impl EventKind {
@@ -96,7 +98,9 @@ impl EventKind {
             | NodeLearned { .. }
             | HandshakeTimedOut { .. }
             | OwnIpLearned { .. } => EventCategory::Membership,
-            SlotsChanged { .. } | SlotsRebound { .. } | UpdateSent { .. } => EventCategory::Slots,
+            SlotsChanged { .. } | SlotsRebound { .. } | UpdateSent { .. } | Migration { .. } => {
+                EventCategory::Slots
+            }
             ConfigEpochSet { .. } | CurrentEpochRaised { .. } => EventCategory::Epoch,
             BecameReplica { .. } | BecameMaster { .. } | FullSync { .. } => {
                 EventCategory::Replication
@@ -147,7 +151,7 @@ impl fmt::Display for EventKind {
             ),
             StateChanged { ok, reason } => write!(f, "\"Cluster state changed: {}\": {reason}", if *ok { "ok" } else { "fail" }),
             Redirected { command, reply } => write!(f, "{command} -> {reply}"),
-            Failure { what } | Fault { what } | Election { what } | LostWrite { what } => write!(f, "{what}"),
+            Failure { what } | Fault { what } | Election { what } | LostWrite { what } | Migration { what } => write!(f, "{what}"),
         }
     }
 }

@@ -41,6 +41,7 @@ pub mod commands;
 pub mod config;
 pub mod console;
 pub mod create;
+pub mod dump;
 pub mod event;
 pub mod faults;
 pub mod ip;

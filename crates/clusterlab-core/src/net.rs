@@ -23,7 +23,11 @@ pub struct Envelope {
 enum Channel {
     Bus = 0,
     Replication = 1,
+    Migrate = 2,
 }
+
+/// How many channels each ordered pair of processes has.
+const CHANNELS: usize = 3;
 
 /// Latency and ordering of every link.
 #[derive(Clone, Debug)]
@@ -57,12 +61,12 @@ impl Network {
     }
 
     fn resize(&mut self, procs: usize) {
-        let mut grown = vec![SimTime::ZERO; procs * procs * 2];
+        let mut grown = vec![SimTime::ZERO; procs * procs * CHANNELS];
         for from in 0..self.procs {
             for to in 0..self.procs {
-                for c in 0..2 {
-                    grown[(from * procs + to) * 2 + c] =
-                        self.last_delivery[(from * self.procs + to) * 2 + c];
+                for c in 0..CHANNELS {
+                    grown[(from * procs + to) * CHANNELS + c] =
+                        self.last_delivery[(from * self.procs + to) * CHANNELS + c];
                 }
             }
         }
@@ -83,13 +87,14 @@ impl Network {
         let channel = match payload {
             Payload::Bus(_) | Payload::Connect => Channel::Bus,
             Payload::Repl(_) => Channel::Replication,
+            Payload::Migrate(_) => Channel::Migrate,
         };
         let mut deliver_at = now + self.sample_latency();
         let need = from.index().max(to.index()) + 1;
         if need > self.procs {
             self.resize(need.max(self.procs * 2));
         }
-        let slot = (from.index() * self.procs + to.index()) * 2 + channel as usize;
+        let slot = (from.index() * self.procs + to.index()) * CHANNELS + channel as usize;
         let last = &mut self.last_delivery[slot];
         if deliver_at < *last {
             deliver_at = *last;

@@ -11,6 +11,7 @@ mod hashes;
 mod hello;
 mod keys;
 mod lists;
+mod migrate;
 mod multi;
 mod routing;
 mod server;
@@ -22,6 +23,7 @@ pub use args::{format_double, format_g17};
 pub use cluster::subcommand_names as cluster_subcommand_names;
 pub use cluster_views::{cluster_info_text, cluster_nodes_text};
 pub use hello::REDIS_VERSION;
+pub use migrate::{MigrateMessage, MovingKey, PendingMigrate};
 
 use crate::node::{ClientSession, Exec, Node};
 use crate::reply::Reply;
@@ -97,6 +99,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("lpush", -3, WRITE, 1, 1, 1, lists::lpush),
     cmd!("lrange", 4, READONLY, 1, 1, 1, lists::lrange),
     cmd!("mget", -2, READONLY, 1, -1, 1, strings::mget),
+    cmd!("migrate", -6, WRITE, 3, 3, 1, server::wait_unused),
     cmd!("mset", -3, WRITE, 1, -1, 2, strings::mset),
     cmd!("multi", 1, 0, 0, 0, 0, multi::multi),
     cmd!("persist", 2, WRITE, 1, 1, 1, keys::persist),
@@ -141,6 +144,17 @@ pub fn command_names() -> impl Iterator<Item = &'static str> {
 }
 
 impl CommandSpec {
+    /// Positions of the key arguments of this very command: MIGRATE's keys follow KEYS
+    /// (its key argument is then empty), every other command's are fixed.
+    pub fn keys_of(&self, args: &[Vec<u8>]) -> Vec<usize> {
+        if self.name == "migrate" {
+            if let Some(k) = args.iter().skip(6).position(|a| args::is(a, "keys")) {
+                return (6 + k + 1..args.len()).collect();
+            }
+        }
+        self.key_positions(args.len())
+    }
+
     pub fn arity_ok(&self, argc: usize) -> bool {
         let argc = argc as i32;
         if self.arity > 0 {
@@ -150,7 +164,8 @@ impl CommandSpec {
         }
     }
 
-    /// Positions of the key arguments in `args`.
+    /// Positions of the key arguments in `args` (MIGRATE's KEYS form needs the arguments:
+    /// see [`CommandSpec::keys_of`]).
     pub fn key_positions(&self, argc: usize) -> Vec<usize> {
         if self.first_key <= 0 {
             return Vec::new();
@@ -397,6 +412,9 @@ impl Node {
         if spec.name == "wait" {
             return server::wait(self, client, args);
         }
+        if spec.name == "migrate" {
+            return migrate::migrate(self, client, args);
+        }
         Exec::Reply(self.run(client, spec, args))
     }
 
@@ -450,6 +468,19 @@ impl Node {
     }
 
     fn apply_special_replicated(&mut self, args: &[Vec<u8>]) {
+        // `RESTORE-ASKING key abs-ttl payload [REPLACE] [ABSTTL]` from a MIGRATE.
+        if args.first().is_some_and(|a| args::is(a, "restore-asking")) && args.len() >= 4 {
+            if let (Some(value), Ok(at)) =
+                (crate::dump::decode(&args[3]), args::parse_i64(&args[2]))
+            {
+                let expires = (at > 0)
+                    .then(|| SimTime((at as u64).saturating_sub(self.config.unix_epoch_ms)));
+                self.keyspace.remove(&args[1]);
+                self.keyspace
+                    .set_with_expiry(args[1].clone(), value, expires);
+            }
+            return;
+        }
         if args.first().is_some_and(|a| args::is(a, "pexpireat")) && args.len() == 3 {
             if let Ok(at) = args::parse_i64(&args[2]) {
                 let t = (at as u64).saturating_sub(self.config.unix_epoch_ms);

@@ -20,7 +20,7 @@ impl Node {
         spec: &CommandSpec,
         args: &[Vec<u8>],
     ) -> Option<Reply> {
-        let positions = spec.key_positions(args.len());
+        let positions = spec.keys_of(args);
         let keys: Vec<&[u8]> = positions.iter().map(|&i| args[i].as_slice()).collect();
         self.route_keys(client, &keys, spec.flags & WRITE != 0, args)
     }
@@ -47,7 +47,7 @@ impl Node {
     }
 
     /// `getNodeByQuery` for a command's keys; `args` names the command in events.
-    fn route_keys(
+    pub(crate) fn route_keys(
         &mut self,
         client: u64,
         keys: &[&[u8]],
@@ -104,6 +104,13 @@ impl Node {
             }
         }
         let session = self.session(client).clone();
+        // MIGRATE itself runs where the slot is open: it is how the keys leave.
+        let is_migrate = args
+            .first()
+            .is_some_and(|a| a.eq_ignore_ascii_case(b"migrate"));
+        if (migrating || importing) && is_migrate {
+            return None;
+        }
         if migrating && missing > 0 {
             if existing > 0 {
                 return Some(self.redirected(args, Reply::err(ERR_TRYAGAIN)));

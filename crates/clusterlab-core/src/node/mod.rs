@@ -71,6 +71,8 @@ pub enum Payload {
     Connect,
     Bus(BusMessage),
     Repl(ReplMessage),
+    /// A MIGRATE connection (source to target and back).
+    Migrate(crate::commands::MigrateMessage),
 }
 
 /// One message in a node's outbox.
@@ -145,6 +147,9 @@ pub struct Node {
     pub(crate) clients: BTreeMap<u64, ClientSession>,
     /// During EXEC: the writes to send to replicas afterwards, wrapped in MULTI/EXEC.
     pub(crate) held_propagation: Option<Vec<Vec<Vec<u8>>>>,
+    /// MIGRATEs waiting for their target, and the last id given to one.
+    pub(crate) migrations: Vec<crate::commands::PendingMigrate>,
+    pub(crate) next_migrate_id: u64,
     pub(crate) blocked: Vec<BlockedWait>,
     pub(crate) unblocked: Vec<(u64, crate::reply::Reply)>,
     pub(crate) rng: SimRng,
@@ -214,6 +219,8 @@ impl Node {
             repl: Replication::new(&mut rng),
             clients: BTreeMap::new(),
             held_propagation: None,
+            migrations: Vec::new(),
+            next_migrate_id: 0,
             failover_todo: false,
             blocked: Vec::new(),
             unblocked: Vec::new(),

@@ -391,6 +391,7 @@ impl World {
             let link = match env.payload {
                 Payload::Bus(_) | Payload::Connect => Some(id),
                 Payload::Repl(_) => None,
+                Payload::Migrate(_) => return,
             };
             let p = &self.procs[env.to.index()];
             let (ip, port, cport) = (p.ip.clone(), p.port, p.node.myself().cport);
@@ -433,6 +434,12 @@ impl World {
                     .node
                     .on_repl_message(self.now, env.from, &src_ip, msg);
             }
+            Payload::Migrate(msg) => {
+                self.hasher.update([5u8]);
+                self.procs[to.index()]
+                    .node
+                    .on_migrate_message(self.now, env.from, msg);
+            }
         }
         self.procs[to.index()].node.manual_failover_before_sleep();
         self.collect(to);
@@ -446,6 +453,22 @@ impl World {
                 Dest::Conn(n) => Some(*n),
                 Dest::Addr { ip, port } => self.resolve(ip, *port, &out.payload),
             };
+            if let Payload::Migrate(crate::commands::MigrateMessage::Restore { id, .. }) =
+                &out.payload
+            {
+                // MIGRATE's connection is refused: the source hears it after a round trip.
+                let alive =
+                    target.is_some_and(|t| self.procs[t.index()].state != ProcessState::Killed);
+                if !alive {
+                    let refused = crate::commands::MigrateMessage::Refused { id: *id };
+                    let env = self
+                        .net
+                        .send(self.now, idx, idx, out.via, Payload::Migrate(refused));
+                    let at = env.deliver_at;
+                    self.schedule(at, Item::Deliver(Box::new(env)));
+                    continue;
+                }
+            }
             let Some(to) = target else {
                 // Nobody listens there: the connection is refused.
                 if let Dest::Addr { ip, port } = &out.dest {
@@ -453,7 +476,9 @@ impl World {
                     let at = self.now + self.net.sample_latency();
                     let (p, c) = match out.payload {
                         Payload::Bus(_) | Payload::Connect => (port.saturating_sub(10_000), port),
-                        Payload::Repl(_) => (port, port.saturating_add(10_000)),
+                        Payload::Repl(_) | Payload::Migrate(_) => {
+                            (port, port.saturating_add(10_000))
+                        }
                     };
                     self.schedule(
                         at,
@@ -548,7 +573,7 @@ impl World {
     fn resolve(&self, ip: &str, port: u16, payload: &Payload) -> Option<NodeIdx> {
         let idx = match payload {
             Payload::Bus(_) | Payload::Connect => self.by_cport.get(&port),
-            Payload::Repl(_) => self.by_data_port.get(&port),
+            Payload::Repl(_) | Payload::Migrate(_) => self.by_data_port.get(&port),
         }?;
         (self.procs[idx.index()].ip == ip).then_some(*idx)
     }

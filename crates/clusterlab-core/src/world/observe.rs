@@ -72,7 +72,7 @@ impl Observer {
     pub(crate) fn on_send(&mut self, env: &Envelope) {
         let wire = match &env.payload {
             Payload::Bus(m) => Wire::Bus(m.kind()),
-            Payload::Repl(_) => Wire::Replication,
+            Payload::Repl(_) | Payload::Migrate(_) => Wire::Replication,
             Payload::Connect => return,
         };
         if self.sent.len() == SENT_LOG_CAPACITY {

@@ -1,0 +1,144 @@
+//! The serialised form of a value that MIGRATE carries and RESTORE reads: the simulation's
+//! stand-in for Redis's DUMP payload (an RDB encoding, which is not modelled). Only the
+//! simulation ever reads it.
+
+use crate::keyspace::{Bytes, SetValue, SortedSet, Value};
+
+const STRING: u8 = 0;
+const LIST: u8 = 1;
+const HASH: u8 = 2;
+const SET: u8 = 3;
+const ZSET: u8 = 4;
+
+/// Serialises a value.
+pub fn encode(value: &Value) -> Vec<u8> {
+    let mut out = Vec::new();
+    let put = |out: &mut Vec<u8>, b: &[u8]| {
+        out.extend_from_slice(&(b.len() as u32).to_le_bytes());
+        out.extend_from_slice(b);
+    };
+    let count = |out: &mut Vec<u8>, n: usize| out.extend_from_slice(&(n as u32).to_le_bytes());
+    match value {
+        Value::String(s) => {
+            out.push(STRING);
+            put(&mut out, s);
+        }
+        Value::List(items) => {
+            out.push(LIST);
+            count(&mut out, items.len());
+            for i in items {
+                put(&mut out, i);
+            }
+        }
+        Value::Hash(pairs) => {
+            out.push(HASH);
+            count(&mut out, pairs.len());
+            for (f, v) in pairs {
+                put(&mut out, f);
+                put(&mut out, v);
+            }
+        }
+        Value::Set(set) => {
+            out.push(SET);
+            count(&mut out, set.members.len());
+            for m in &set.members {
+                put(&mut out, m);
+            }
+        }
+        Value::ZSet(z) => {
+            out.push(ZSET);
+            count(&mut out, z.len());
+            for (score, member) in &z.ordered {
+                put(&mut out, member);
+                out.extend_from_slice(&score.0.to_le_bytes());
+            }
+        }
+    }
+    out
+}
+
+/// Reads a serialised value back; `None` if the bytes are not one.
+pub fn decode(bytes: &[u8]) -> Option<Value> {
+    let mut r = Reader { bytes, at: 0 };
+    let value = match r.byte()? {
+        STRING => Value::String(r.bytes()?),
+        LIST => {
+            let n = r.count()?;
+            Value::List((0..n).map(|_| r.bytes()).collect::<Option<_>>()?)
+        }
+        HASH => {
+            let n = r.count()?;
+            let pairs = (0..n)
+                .map(|_| Some((r.bytes()?, r.bytes()?)))
+                .collect::<Option<_>>()?;
+            Value::Hash(pairs)
+        }
+        SET => {
+            let n = r.count()?;
+            let members = (0..n).map(|_| r.bytes()).collect::<Option<_>>()?;
+            Value::Set(SetValue { members })
+        }
+        ZSET => {
+            let n = r.count()?;
+            let mut z = SortedSet::default();
+            for _ in 0..n {
+                let member = r.bytes()?;
+                let score = f64::from_le_bytes(r.take(8)?.try_into().ok()?);
+                z.insert(member, score);
+            }
+            Value::ZSet(z)
+        }
+        _ => return None,
+    };
+    (r.at == bytes.len()).then_some(value)
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> Option<&[u8]> {
+        let end = self.at.checked_add(n)?;
+        let s = self.bytes.get(self.at..end)?;
+        self.at = end;
+        Some(s)
+    }
+    fn byte(&mut self) -> Option<u8> {
+        Some(self.take(1)?[0])
+    }
+    fn count(&mut self) -> Option<usize> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?) as usize)
+    }
+    fn bytes(&mut self) -> Option<Bytes> {
+        let n = self.count()?;
+        Some(self.take(n)?.to_vec())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_type_round_trips() {
+        let mut z = SortedSet::default();
+        z.insert(b"a".to_vec(), 1.5);
+        z.insert(b"b".to_vec(), -2.0);
+        let values = [
+            Value::String(b"myvalue".to_vec()),
+            Value::List([b"x".to_vec(), b"".to_vec()].into()),
+            Value::Hash(vec![(b"f".to_vec(), b"v".to_vec())]),
+            Value::Set(SetValue {
+                members: vec![b"m".to_vec()],
+            }),
+            Value::ZSet(z),
+        ];
+        for v in values {
+            assert_eq!(decode(&encode(&v)), Some(v));
+        }
+        assert_eq!(decode(b""), None);
+        assert_eq!(decode(&[0, 9, 0, 0, 0, b'x']), None);
+    }
+}
