@@ -177,6 +177,18 @@ fn differential_suite() -> Result<(), String> {
         ]),
     )?;
     run(
+        "real redis-cli --cluster check and reshard against clusterlab serve",
+        cargo().args([
+            "test",
+            "-p",
+            "clusterlab-tests",
+            "--test",
+            "redis_cli_cluster_tools",
+            "--",
+            "--ignored",
+        ]),
+    )?;
+    run(
         "the command table against redis-server's COMMAND INFO",
         cargo().args([
             "test",

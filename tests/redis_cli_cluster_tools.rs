@@ -1,0 +1,117 @@
+//! Real `redis-cli --cluster` tools against `clusterlab serve`: `check` and `info` read the
+//! simulated cluster as they read a real one, and `reshard` moves 1000 slots with their
+//! keys through CLUSTER SETSLOT, GETKEYSINSLOT and MIGRATE, with every key still readable
+//! afterwards.
+//!
+//! Needs `redis-cli`: `cargo xtask test` runs it (`--ignored`).
+
+use std::process::Command;
+
+use clusterlab_core::console::Console;
+use clusterlab_core::ClusterShape;
+
+/// Below the ephemeral range (32768+), bus ports (+10000) included.
+const BASE: u16 = 25001;
+
+fn redis_cli(args: &[&str]) -> String {
+    let out = Command::new("redis-cli")
+        .args(args)
+        .output()
+        .expect("redis-cli runs (apt install redis-tools; .ci/run does)");
+    // redis-cli colours its [OK] lines on a terminal and sometimes without one.
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let mut plain = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for d in chars.by_ref() {
+                if d == 'm' {
+                    break;
+                }
+            }
+        } else {
+            plain.push(c);
+        }
+    }
+    plain
+}
+
+#[test]
+#[ignore = "needs redis-cli: run `cargo xtask test`"]
+fn real_redis_cli_cluster_tools_check_and_reshard_the_simulation() {
+    let console = Console::new(ClusterShape {
+        base_port: BASE,
+        ..ClusterShape::default()
+    })
+    .expect("the simulated cluster");
+    let _serving = clusterlab::serve::listen(console, "127.0.0.1".parse().unwrap(), 1.0)
+        .expect("clusterlab serve");
+    let port = |i: u16| (BASE + i).to_string();
+    let first = format!("127.0.0.1:{}", port(0));
+    for i in 0..300 {
+        let key = format!("key:{i}");
+        let set = redis_cli(&["-c", "-p", &port(0), "set", &key, &i.to_string()]);
+        assert_eq!(set, "OK\n", "SET {key}");
+    }
+
+    let check = redis_cli(&["--cluster", "check", &first]);
+    for line in [
+        "[OK] 300 keys in 3 masters.",
+        ">>> Performing Cluster Check (using node 127.0.0.1:25001)",
+        "[OK] All nodes agree about slots configuration.",
+        "[OK] All 16384 slots covered.",
+    ] {
+        assert!(check.contains(line), "check lacks {line:?}:\n{check}");
+    }
+    let info = redis_cli(&["--cluster", "info", &first]);
+    assert!(info.contains("5461 slots | 1 slaves."), "{info}");
+
+    // 1000 slots from the third master to the first, keys and all.
+    let from = redis_cli(&["-p", &port(2), "cluster", "myid"]);
+    let to = redis_cli(&["-p", &port(0), "cluster", "myid"]);
+    let reshard = redis_cli(&[
+        "--cluster",
+        "reshard",
+        &first,
+        "--cluster-from",
+        from.trim(),
+        "--cluster-to",
+        to.trim(),
+        "--cluster-slots",
+        "1000",
+        "--cluster-yes",
+    ]);
+    // redis-cli prints each slot twice: indented in the plan, then as it moves it.
+    let count = |indented: bool| {
+        reshard
+            .lines()
+            .filter(|l| {
+                l.trim_start().starts_with("Moving slot ") && l.starts_with(' ') == indented
+            })
+            .count()
+    };
+    assert_eq!((count(true), count(false)), (1000, 1000), "{reshard}");
+    assert!(
+        reshard.contains("from 127.0.0.1:25003 to 127.0.0.1:25001: ."),
+        "no key moved"
+    );
+
+    let after = redis_cli(&["--cluster", "check", &first]);
+    for line in [
+        "6461 slots",
+        "4461 slots",
+        "[OK] 300 keys in 3 masters.",
+        "[OK] All nodes agree about slots configuration.",
+        "[OK] All 16384 slots covered.",
+    ] {
+        assert!(
+            after.contains(line),
+            "after the reshard, check lacks {line:?}:\n{after}"
+        );
+    }
+    for i in 0..300 {
+        let key = format!("key:{i}");
+        let v = redis_cli(&["-c", "-p", &port(1), "get", &key]);
+        assert_eq!(v, format!("{i}\n"), "GET {key} after the reshard");
+    }
+}
