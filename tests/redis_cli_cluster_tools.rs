@@ -1,7 +1,8 @@
 //! Real `redis-cli --cluster` tools against `clusterlab serve`: `check` and `info` read the
-//! simulated cluster as they read a real one, and `reshard` moves 1000 slots with their
-//! keys through CLUSTER SETSLOT, GETKEYSINSLOT and MIGRATE, with every key still readable
-//! afterwards.
+//! simulated cluster as they read a real one; `reshard` moves 1000 slots with their keys
+//! through CLUSTER SETSLOT, GETKEYSINSLOT and MIGRATE; a 7th node started with `.start`
+//! joins with `add-node`, takes 1000 slots from all masters, gives them back, and leaves
+//! with `del-node`; every key stays readable throughout.
 //!
 //! Needs `redis-cli`: `cargo xtask test` runs it (`--ignored`).
 
@@ -44,7 +45,7 @@ fn real_redis_cli_cluster_tools_check_and_reshard_the_simulation() {
         ..ClusterShape::default()
     })
     .expect("the simulated cluster");
-    let _serving = clusterlab::serve::listen(console, "127.0.0.1".parse().unwrap(), 1.0)
+    let serving = clusterlab::serve::listen(console, "127.0.0.1".parse().unwrap(), 1.0)
         .expect("clusterlab serve");
     let port = |i: u16| (BASE + i).to_string();
     let first = format!("127.0.0.1:{}", port(0));
@@ -113,5 +114,91 @@ fn real_redis_cli_cluster_tools_check_and_reshard_the_simulation() {
         let key = format!("key:{i}");
         let v = redis_cli(&["-c", "-p", &port(1), "get", &key]);
         assert_eq!(v, format!("{i}\n"), "GET {key} after the reshard");
+    }
+
+    // A 7th node: started empty, added with add-node, given 1000 slots from every master.
+    serving.run_line(&format!(".start {}", port(6)));
+    for _ in 0..100 {
+        if redis_cli(&["-p", &port(6), "ping"]) == "PONG\n" {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let new = format!("127.0.0.1:{}", port(6));
+    let add = redis_cli(&["--cluster", "add-node", &new, &first]);
+    for line in [
+        ">>> Send FUNCTION RESTORE to 127.0.0.1:25007",
+        ">>> Send CLUSTER MEET to node 127.0.0.1:25007 to make it join the cluster.",
+        "[OK] New node added correctly.",
+    ] {
+        assert!(add.contains(line), "add-node lacks {line:?}:\n{add}");
+    }
+    let joined = |want: &str| {
+        for _ in 0..100 {
+            let check = redis_cli(&["--cluster", "check", &first]);
+            if check.contains(want)
+                && check.contains("[OK] All nodes agree about slots configuration.")
+            {
+                return check;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let last = redis_cli(&["--cluster", "check", &first]);
+        panic!("the cluster never showed {want:?}:\n{last}");
+    };
+    joined("127.0.0.1:25007");
+    // Gossip tells the others about it; a reshard before that fails on SETSLOT NODE with
+    // "ERR Unknown node", on a real cluster too.
+    for i in 0..7 {
+        for _ in 0..100 {
+            let info = redis_cli(&["-p", &port(i), "cluster", "info"]);
+            if info.contains("cluster_known_nodes:7") {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+    let seventh = redis_cli(&["-p", &port(6), "cluster", "myid"]);
+    let seventh = seventh.trim();
+    let give = |from: &str, to: &str| {
+        redis_cli(&[
+            "--cluster",
+            "reshard",
+            &first,
+            "--cluster-from",
+            from,
+            "--cluster-to",
+            to,
+            "--cluster-slots",
+            "1000",
+            "--cluster-yes",
+        ])
+    };
+    let out = give("all", seventh);
+    let moves = out.lines().filter(|l| l.starts_with("Moving slot ")).count();
+    assert_eq!(moves, 1000, "reshard to the 7th node:\n{out}");
+    let check = joined("1000 slots | 0 slaves.");
+    assert!(check.contains("[OK] 300 keys in 4 masters."), "{check}");
+    assert!(check.contains("[OK] All 16384 slots covered."), "{check}");
+    for i in (0..300).step_by(7) {
+        let v = redis_cli(&["-c", "-p", &port(6), "get", &format!("key:{i}")]);
+        assert_eq!(v, format!("{i}\n"), "GET key:{i} with 4 masters");
+    }
+
+    // Its slots go back, and del-node removes it.
+    give(seventh, to.trim());
+    let del = redis_cli(&["--cluster", "del-node", &first, seventh]);
+    for line in [
+        ">>> Sending CLUSTER FORGET messages to the cluster...",
+        ">>> Sending CLUSTER RESET SOFT to the deleted node.",
+    ] {
+        assert!(del.contains(line), "del-node lacks {line:?}:\n{del}");
+    }
+    let check = joined("[OK] 300 keys in 3 masters.");
+    assert!(!check.contains("25007"), "{check}");
+    assert!(check.contains("[OK] All 16384 slots covered."), "{check}");
+    for i in 0..300 {
+        let v = redis_cli(&["-c", "-p", &port(2), "get", &format!("key:{i}")]);
+        assert_eq!(v, format!("{i}\n"), "GET key:{i} after del-node");
     }
 }

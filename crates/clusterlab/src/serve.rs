@@ -69,14 +69,18 @@ pub fn listen_with_limit(
             .map_err(|e| format!("cannot listen on {bind}:{port}: {e}"))?;
         listeners.push((port, listener));
     }
+    let accept = Acceptor {
+        tx: tx.clone(),
+        clients,
+        max_clients,
+        bind,
+    };
     for (port, listener) in listeners {
-        let tx = tx.clone();
-        let clients = clients.clone();
-        std::thread::spawn(move || accept_loop(listener, port, tx, clients, max_clients));
+        accept.spawn(listener, port);
     }
     let sim = std::thread::spawn(move || {
         let mut console = console;
-        simulate(&mut console, &rx, speed);
+        simulate(&mut console, &rx, speed, &accept);
     });
     Ok(Serving { tx, sim, ports })
 }
@@ -115,8 +119,36 @@ pub fn run(console: Console, bind: IpAddr, speed: f64, max_clients: usize) -> Ex
     ExitCode::SUCCESS
 }
 
+/// What a listener thread needs, so that nodes started later (`.start PORT`) get one too.
+struct Acceptor {
+    tx: Sender<ToSim>,
+    clients: Arc<AtomicUsize>,
+    max_clients: usize,
+    bind: IpAddr,
+}
+
+impl Acceptor {
+    fn spawn(&self, listener: TcpListener, port: u16) {
+        let (tx, clients, max) = (self.tx.clone(), self.clients.clone(), self.max_clients);
+        std::thread::spawn(move || accept_loop(listener, port, tx, clients, max));
+    }
+
+    /// Listens on the ports of processes started since the last call.
+    fn follow(&self, console: &Console, listening: &mut usize) {
+        let procs = console.world().processes();
+        for p in &procs[*listening..] {
+            match TcpListener::bind((self.bind, p.port)) {
+                Ok(l) => self.spawn(l, p.port),
+                Err(e) => eprintln!("clusterlab: cannot listen on {}:{}: {e}", self.bind, p.port),
+            }
+        }
+        *listening = procs.len();
+    }
+}
+
 /// The simulation thread: requests in order, and the clock between them.
-fn simulate(console: &mut Console, rx: &Receiver<ToSim>, speed: f64) {
+fn simulate(console: &mut Console, rx: &Receiver<ToSim>, speed: f64, accept: &Acceptor) {
+    let mut listening = console.world().processes().len();
     let wall_start = Instant::now();
     let sim_start = console.world().now();
     let target = |wall: Instant| {
@@ -143,6 +175,7 @@ fn simulate(console: &mut Console, rx: &Receiver<ToSim>, speed: f64) {
                 let mut stdout = std::io::stdout().lock();
                 let _ = stdout.write_all(&out.text);
                 let _ = stdout.flush();
+                accept.follow(console, &mut listening);
             }
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,

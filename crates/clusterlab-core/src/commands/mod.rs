@@ -7,6 +7,7 @@ mod cluster;
 mod cluster_views;
 mod command;
 mod config;
+mod function;
 mod hashes;
 mod hello;
 mod keys;
@@ -82,6 +83,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("expire", -3, WRITE, 1, 1, 1, keys::expire),
     cmd!("flushall", -1, WRITE, 0, 0, 0, server::flushall),
     cmd!("flushdb", -1, WRITE, 0, 0, 0, server::flushall),
+    cmd!("function", -2, 0, 0, 0, 0, function::function),
     cmd!("get", 2, READONLY, 1, 1, 1, strings::get),
     cmd!("hdel", -3, WRITE, 1, 1, 1, hashes::hdel),
     cmd!("hello", -1, 0, 0, 0, 0, hello::hello),
@@ -309,7 +311,7 @@ impl Node {
         session.argv_mem = args.iter().map(|a| a.len() as u64).sum();
         if let Some(spec) = args.first().and_then(|a| lookup(a)) {
             session.last_command = match (spec.name, args.get(1)) {
-                ("cluster" | "client" | "command" | "config", Some(sub)) => {
+                ("cluster" | "client" | "command" | "config" | "function", Some(sub)) => {
                     format!(
                         "{}|{}",
                         spec.name,
@@ -369,6 +371,7 @@ impl Node {
         let subcommands = match spec.name {
             "cluster" => Some(check_subcommand("cluster", cluster::SUBCOMMANDS, args)),
             "client" => Some(check_subcommand("client", client::SUBCOMMANDS, args)),
+            "function" => Some(check_subcommand("function", function::SUBCOMMANDS, args)),
             "command" if args.len() > 1 => {
                 Some(check_subcommand("command", command::SUBCOMMANDS, args))
             }

@@ -77,6 +77,10 @@ pub const DOT_COMMANDS: &[(&str, &str)] = &[
         "send CLUSTER FAILOVER to a replica (maintenance), keeping this connection",
     ),
     (
+        ".start PORT",
+        "start a new empty node (cluster-enabled, knows only itself) on 127.0.0.1:PORT",
+    ),
+    (
         ".lost",
         "acknowledged writes that were lost, and the fault behind each",
     ),
@@ -166,6 +170,7 @@ impl Console {
             }
             ".nodes" => LineOutput::text(self.nodes_table()),
             ".failover" => self.failover(&rest),
+            ".start" => self.start_node(&rest),
             ".lost" => {
                 let total = self.world.acknowledged_writes().len();
                 let lost: Vec<String> = self
@@ -198,6 +203,33 @@ impl Console {
             },
             _ => usage(&format!("unknown command '{cmd}'; type .help for the list")),
         }
+    }
+
+    /// A new `redis-server --cluster-enabled yes` on a free port: empty, knowing only
+    /// itself, ready for CLUSTER MEET or `--cluster add-node`.
+    fn start_node(&mut self, rest: &[&str]) -> LineOutput {
+        let [p] = rest else {
+            return usage(".start PORT");
+        };
+        let p = match port(p) {
+            Ok(p) if p <= 55_535 => p,
+            Ok(_) => return usage("the port must leave room for its bus port (+10000)"),
+            Err(e) => return usage(&e),
+        };
+        let taken = self.world.processes().iter().any(|x| {
+            x.port == p
+                || x.node.myself().cport == p
+                || x.port + 10_000 == p
+                || x.node.myself().cport == p + 10_000
+        });
+        if taken {
+            return usage(&format!("port {p} or its bus port {} is taken", p + 10_000));
+        }
+        self.world.start_process("127.0.0.1", p);
+        LineOutput::text(format!(
+            "(admin) started an empty node on 127.0.0.1:{p} (bus port {}); it knows only itself: join it with CLUSTER MEET or --cluster add-node\n",
+            p + 10_000
+        ))
     }
 
     /// `CLUSTER FAILOVER [FORCE|TAKEOVER]` on a side connection to a replica.
