@@ -2,7 +2,8 @@
 //! simulated cluster as they read a real one; `reshard` moves 1000 slots with their keys
 //! through CLUSTER SETSLOT, GETKEYSINSLOT and MIGRATE; a 7th node started with `.start`
 //! joins with `add-node`, takes 1000 slots from all masters, gives them back, and leaves
-//! with `del-node`; every key stays readable throughout.
+//! with `del-node`; a migration stopped half way (as Redis's `20-half-migrated-slot`) is
+//! reported by `check` and repaired by `fix`; every key stays readable throughout.
 //!
 //! Needs `redis-cli`: `cargo xtask test` runs it (`--ignored`).
 
@@ -175,7 +176,10 @@ fn real_redis_cli_cluster_tools_check_and_reshard_the_simulation() {
         ])
     };
     let out = give("all", seventh);
-    let moves = out.lines().filter(|l| l.starts_with("Moving slot ")).count();
+    let moves = out
+        .lines()
+        .filter(|l| l.starts_with("Moving slot "))
+        .count();
     assert_eq!(moves, 1000, "reshard to the 7th node:\n{out}");
     let check = joined("1000 slots | 0 slaves.");
     assert!(check.contains("[OK] 300 keys in 4 masters."), "{check}");
@@ -201,4 +205,62 @@ fn real_redis_cli_cluster_tools_check_and_reshard_the_simulation() {
         let v = redis_cli(&["-c", "-p", &port(2), "get", &format!("key:{i}")]);
         assert_eq!(v, format!("{i}\n"), "GET key:{i} after del-node");
     }
+
+    // A migration stopped half way: slot 14687 open on both sides, two keys moved.
+    for k in ["a", "b", "c", "d"] {
+        let set = redis_cli(&["-c", "-p", &port(0), "set", &format!("{{mykey}}{k}"), "1"]);
+        assert_eq!(set, "OK\n");
+    }
+    let owner = redis_cli(&["-c", "-p", &port(0), "cluster", "keyslot", "mykey"]);
+    assert_eq!(owner, "14687\n");
+    let (source, target) = (port(2), port(0));
+    let source_id = redis_cli(&["-p", &source, "cluster", "myid"]);
+    let target_id = redis_cli(&["-p", &target, "cluster", "myid"]);
+    let ok = |port: &str, args: &[&str]| {
+        let mut all = vec!["-p", port];
+        all.extend(args);
+        assert_eq!(redis_cli(&all), "OK\n", "{args:?}");
+    };
+    ok(
+        &target,
+        &["cluster", "setslot", "14687", "importing", source_id.trim()],
+    );
+    ok(
+        &source,
+        &["cluster", "setslot", "14687", "migrating", target_id.trim()],
+    );
+    ok(
+        &source,
+        &[
+            "migrate",
+            "127.0.0.1",
+            &target,
+            "",
+            "0",
+            "5000",
+            "KEYS",
+            "{mykey}a",
+            "{mykey}b",
+        ],
+    );
+    let check = redis_cli(&["--cluster", "check", &first]);
+    for line in [
+        "[WARNING] Node 127.0.0.1:25001 has slots in importing state 14687.",
+        "[WARNING] Node 127.0.0.1:25003 has slots in migrating state 14687.",
+        "[WARNING] The following slots are open: 14687.",
+    ] {
+        assert!(check.contains(line), "check lacks {line:?}:\n{check}");
+    }
+    let fix = redis_cli(&["--cluster", "fix", &first]);
+    assert!(fix.contains(">>> Fixing open slot 14687"), "{fix}");
+    assert!(
+        fix.contains("Moving slot 14687 from 127.0.0.1:25003 to 127.0.0.1:25001: .."),
+        "{fix}"
+    );
+    let check = joined("[OK] 304 keys in 3 masters.");
+    assert!(!check.contains("[WARNING]"), "{check}");
+    assert_eq!(
+        redis_cli(&["-p", &target, "cluster", "countkeysinslot", "14687"]),
+        "4\n"
+    );
 }
