@@ -194,6 +194,15 @@ async fn walkthrough_failover_share_and_reload_in_chromium() {
     until(&c, "still only client redirects", only_redirects).await;
     js(&c, &choose_kind("")).await;
 
+    // A node started from the console appears as a card of its own.
+    type_line(&c, ".start 7007").await;
+    until(
+        &c,
+        "the 7th card",
+        "return document.querySelectorAll('.card').length === 7;",
+    )
+    .await;
+
     // The share link replays the run to the same trace hash.
     let hash = trace_hash(&c).await;
     assert_eq!(hash.len(), 16);

@@ -94,6 +94,7 @@ impl Session {
         let prompt = self.console.prompt();
         let moment = self.console.world().moment();
         let out = self.console.run_line(line);
+        self.layout.include_new(self.console.world());
         let mut output = String::from_utf8_lossy(&out.text).into_owned();
         if out.quit {
             output.push_str("(playground) the browser console stays open; Reset starts over\n");

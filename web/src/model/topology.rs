@@ -14,6 +14,15 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// Adds processes started after the layout was made (`.start PORT`), each as a shard
+    /// of its own: a new node is an empty master until told otherwise.
+    pub fn include_new(&mut self, world: &World) {
+        let known: usize = self.shards.iter().map(Vec::len).sum();
+        for p in world.processes().iter().skip(known) {
+            self.shards.push(vec![p.node.idx()]);
+        }
+    }
+
     /// Groups nodes by the master each replica follows, masters in port order.
     pub fn of(world: &World) -> Layout {
         let names = names(world);
@@ -162,5 +171,19 @@ mod tests {
         let promoted = super::card(c.world(), layout.shards[2][1]);
         assert!(promoted.master);
         assert!(promoted.slots.contains("10923-16383"));
+    }
+
+    #[test]
+    fn a_started_node_gets_a_shard_of_its_own() {
+        let mut c = Console::new(ClusterShape::default()).unwrap();
+        let mut layout = Layout::of(c.world());
+        c.run_line(".start 7007");
+        layout.include_new(c.world());
+        assert_eq!(layout.shards.len(), 4);
+        assert_eq!(layout.shards[3].len(), 1);
+        let card = card(c.world(), layout.shards[3][0]);
+        assert!(card.master);
+        layout.include_new(c.world());
+        assert_eq!(layout.shards.len(), 4, "nothing new the second time");
     }
 }

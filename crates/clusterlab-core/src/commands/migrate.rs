@@ -261,7 +261,9 @@ impl Node {
         };
         let m = self.migrations.remove(i);
         let reply = match answer {
-            None => Reply::err("IOERR error or timeout connecting to the client"),
+            // The non-blocking connect "succeeds" and the first write fails, as Redis 7.0.15
+            // reports a refused port.
+            None => Reply::err("IOERR error or timeout writing to target instance"),
             Some((select, restores)) => {
                 let mut first_error = select.error_text().map(str::to_string);
                 let mut moved = Vec::new();
