@@ -284,17 +284,25 @@ fn setslot(node: &mut Node, args: &[Vec<u8>]) -> Reply {
             if p.is_replica() {
                 return Reply::err("ERR Target node is not a master");
             }
-            let name = p.name;
-            if action == "migrating" {
+            let (name, port) = (p.name, p.port);
+            let what = if action == "migrating" {
                 node.migrating.insert(slot, name);
+                format!("slot {slot} MIGRATING to {port}: a key no longer here now gets ASK {slot} …:{port}; MIGRATE moves the keys")
             } else {
                 node.importing.insert(slot, name);
-            }
+                format!("slot {slot} IMPORTING from {port}: a command right after ASKING is served here; without it, MOVED back to the owner")
+            };
+            node.emit(EventKind::Migration { what });
             Reply::ok()
         }
         ("stable", 4) => {
-            node.migrating.remove(&slot);
-            node.importing.remove(&slot);
+            let open =
+                node.migrating.remove(&slot).is_some() | node.importing.remove(&slot).is_some();
+            if open {
+                node.emit(EventKind::Migration {
+                    what: format!("slot {slot} STABLE: no longer migrating or importing here"),
+                });
+            }
             Reply::ok()
         }
         ("node", 5) => {
@@ -316,7 +324,15 @@ fn setslot(node: &mut Node, args: &[Vec<u8>]) -> Reply {
                 node.migrating.remove(&slot);
             }
             node.bind_slot(slot, r);
-            let name = node.peers.get(r).expect("looked up").name;
+            let (name, port) = {
+                let p = node.peers.get(r).expect("looked up");
+                (p.name, p.port)
+            };
+            node.emit(EventKind::Migration {
+                what: format!(
+                    "slot {slot} assigned to {port} with SETSLOT NODE (this node's own table)"
+                ),
+            });
             if was_mine
                 && r != Node::ME
                 && node.myself().num_slots() == 0
