@@ -67,6 +67,17 @@ fn real_redis_cli_cluster_tools_check_and_reshard_the_simulation() {
     }
     let info = redis_cli(&["--cluster", "info", &first]);
     assert!(info.contains("5461 slots | 1 slaves."), "{info}");
+    // The console's own tools print the same text (redis-cli's without its colours).
+    let same_as_redis_cli = |tool: &str, at: &str| {
+        let ours = serving.run_line_output(&format!(".cluster-tool {tool} {at}"));
+        assert_eq!(
+            ours,
+            redis_cli(&["--cluster", tool, at]),
+            ".cluster-tool {tool} {at}"
+        );
+    };
+    same_as_redis_cli("check", &first);
+    same_as_redis_cli("info", &first);
 
     // 1000 slots from the third master to the first, keys and all.
     let from = redis_cli(&["-p", &port(2), "cluster", "myid"]);
@@ -148,19 +159,21 @@ fn real_redis_cli_cluster_tools_check_and_reshard_the_simulation() {
         panic!("the cluster never showed {want:?}:\n{last}");
     };
     joined("127.0.0.1:25007");
-    // Gossip tells the others about it; a reshard before that fails on SETSLOT NODE with
-    // "ERR Unknown node", on a real cluster too.
-    for i in 0..7 {
-        for _ in 0..100 {
-            let info = redis_cli(&["-p", &port(i), "cluster", "info"]);
-            if info.contains("cluster_known_nodes:7") {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-    }
+    // Gossip tells the others about it (a handshake, then its real ID); a reshard before
+    // every node knows that ID fails on SETSLOT NODE with "ERR Unknown node", on a real
+    // cluster too.
     let seventh = redis_cli(&["-p", &port(6), "cluster", "myid"]);
     let seventh = seventh.trim();
+    for i in 0..6 {
+        let knows = (0..200).any(|_| {
+            let nodes = redis_cli(&["-p", &port(i), "cluster", "nodes"]);
+            nodes.contains(seventh) || {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                false
+            }
+        });
+        assert!(knows, "{} never learned the 7th node", port(i));
+    }
     let give = |from: &str, to: &str| {
         redis_cli(&[
             "--cluster",
@@ -182,6 +195,7 @@ fn real_redis_cli_cluster_tools_check_and_reshard_the_simulation() {
         .count();
     assert_eq!(moves, 1000, "reshard to the 7th node:\n{out}");
     let check = joined("1000 slots | 0 slaves.");
+    same_as_redis_cli("check", &new);
     assert!(check.contains("[OK] 300 keys in 4 masters."), "{check}");
     assert!(check.contains("[OK] All 16384 slots covered."), "{check}");
     for i in (0..300).step_by(7) {
@@ -251,6 +265,7 @@ fn real_redis_cli_cluster_tools_check_and_reshard_the_simulation() {
     ] {
         assert!(check.contains(line), "check lacks {line:?}:\n{check}");
     }
+    same_as_redis_cli("check", &format!("127.0.0.1:{}", port(1)));
     let fix = redis_cli(&["--cluster", "fix", &first]);
     assert!(fix.contains(">>> Fixing open slot 14687"), "{fix}");
     assert!(

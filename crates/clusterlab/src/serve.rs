@@ -24,7 +24,8 @@ enum ToSim {
     Open(u16, Sender<Option<ConnId>>),
     Command(ConnId, Vec<Vec<u8>>, Sender<Option<Vec<u8>>>),
     Close(ConnId),
-    Line(String),
+    /// A console line; its output goes to stdout, or back to the caller.
+    Line(String, Option<Sender<Vec<u8>>>),
 }
 
 /// A running server: its simulation thread and a way to send it console lines.
@@ -38,7 +39,14 @@ impl Serving {
     /// Runs a console line (a dot-command or a Redis command) in the simulation thread;
     /// its output goes to stdout.
     pub fn run_line(&self, line: &str) {
-        let _ = self.tx.send(ToSim::Line(line.to_string()));
+        let _ = self.tx.send(ToSim::Line(line.to_string(), None));
+    }
+
+    /// Runs a console line in the simulation thread and returns what it printed.
+    pub fn run_line_output(&self, line: &str) -> String {
+        let (tx, rx) = channel();
+        let _ = self.tx.send(ToSim::Line(line.to_string(), Some(tx)));
+        String::from_utf8_lossy(&rx.recv().unwrap_or_default()).into_owned()
     }
 
     /// Serves until the process is interrupted.
@@ -109,7 +117,7 @@ pub fn run(console: Console, bind: IpAddr, speed: f64, max_clients: usize) -> Ex
     std::thread::spawn(move || {
         for line in std::io::stdin().lock().lines() {
             let Ok(line) = line else { break };
-            if lines.send(ToSim::Line(line)).is_err() {
+            if lines.send(ToSim::Line(line, None)).is_err() {
                 break;
             }
         }
@@ -149,9 +157,14 @@ impl Acceptor {
 /// The simulation thread: requests in order, and the clock between them.
 fn simulate(console: &mut Console, rx: &Receiver<ToSim>, speed: f64, accept: &Acceptor) {
     let mut listening = console.world().processes().len();
-    let wall_start = Instant::now();
-    let sim_start = console.world().now();
-    let target = |wall: Instant| {
+    // Simulated time follows the wall clock from an anchor. Commands served one after the
+    // other each take a simulated round trip, so a burst (redis-benchmark, a reshard) can
+    // carry simulated time ahead of the wall clock; the anchor then moves up, so the
+    // cluster's own timers (cron, gossip, failure detection) keep running at wall speed
+    // instead of stopping until the wall clock catches up.
+    let mut wall_start = Instant::now();
+    let mut sim_start = console.world().now();
+    let target = |wall: Instant, wall_start: Instant, sim_start: SimTime| {
         SimTime(
             sim_start.0 + (wall.duration_since(wall_start).as_secs_f64() * 1000.0 * speed) as u64,
         )
@@ -170,17 +183,30 @@ fn simulate(console: &mut Console, rx: &Receiver<ToSim>, speed: f64, accept: &Ac
                 let _ = reply.send(out);
             }
             Ok(ToSim::Close(conn)) => console.world_mut().disconnect(conn),
-            Ok(ToSim::Line(line)) => {
+            Ok(ToSim::Line(line, back)) => {
                 let out = console.run_line(&line);
-                let mut stdout = std::io::stdout().lock();
-                let _ = stdout.write_all(&out.text);
-                let _ = stdout.flush();
+                match back {
+                    Some(back) => {
+                        let _ = back.send(out.text);
+                    }
+                    None => {
+                        let mut stdout = std::io::stdout().lock();
+                        let _ = stdout.write_all(&out.text);
+                        let _ = stdout.flush();
+                    }
+                }
                 accept.follow(console, &mut listening);
             }
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
         }
-        console.advance_to(target(Instant::now()));
+        let now = Instant::now();
+        let due = target(now, wall_start, sim_start);
+        if console.world().now() > due {
+            wall_start = now;
+            sim_start = console.world().now();
+        }
+        console.advance_to(target(now, wall_start, sim_start));
     }
 }
 

@@ -77,6 +77,10 @@ pub const DOT_COMMANDS: &[(&str, &str)] = &[
         "send CLUSTER FAILOVER to a replica (maintenance), keeping this connection",
     ),
     (
+        ".cluster-tool info|check HOST:PORT",
+        "redis-cli --cluster info / check, with redis-cli's text",
+    ),
+    (
         ".start PORT",
         "start a new empty node (cluster-enabled, knows only itself) on 127.0.0.1:PORT",
     ),
@@ -171,6 +175,7 @@ impl Console {
             ".nodes" => LineOutput::text(self.nodes_table()),
             ".failover" => self.failover(&rest),
             ".start" => self.start_node(&rest),
+            ".cluster-tool" => LineOutput::text(self.cluster_tool(&rest)),
             ".lost" => {
                 let total = self.world.acknowledged_writes().len();
                 let lost: Vec<String> = self
