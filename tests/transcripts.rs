@@ -79,3 +79,8 @@ fn multi_exec_discard_watch() {
 fn migrate_moves_keys_of_an_open_slot() {
     transcript("migrate.txt");
 }
+
+#[test]
+fn cluster_tool_info_and_check() {
+    transcript("cluster_tool.txt");
+}

@@ -22,17 +22,31 @@ struct ToolNode {
     keys: i64,
 }
 
-/// Reads one CLUSTER NODES line: id, address, flags, master, slots and open-slot marks.
-fn parse_line(line: &str) -> Option<(String, String, u16, Vec<String>, String, Vec<String>)> {
+/// One CLUSTER NODES line: id, address, flags, master, then slots and open-slot marks.
+struct Line {
+    id: String,
+    addr: String,
+    port: u16,
+    flags: Vec<String>,
+    master: String,
+    rest: Vec<String>,
+}
+
+fn parse_line(line: &str) -> Option<Line> {
     let f: Vec<&str> = line.split(' ').collect();
     if f.len() < 8 {
         return None;
     }
     let addr = f[1].split('@').next()?.to_string();
     let port = addr.rsplit(':').next()?.parse().ok()?;
-    let flags = f[2].split(',').map(str::to_string).collect();
-    let rest = f[8..].iter().map(|s| s.to_string()).collect();
-    Some((f[0].to_string(), addr, port, flags, f[3].to_string(), rest))
+    Some(Line {
+        id: f[0].to_string(),
+        addr,
+        port,
+        flags: f[2].split(',').map(str::to_string).collect(),
+        master: f[3].to_string(),
+        rest: f[8..].iter().map(|s| s.to_string()).collect(),
+    })
 }
 
 fn ranges(parts: &[String]) -> Vec<(u16, u16)> {
@@ -71,15 +85,17 @@ impl Console {
     /// CLUSTER NODES lists, each asked for its own view.
     fn tool_load(&mut self, port: u16) -> Result<Vec<ToolNode>, String> {
         let Some(nodes) = self.tool_text(port, &["CLUSTER", "NODES"]) else {
-            return Err(format!("[ERR] Node 127.0.0.1:{port} is not configured as a cluster node or is not reachable"));
+            return Err(format!(
+                "Could not connect to Redis at 127.0.0.1:{port}: Connection refused"
+            ));
         };
         let mut order: Vec<(String, u16)> = Vec::new();
         for line in nodes.lines() {
-            if let Some((id, _, p, flags, ..)) = parse_line(line) {
-                if flags.iter().any(|f| f == "myself") {
-                    order.insert(0, (id, p));
-                } else if !flags.iter().any(|f| f == "fail" || f == "noaddr") {
-                    order.push((id, p));
+            if let Some(l) = parse_line(line) {
+                if l.flags.iter().any(|f| f == "myself") {
+                    order.insert(0, (l.id, l.port));
+                } else if !l.flags.iter().any(|f| f == "fail" || f == "noaddr") {
+                    order.push((l.id, l.port));
                 }
             }
         }
@@ -91,7 +107,15 @@ impl Console {
             let mut signature: Vec<String> = Vec::new();
             let mut me = None;
             for line in own.lines() {
-                let Some((id, addr, port, flags, master, rest)) = parse_line(line) else {
+                let Some(Line {
+                    id,
+                    addr,
+                    port,
+                    flags,
+                    master,
+                    rest,
+                }) = parse_line(line)
+                else {
                     continue;
                 };
                 let slots = ranges(&rest);
