@@ -14,6 +14,8 @@ use clusterlab_core::ClusterShape;
 
 /// Below the ephemeral range (32768+), bus ports (+10000) included.
 const BASE: u16 = 25001;
+/// A twin cluster (same seed, same keys) that the console's own tool reshards.
+const TWIN: u16 = 26001;
 
 fn redis_cli(args: &[&str]) -> String {
     let out = Command::new("redis-cli")
@@ -48,12 +50,24 @@ fn real_redis_cli_cluster_tools_check_and_reshard_the_simulation() {
     .expect("the simulated cluster");
     let serving = clusterlab::serve::listen(console, "127.0.0.1".parse().unwrap(), 1.0)
         .expect("clusterlab serve");
+    let twin = clusterlab::serve::listen(
+        Console::new(ClusterShape {
+            base_port: TWIN,
+            ..ClusterShape::default()
+        })
+        .expect("the twin cluster"),
+        "127.0.0.1".parse().unwrap(),
+        1.0,
+    )
+    .expect("the twin's clusterlab serve");
     let port = |i: u16| (BASE + i).to_string();
     let first = format!("127.0.0.1:{}", port(0));
     for i in 0..300 {
         let key = format!("key:{i}");
-        let set = redis_cli(&["-c", "-p", &port(0), "set", &key, &i.to_string()]);
-        assert_eq!(set, "OK\n", "SET {key}");
+        for p in [port(0), TWIN.to_string()] {
+            let set = redis_cli(&["-c", "-p", &p, "set", &key, &i.to_string()]);
+            assert_eq!(set, "OK\n", "SET {key}");
+        }
     }
 
     let check = redis_cli(&["--cluster", "check", &first]);
@@ -104,6 +118,17 @@ fn real_redis_cli_cluster_tools_check_and_reshard_the_simulation() {
             .count()
     };
     assert_eq!((count(true), count(false)), (1000, 1000), "{reshard}");
+    // The console's reshard on the twin prints the same plan and the same moves.
+    let ours = twin.run_line_output(&format!(
+        ".cluster-tool reshard 127.0.0.1:{TWIN} --cluster-from {} --cluster-to {} --cluster-slots 1000 --cluster-yes",
+        from.trim(),
+        to.trim()
+    ));
+    assert_eq!(
+        ours.replace("127.0.0.1:2600", "127.0.0.1:2500"),
+        reshard,
+        "the console's reshard against redis-cli's"
+    );
     assert!(
         reshard.contains("from 127.0.0.1:25003 to 127.0.0.1:25001: ."),
         "no key moved"

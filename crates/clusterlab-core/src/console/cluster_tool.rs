@@ -1,4 +1,5 @@
-//! `.cluster-tool info|check HOST:PORT`: `redis-cli --cluster info` and `check`, with
+//! `.cluster-tool info|check HOST:PORT`: `redis-cli --cluster info` and `check` (reshard is
+//! in `cluster_reshard.rs`), with
 //! redis-cli's own text (without its colours). Like redis-cli, the tool is a client: it
 //! reads CLUSTER NODES from the node it is given and from every node listed there, and
 //! DBSIZE from each master.
@@ -8,13 +9,13 @@ use crate::reply::Reply;
 use crate::slot::SLOTS;
 
 /// One node as the tool loaded it (`clusterManagerNode`).
-struct ToolNode {
-    id: String,
-    addr: String,
-    port: u16,
-    master: bool,
-    replicates: Option<String>,
-    slots: Vec<(u16, u16)>,
+pub(super) struct ToolNode {
+    pub(super) id: String,
+    pub(super) addr: String,
+    pub(super) port: u16,
+    pub(super) master: bool,
+    pub(super) replicates: Option<String>,
+    pub(super) slots: Vec<(u16, u16)>,
     migrating: Vec<String>,
     importing: Vec<String>,
     /// Its own CLUSTER NODES, reduced to what must agree (`clusterManagerGetConfigSignature`).
@@ -60,12 +61,12 @@ fn ranges(parts: &[String]) -> Vec<(u16, u16)> {
         .collect()
 }
 
-fn count(r: &[(u16, u16)]) -> usize {
+pub(super) fn count(r: &[(u16, u16)]) -> usize {
     r.iter().map(|(a, b)| usize::from(b - a) + 1).sum()
 }
 
 impl Console {
-    fn tool_call(&mut self, port: u16, args: &[&str]) -> Option<Reply> {
+    pub(super) fn tool_call(&mut self, port: u16, args: &[&str]) -> Option<Reply> {
         let conn = self.world.connect(port)?;
         let args: Vec<Vec<u8>> = args.iter().map(|a| a.as_bytes().to_vec()).collect();
         let r = self.world.execute(conn, &args).ok();
@@ -83,7 +84,7 @@ impl Console {
 
     /// `clusterManagerLoadInfoFromNode`: the given node first, then every other node its
     /// CLUSTER NODES lists, each asked for its own view.
-    fn tool_load(&mut self, port: u16) -> Result<Vec<ToolNode>, String> {
+    pub(super) fn tool_load(&mut self, port: u16) -> Result<Vec<ToolNode>, String> {
         let Some(nodes) = self.tool_text(port, &["CLUSTER", "NODES"]) else {
             return Err(format!(
                 "Could not connect to Redis at 127.0.0.1:{port}: Connection refused"
@@ -202,12 +203,13 @@ impl Console {
     }
 
     fn tool_check(nodes: &[ToolNode]) -> String {
-        let mut s = Self::tool_info(nodes);
-        let entry = nodes.first().map_or("", |n| n.addr.as_str());
-        s.push_str(&format!(
-            ">>> Performing Cluster Check (using node {entry})\n"
-        ));
-        for n in nodes {
+        Self::tool_info(nodes) + &Self::check_body(nodes)
+    }
+
+    /// `clusterManagerNodeInfo`: a node's two or three lines, indented by `indent`.
+    pub(super) fn node_info(nodes: &[ToolNode], n: &ToolNode, indent: &str) -> String {
+        let mut s = String::new();
+        {
             let role = if n.master { 'M' } else { 'S' };
             let slots: Vec<String> = n
                 .slots
@@ -220,25 +222,35 @@ impl Console {
                     }
                 })
                 .collect();
-            s.push_str(&format!("{role}: {} {}\n", n.id, n.addr));
+            s.push_str(&format!("{indent}{role}: {} {}\n", n.id, n.addr));
             s.push_str(&format!(
-                "   slots:{} ({} slots) {}\n",
+                "{indent}   slots:{} ({} slots) {}\n",
                 slots.join(","),
                 count(&n.slots),
                 if n.master { "master" } else { "slave" }
             ));
             match &n.replicates {
-                Some(m) => s.push_str(&format!("   replicates {m}\n")),
+                Some(m) => s.push_str(&format!("{indent}   replicates {m}\n")),
                 None => {
                     let r = nodes
                         .iter()
                         .filter(|x| x.replicates.as_deref() == Some(n.id.as_str()))
                         .count();
                     if r > 0 {
-                        s.push_str(&format!("   {r} additional replica(s)\n"));
+                        s.push_str(&format!("{indent}   {r} additional replica(s)\n"));
                     }
                 }
             }
+        }
+        s
+    }
+
+    /// `clusterManagerCheckCluster`: the node list, agreement, open slots, coverage.
+    pub(super) fn check_body(nodes: &[ToolNode]) -> String {
+        let entry = nodes.first().map_or("", |n| n.addr.as_str());
+        let mut s = format!(">>> Performing Cluster Check (using node {entry})\n");
+        for n in nodes {
+            s.push_str(&Self::node_info(nodes, n, ""));
         }
         let agree = nodes.windows(2).all(|w| w[0].signature == w[1].signature);
         s.push_str(if agree {
@@ -291,11 +303,11 @@ impl Console {
         s
     }
 
-    /// `.cluster-tool info|check HOST:PORT`.
+    /// `.cluster-tool info|check|reshard HOST:PORT [options]`.
     pub(super) fn cluster_tool(&mut self, rest: &[&str]) -> String {
         let (sub, addr) = match rest {
-            [sub, addr] => (sub.to_ascii_lowercase(), *addr),
-            _ => return "(console) .cluster-tool info|check HOST:PORT\n".into(),
+            [sub, addr, ..] => (sub.to_ascii_lowercase(), *addr),
+            _ => return "(console) .cluster-tool info|check|reshard HOST:PORT [options]\n".into(),
         };
         let Some(port) = addr.rsplit(':').next().and_then(|p| p.parse::<u16>().ok()) else {
             return format!("(console) not a HOST:PORT: {addr}\n");
@@ -308,7 +320,8 @@ impl Console {
         match sub.as_str() {
             "info" => Self::tool_info(&nodes),
             "check" => Self::tool_check(&nodes),
-            _ => "(console) .cluster-tool info|check HOST:PORT\n".into(),
+            "reshard" => self.reshard(&nodes, &rest[2..]),
+            _ => "(console) .cluster-tool info|check|reshard HOST:PORT [options]\n".into(),
         }
     }
 }

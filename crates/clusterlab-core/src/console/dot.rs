@@ -77,8 +77,8 @@ pub const DOT_COMMANDS: &[(&str, &str)] = &[
         "send CLUSTER FAILOVER to a replica (maintenance), keeping this connection",
     ),
     (
-        ".cluster-tool info|check HOST:PORT",
-        "redis-cli --cluster info / check, with redis-cli's text",
+        ".cluster-tool info|check|reshard HOST:PORT [options]",
+        "redis-cli --cluster info / check / reshard (--cluster-from IDS|all --cluster-to ID --cluster-slots N), with redis-cli's text",
     ),
     (
         ".start PORT",
