@@ -226,7 +226,7 @@ pub fn encode_command(args: &[Vec<u8>]) -> Vec<u8> {
 /// The RESP length of a command, without building it.
 pub fn command_resp_len(args: &[Vec<u8>]) -> u64 {
     fn digits(n: usize) -> u64 {
-        n.to_string().len() as u64
+        u64::from(n.checked_ilog10().map_or(1, |d| d + 1))
     }
     let mut len = 1 + digits(args.len()) + 2;
     for a in args {

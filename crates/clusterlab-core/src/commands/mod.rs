@@ -289,8 +289,9 @@ impl Node {
     /// Executes a client command as Redis's `processCommand` would, at `now`.
     pub fn execute(&mut self, now: SimTime, client: u64, args: &[Vec<u8>]) -> Exec {
         self.now = now;
-        self.note_command(client, args);
-        let exec = self.process_command(client, args);
+        let spec = args.first().and_then(|a| lookup(a));
+        self.note_command(client, spec, args);
+        let exec = self.process_command(client, spec, args);
         let session = self.clients.entry(client).or_default();
         if !args.first().is_some_and(|a| args::is(a, "asking")) {
             session.asking = false;
@@ -300,7 +301,7 @@ impl Node {
     }
 
     /// Records what CLIENT INFO shows about a connection's latest command.
-    fn note_command(&mut self, client: u64, args: &[Vec<u8>]) {
+    fn note_command(&mut self, client: u64, spec: Option<&CommandSpec>, args: &[Vec<u8>]) {
         let now = self.now;
         let session = self.clients.entry(client).or_insert_with(|| ClientSession {
             since: now,
@@ -309,17 +310,18 @@ impl Node {
         session.last_at = now;
         session.request_len = crate::reply::command_resp_len(args);
         session.argv_mem = args.iter().map(|a| a.len() as u64).sum();
-        if let Some(spec) = args.first().and_then(|a| lookup(a)) {
-            session.last_command = match (spec.name, args.get(1)) {
-                ("cluster" | "client" | "command" | "config" | "function", Some(sub)) => {
-                    format!(
-                        "{}|{}",
-                        spec.name,
-                        String::from_utf8_lossy(sub).to_ascii_lowercase()
-                    )
-                }
-                (name, _) => name.to_string(),
-            };
+        if let Some(spec) = spec {
+            // Reuses the string's allocation: this runs for every command.
+            session.last_command.clear();
+            session.last_command.push_str(spec.name);
+            if let ("cluster" | "client" | "command" | "config" | "function", Some(sub)) =
+                (spec.name, args.get(1))
+            {
+                session.last_command.push('|');
+                session
+                    .last_command
+                    .push_str(&String::from_utf8_lossy(sub).to_ascii_lowercase());
+            }
         }
     }
 
@@ -342,27 +344,33 @@ impl Node {
         self.clients.entry(client).or_default()
     }
 
-    fn process_command(&mut self, client: u64, args: &[Vec<u8>]) -> Exec {
-        let exec = self.process_checked(client, args);
+    fn process_command(
+        &mut self,
+        client: u64,
+        spec: Option<&'static CommandSpec>,
+        args: &[Vec<u8>],
+    ) -> Exec {
+        let exec = self.process_checked(client, spec, args);
         // A command rejected before it could be queued aborts the transaction (a MOVED
         // EXEC has already discarded it).
         if let Exec::Reply(Reply::Error(_)) = &exec {
-            let queued = args
-                .first()
-                .and_then(|a| lookup(a))
-                .is_none_or(|s| !multi::runs_inside_multi(s.name));
-            if queued {
+            if spec.is_none_or(|s| !multi::runs_inside_multi(s.name)) {
                 multi::flag_transaction(self, client);
             }
         }
         exec
     }
 
-    fn process_checked(&mut self, client: u64, args: &[Vec<u8>]) -> Exec {
-        let Some(first) = args.first() else {
+    fn process_checked(
+        &mut self,
+        client: u64,
+        spec: Option<&'static CommandSpec>,
+        args: &[Vec<u8>],
+    ) -> Exec {
+        if args.is_empty() {
             return Exec::Reply(Reply::err("ERR empty command"));
-        };
-        let Some(spec) = lookup(first) else {
+        }
+        let Some(spec) = spec else {
             return Exec::Reply(unknown_command_error(args));
         };
         if !spec.arity_ok(args.len()) {
@@ -452,7 +460,8 @@ impl Node {
     /// Runs the writes held during a manual-failover pause, now that it ended.
     pub(crate) fn release_paused_writes(&mut self) {
         for (client, args) in std::mem::take(&mut self.paused_writes) {
-            if let Exec::Reply(r) = self.process_command(client, &args) {
+            let spec = args.first().and_then(|a| lookup(a));
+            if let Exec::Reply(r) = self.process_command(client, spec, &args) {
                 self.unblocked.push((client, r));
             }
         }
