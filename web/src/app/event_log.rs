@@ -51,8 +51,14 @@ impl App {
     /// Brings the filtered rows up to date: only the events logged since the last call are
     /// examined, unless the filters changed or the run started again.
     pub(super) fn refresh_filtered(&mut self) {
-        let world = self.session.console().world();
         let key = (self.log.node, self.log.category);
+        if key == (None, None) {
+            // Unfiltered, the view reads the log's tail directly: nothing to keep.
+            self.log.filtered.clear();
+            self.log.filtered_for = None;
+            return;
+        }
+        let world = self.session.console().world();
         let logged = world.events_logged();
         let fresh = self.log.filtered_for != Some(key) || logged < self.log.filtered_upto;
         let new = if fresh {
