@@ -261,21 +261,15 @@ impl Console {
         s.push_str(">>> Check for open slots...\n");
         let mut open: Vec<String> = Vec::new();
         for n in nodes.iter().filter(|n| n.master) {
-            if !n.migrating.is_empty() {
-                s.push_str(&format!(
-                    "[WARNING] Node {} has slots in migrating state {}.\n",
-                    n.addr,
-                    n.migrating.join(",")
-                ));
-                open.extend(n.migrating.iter().cloned());
-            }
-            if !n.importing.is_empty() {
-                s.push_str(&format!(
-                    "[WARNING] Node {} has slots in importing state {}.\n",
-                    n.addr,
-                    n.importing.join(",")
-                ));
-                open.extend(n.importing.iter().cloned());
+            for (state, slots) in [("migrating", &n.migrating), ("importing", &n.importing)] {
+                if !slots.is_empty() {
+                    s.push_str(&format!(
+                        "[WARNING] Node {} has slots in {state} state {}.\n",
+                        n.addr,
+                        slots.join(",")
+                    ));
+                    open.extend(slots.iter().cloned());
+                }
             }
         }
         if !open.is_empty() {

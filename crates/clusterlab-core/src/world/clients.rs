@@ -132,4 +132,28 @@ impl World {
             }
         }
     }
+
+    /// A MIGRATE connection to an address where nothing runs: the source hears the
+    /// refusal after a round trip. Returns true when `out` was such a connection.
+    pub(super) fn migrate_refused(
+        &mut self,
+        idx: NodeIdx,
+        target: Option<NodeIdx>,
+        out: &crate::node::Output,
+    ) -> bool {
+        use crate::commands::MigrateMessage;
+        use crate::node::Payload;
+        let Payload::Migrate(MigrateMessage::Restore { id, .. }) = &out.payload else {
+            return false;
+        };
+        let alive = target.is_some_and(|t| self.procs[t.index()].state != ProcessState::Killed);
+        if alive {
+            return false;
+        }
+        let refused = Payload::Migrate(MigrateMessage::Refused { id: *id });
+        let env = self.net.send(self.now, idx, idx, out.via, refused);
+        let at = env.deliver_at;
+        self.schedule(at, super::Item::Deliver(Box::new(env)));
+        true
+    }
 }

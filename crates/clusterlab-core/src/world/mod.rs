@@ -453,21 +453,8 @@ impl World {
                 Dest::Conn(n) => Some(*n),
                 Dest::Addr { ip, port } => self.resolve(ip, *port, &out.payload),
             };
-            if let Payload::Migrate(crate::commands::MigrateMessage::Restore { id, .. }) =
-                &out.payload
-            {
-                // MIGRATE's connection is refused: the source hears it after a round trip.
-                let alive =
-                    target.is_some_and(|t| self.procs[t.index()].state != ProcessState::Killed);
-                if !alive {
-                    let refused = crate::commands::MigrateMessage::Refused { id: *id };
-                    let env = self
-                        .net
-                        .send(self.now, idx, idx, out.via, Payload::Migrate(refused));
-                    let at = env.deliver_at;
-                    self.schedule(at, Item::Deliver(Box::new(env)));
-                    continue;
-                }
+            if self.migrate_refused(idx, target, &out) {
+                continue;
             }
             let Some(to) = target else {
                 // Nobody listens there: the connection is refused.
