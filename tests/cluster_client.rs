@@ -2,8 +2,6 @@
 //! `clusterlab serve`: it reads the slot map from CLUSTER SLOTS, sends each key to its
 //! master, and follows MOVED when its map is stale.
 
-use clusterlab_core::console::Console;
-use clusterlab_core::ClusterShape;
 use redis::cluster::ClusterClient;
 use redis::Commands;
 
@@ -11,13 +9,7 @@ use redis::Commands;
 fn the_redis_crate_cluster_client_runs_a_session() {
     // Below the ephemeral range (32768+), so no outgoing connection holds these ports.
     let base = 20001;
-    let console = Console::new(ClusterShape {
-        base_port: base,
-        ..ClusterShape::default()
-    })
-    .expect("the simulated cluster");
-    let _serving = clusterlab::serve::listen(console, "127.0.0.1".parse().unwrap(), 1.0)
-        .expect("clusterlab serve");
+    let _serving = clusterlab_tests::serve_default(base, 1.0);
     let client = ClusterClient::new(vec![format!("redis://127.0.0.1:{base}/")]).expect("a client");
     let mut conn = client
         .get_connection()

@@ -143,6 +143,24 @@ pub fn check_transcript(path: &Path) {
     assert!(failures.is_empty(), "transcript mismatch:{failures}");
 }
 
+/// The default cluster (seed 1, 3 × 1) with its first node on `base`, served on 127.0.0.1
+/// by `clusterlab serve` at `speed` times real time.
+pub fn serve_default(base: u16, speed: f64) -> clusterlab::serve::Serving {
+    serve(
+        console(ClusterShape {
+            base_port: base,
+            ..ClusterShape::default()
+        }),
+        speed,
+    )
+}
+
+/// Serves `console`'s cluster on 127.0.0.1 at `speed` times real time.
+pub fn serve(console: Console, speed: f64) -> clusterlab::serve::Serving {
+    clusterlab::serve::listen(console, std::net::Ipv4Addr::LOCALHOST.into(), speed)
+        .expect("clusterlab serve")
+}
+
 /// A seeded cluster with the given shape.
 pub fn cluster(seed: u64, masters: usize, replicas: usize, node_timeout: u64) -> Console {
     console(ClusterShape {

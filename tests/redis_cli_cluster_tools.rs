@@ -9,9 +9,6 @@
 
 use std::process::Command;
 
-use clusterlab_core::console::Console;
-use clusterlab_core::ClusterShape;
-
 /// Below the ephemeral range (32768+), bus ports (+10000) included.
 const BASE: u16 = 25001;
 /// A twin cluster (same seed, same keys) that the console's own tool reshards.
@@ -40,26 +37,21 @@ fn redis_cli(args: &[&str]) -> String {
     plain
 }
 
+/// Asks `ok` up to `tries` times, 50 ms apart.
+fn poll(tries: usize, mut ok: impl FnMut() -> bool) -> bool {
+    (0..tries).any(|_| {
+        ok() || {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            false
+        }
+    })
+}
+
 #[test]
 #[ignore = "needs redis-cli: run `cargo xtask test`"]
 fn real_redis_cli_cluster_tools_check_and_reshard_the_simulation() {
-    let console = Console::new(ClusterShape {
-        base_port: BASE,
-        ..ClusterShape::default()
-    })
-    .expect("the simulated cluster");
-    let serving = clusterlab::serve::listen(console, "127.0.0.1".parse().unwrap(), 1.0)
-        .expect("clusterlab serve");
-    let twin = clusterlab::serve::listen(
-        Console::new(ClusterShape {
-            base_port: TWIN,
-            ..ClusterShape::default()
-        })
-        .expect("the twin cluster"),
-        "127.0.0.1".parse().unwrap(),
-        1.0,
-    )
-    .expect("the twin's clusterlab serve");
+    let serving = clusterlab_tests::serve_default(BASE, 1.0);
+    let twin = clusterlab_tests::serve_default(TWIN, 1.0);
     let port = |i: u16| (BASE + i).to_string();
     let first = format!("127.0.0.1:{}", port(0));
     for i in 0..300 {
@@ -155,12 +147,8 @@ fn real_redis_cli_cluster_tools_check_and_reshard_the_simulation() {
 
     // A 7th node: started empty, added with add-node, given 1000 slots from every master.
     serving.run_line(&format!(".start {}", port(6)));
-    for _ in 0..100 {
-        if redis_cli(&["-p", &port(6), "ping"]) == "PONG\n" {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    let up = poll(100, || redis_cli(&["-p", &port(6), "ping"]) == "PONG\n");
+    assert!(up, "the 7th node never listened");
     let new = format!("127.0.0.1:{}", port(6));
     let add = redis_cli(&["--cluster", "add-node", &new, &first]);
     for line in [
@@ -171,17 +159,14 @@ fn real_redis_cli_cluster_tools_check_and_reshard_the_simulation() {
         assert!(add.contains(line), "add-node lacks {line:?}:\n{add}");
     }
     let joined = |want: &str| {
-        for _ in 0..100 {
+        let agreed = poll(200, || {
             let check = redis_cli(&["--cluster", "check", &first]);
-            if check.contains(want)
+            check.contains(want)
                 && check.contains("[OK] All nodes agree about slots configuration.")
-            {
-                return check;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-        let last = redis_cli(&["--cluster", "check", &first]);
-        panic!("the cluster never showed {want:?}:\n{last}");
+        });
+        let check = redis_cli(&["--cluster", "check", &first]);
+        assert!(agreed, "the cluster never showed {want:?}:\n{check}");
+        check
     };
     joined("127.0.0.1:25007");
     // Gossip tells the others about it (a handshake, then its real ID); a reshard before
@@ -190,12 +175,8 @@ fn real_redis_cli_cluster_tools_check_and_reshard_the_simulation() {
     let seventh = redis_cli(&["-p", &port(6), "cluster", "myid"]);
     let seventh = seventh.trim();
     for i in 0..6 {
-        let knows = (0..200).any(|_| {
-            let nodes = redis_cli(&["-p", &port(i), "cluster", "nodes"]);
-            nodes.contains(seventh) || {
-                std::thread::sleep(std::time::Duration::from_millis(50));
-                false
-            }
+        let knows = poll(200, || {
+            redis_cli(&["-p", &port(i), "cluster", "nodes"]).contains(seventh)
         });
         assert!(knows, "{} never learned the 7th node", port(i));
     }

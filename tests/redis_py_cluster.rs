@@ -8,9 +8,6 @@
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
-use clusterlab_core::console::Console;
-use clusterlab_core::ClusterShape;
-
 /// Below the ephemeral range (32768+), bus ports (+10000) included.
 const BASE: u16 = 24001;
 
@@ -63,14 +60,8 @@ fn python() -> String {
 #[test]
 #[ignore = "needs python3-redis: run `cargo xtask test`"]
 fn redis_py_cluster_runs_a_session_and_survives_a_failover() {
-    let console = Console::new(ClusterShape {
-        base_port: BASE,
-        ..ClusterShape::default()
-    })
-    .expect("the simulated cluster");
     // Ten times real time: the failover takes under a second.
-    let serving = clusterlab::serve::listen(console, "127.0.0.1".parse().unwrap(), 10.0)
-        .expect("clusterlab serve");
+    let serving = clusterlab_tests::serve_default(BASE, 10.0);
     let mut child = Command::new(python())
         .args(["-c", SESSION, &BASE.to_string()])
         .stdin(Stdio::piped())

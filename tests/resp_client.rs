@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
@@ -59,91 +59,39 @@ fn render_into(v: &Value, out: &mut String, depth: usize) {
 }
 
 pub struct Client {
-    reader: BufReader<TcpStream>,
+    stream: TcpStream,
+    /// Bytes read but not yet parsed into a reply.
+    pending: Vec<u8>,
 }
 
 impl Client {
     pub fn connect(port: u16) -> std::io::Result<Client> {
-        let s = TcpStream::connect(("127.0.0.1", port))?;
-        s.set_read_timeout(Some(Duration::from_secs(30)))?;
+        let stream = TcpStream::connect(("127.0.0.1", port))?;
+        stream.set_read_timeout(Some(Duration::from_secs(30)))?;
         Ok(Client {
-            reader: BufReader::new(s),
+            stream,
+            pending: Vec::new(),
         })
     }
 
+    /// Sends a command and reads its reply (RESP2 or RESP3) with the core's own parser.
     pub fn call(&mut self, args: &[Vec<u8>]) -> std::io::Result<Value> {
-        let mut req = format!("*{}\r\n", args.len()).into_bytes();
-        for a in args {
-            req.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
-            req.extend_from_slice(a);
-            req.extend_from_slice(b"\r\n");
+        self.stream
+            .write_all(&clusterlab_core::reply::encode_command(args))?;
+        let mut buf = [0u8; 16 * 1024];
+        loop {
+            if let Some((value, used)) = Value::parse(&self.pending) {
+                self.pending.drain(..used);
+                return Ok(value);
+            }
+            let n = self.stream.read(&mut buf)?;
+            if n == 0 {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "closed",
+                ));
+            }
+            self.pending.extend_from_slice(&buf[..n]);
         }
-        self.reader.get_mut().write_all(&req)?;
-        self.read_value()
-    }
-
-    fn line(&mut self) -> std::io::Result<String> {
-        let mut l = String::new();
-        if self.reader.read_line(&mut l)? == 0 {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::UnexpectedEof,
-                "closed",
-            ));
-        }
-        Ok(l.trim_end_matches("\r\n").to_string())
-    }
-
-    fn read_value(&mut self) -> std::io::Result<Value> {
-        let l = self.line()?;
-        let bad = || {
-            std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!("bad reply line {l:?}"),
-            )
-        };
-        let (kind, rest) = l.split_at(1.min(l.len()));
-        Ok(match kind {
-            "+" => Value::Status(rest.to_string()),
-            "-" => Value::Error(rest.to_string()),
-            ":" => Value::Integer(rest.parse().map_err(|_| bad())?),
-            "$" => {
-                let n: i64 = rest.parse().map_err(|_| bad())?;
-                if n < 0 {
-                    Value::Bulk(None)
-                } else {
-                    let mut b = vec![0u8; n as usize + 2];
-                    self.reader.read_exact(&mut b)?;
-                    b.truncate(n as usize);
-                    Value::Bulk(Some(b))
-                }
-            }
-            "*" | "~" | "%" => {
-                let n: i64 = rest.parse().map_err(|_| bad())?;
-                if n < 0 {
-                    return Ok(Value::Array(None));
-                }
-                let count = if kind == "%" { 2 * n } else { n };
-                let mut items = Vec::new();
-                for _ in 0..count {
-                    items.push(self.read_value()?);
-                }
-                match kind {
-                    "*" => Value::Array(Some(items)),
-                    "~" => Value::Set(items),
-                    _ => Value::map_flat(items),
-                }
-            }
-            "_" => Value::Bulk(None),
-            "," => Value::Double(rest.to_string()),
-            "=" => {
-                let n: usize = rest.parse().map_err(|_| bad())?;
-                let mut b = vec![0u8; n + 2];
-                self.reader.read_exact(&mut b)?;
-                b.truncate(n);
-                let text = String::from_utf8_lossy(&b);
-                Value::Verbatim(text.strip_prefix("txt:").ok_or_else(bad)?.to_string())
-            }
-            _ => return Err(bad()),
-        })
     }
 }
