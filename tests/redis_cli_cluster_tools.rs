@@ -84,6 +84,16 @@ fn real_redis_cli_cluster_tools_check_and_reshard_the_simulation() {
     };
     same_as_redis_cli("check", &first);
     same_as_redis_cli("info", &first);
+    // Real redis-cli on this cluster and the console's tool on the twin print the same.
+    let mirror = |args: &[&str]| {
+        let theirs = redis_cli(args);
+        let line = format!(".cluster-tool {}", args[1..].join(" "));
+        let ours = twin
+            .run_line_output(&line.replace("127.0.0.1:250", "127.0.0.1:260"))
+            .replace("127.0.0.1:260", "127.0.0.1:250");
+        assert_eq!(ours, theirs, "{line}");
+        theirs
+    };
 
     // 1000 slots from the third master to the first, keys and all.
     let from = redis_cli(&["-p", &port(2), "cluster", "myid"]);
@@ -147,10 +157,11 @@ fn real_redis_cli_cluster_tools_check_and_reshard_the_simulation() {
 
     // A 7th node: started empty, added with add-node, given 1000 slots from every master.
     serving.run_line(&format!(".start {}", port(6)));
+    twin.run_line(&format!(".start {}", TWIN + 6));
     let up = poll(100, || redis_cli(&["-p", &port(6), "ping"]) == "PONG\n");
     assert!(up, "the 7th node never listened");
     let new = format!("127.0.0.1:{}", port(6));
-    let add = redis_cli(&["--cluster", "add-node", &new, &first]);
+    let add = mirror(&["--cluster", "add-node", &new, &first]);
     for line in [
         ">>> Send FUNCTION RESTORE to 127.0.0.1:25007",
         ">>> Send CLUSTER MEET to node 127.0.0.1:25007 to make it join the cluster.",
@@ -159,14 +170,22 @@ fn real_redis_cli_cluster_tools_check_and_reshard_the_simulation() {
         assert!(add.contains(line), "add-node lacks {line:?}:\n{add}");
     }
     let joined = |want: &str| {
-        let agreed = poll(200, || {
-            let check = redis_cli(&["--cluster", "check", &first]);
-            check.contains(want)
-                && check.contains("[OK] All nodes agree about slots configuration.")
-        });
-        let check = redis_cli(&["--cluster", "check", &first]);
-        assert!(agreed, "the cluster never showed {want:?}:\n{check}");
-        check
+        let mut check = String::new();
+        for (entry, want) in [
+            (first.clone(), want.to_string()),
+            (
+                format!("127.0.0.1:{TWIN}"),
+                want.replace("127.0.0.1:250", "127.0.0.1:260"),
+            ),
+        ] {
+            let agreed = poll(200, || {
+                check = redis_cli(&["--cluster", "check", &entry]);
+                check.contains(&want)
+                    && check.contains("[OK] All nodes agree about slots configuration.")
+            });
+            assert!(agreed, "{entry} never showed {want:?}:\n{check}");
+        }
+        redis_cli(&["--cluster", "check", &first])
     };
     joined("127.0.0.1:25007");
     // Gossip tells the others about it (a handshake, then its real ID); a reshard before
@@ -174,14 +193,14 @@ fn real_redis_cli_cluster_tools_check_and_reshard_the_simulation() {
     // cluster too.
     let seventh = redis_cli(&["-p", &port(6), "cluster", "myid"]);
     let seventh = seventh.trim();
-    for i in 0..6 {
+    for p in (0..6).flat_map(|i| [BASE + i, TWIN + i]) {
         let knows = poll(200, || {
-            redis_cli(&["-p", &port(i), "cluster", "nodes"]).contains(seventh)
+            redis_cli(&["-p", &p.to_string(), "cluster", "nodes"]).contains(seventh)
         });
-        assert!(knows, "{} never learned the 7th node", port(i));
+        assert!(knows, "{p} never learned the 7th node");
     }
     let give = |from: &str, to: &str| {
-        redis_cli(&[
+        mirror(&[
             "--cluster",
             "reshard",
             &first,
@@ -211,7 +230,7 @@ fn real_redis_cli_cluster_tools_check_and_reshard_the_simulation() {
 
     // Its slots go back, and del-node removes it.
     give(seventh, to.trim());
-    let del = redis_cli(&["--cluster", "del-node", &first, seventh]);
+    let del = mirror(&["--cluster", "del-node", &first, seventh]);
     for line in [
         ">>> Sending CLUSTER FORGET messages to the cluster...",
         ">>> Sending CLUSTER RESET SOFT to the deleted node.",
@@ -226,43 +245,48 @@ fn real_redis_cli_cluster_tools_check_and_reshard_the_simulation() {
         assert_eq!(v, format!("{i}\n"), "GET key:{i} after del-node");
     }
 
-    // A migration stopped half way: slot 14687 open on both sides, two keys moved.
-    for k in ["a", "b", "c", "d"] {
-        let set = redis_cli(&["-c", "-p", &port(0), "set", &format!("{{mykey}}{k}"), "1"]);
-        assert_eq!(set, "OK\n");
-    }
-    let owner = redis_cli(&["-c", "-p", &port(0), "cluster", "keyslot", "mykey"]);
-    assert_eq!(owner, "14687\n");
-    let (source, target) = (port(2), port(0));
-    let source_id = redis_cli(&["-p", &source, "cluster", "myid"]);
-    let target_id = redis_cli(&["-p", &target, "cluster", "myid"]);
-    let ok = |port: &str, args: &[&str]| {
-        let mut all = vec!["-p", port];
-        all.extend(args);
-        assert_eq!(redis_cli(&all), "OK\n", "{args:?}");
-    };
-    ok(
-        &target,
-        &["cluster", "setslot", "14687", "importing", source_id.trim()],
-    );
-    ok(
-        &source,
-        &["cluster", "setslot", "14687", "migrating", target_id.trim()],
-    );
-    ok(
-        &source,
-        &[
-            "migrate",
-            "127.0.0.1",
+    // A migration stopped half way: slot 14687 open on both sides, two keys moved (on
+    // both clusters, so that the console's fix can be compared with redis-cli's).
+    for base in [BASE, TWIN] {
+        let p = |i: u16| (base + i).to_string();
+        for k in ["a", "b", "c", "d"] {
+            let set = redis_cli(&["-c", "-p", &p(0), "set", &format!("{{mykey}}{k}"), "1"]);
+            assert_eq!(set, "OK\n");
+        }
+        let owner = redis_cli(&["-c", "-p", &p(0), "cluster", "keyslot", "mykey"]);
+        assert_eq!(owner, "14687\n");
+        let (source, target) = (p(2), p(0));
+        let source_id = redis_cli(&["-p", &source, "cluster", "myid"]);
+        let target_id = redis_cli(&["-p", &target, "cluster", "myid"]);
+        let ok = |port: &str, args: &[&str]| {
+            let mut all = vec!["-p", port];
+            all.extend(args);
+            assert_eq!(redis_cli(&all), "OK\n", "{args:?}");
+        };
+        ok(
             &target,
-            "",
-            "0",
-            "5000",
-            "KEYS",
-            "{mykey}a",
-            "{mykey}b",
-        ],
-    );
+            &["cluster", "setslot", "14687", "importing", source_id.trim()],
+        );
+        ok(
+            &source,
+            &["cluster", "setslot", "14687", "migrating", target_id.trim()],
+        );
+        ok(
+            &source,
+            &[
+                "migrate",
+                "127.0.0.1",
+                &target,
+                "",
+                "0",
+                "5000",
+                "KEYS",
+                "{mykey}a",
+                "{mykey}b",
+            ],
+        );
+    }
+    let target = port(0);
     let check = redis_cli(&["--cluster", "check", &first]);
     for line in [
         "[WARNING] Node 127.0.0.1:25001 has slots in importing state 14687.",
@@ -272,7 +296,7 @@ fn real_redis_cli_cluster_tools_check_and_reshard_the_simulation() {
         assert!(check.contains(line), "check lacks {line:?}:\n{check}");
     }
     same_as_redis_cli("check", &format!("127.0.0.1:{}", port(1)));
-    let fix = redis_cli(&["--cluster", "fix", &first]);
+    let fix = mirror(&["--cluster", "fix", &first]);
     assert!(fix.contains(">>> Fixing open slot 14687"), "{fix}");
     assert!(
         fix.contains("Moving slot 14687 from 127.0.0.1:25003 to 127.0.0.1:25001: .."),
@@ -284,4 +308,23 @@ fn real_redis_cli_cluster_tools_check_and_reshard_the_simulation() {
         redis_cli(&["-p", &target, "cluster", "countkeysinslot", "14687"]),
         "4\n"
     );
+
+    // Weights: the first master should own twice as many slots as each of the others.
+    let rebalance = mirror(&[
+        "--cluster",
+        "rebalance",
+        &first,
+        "--cluster-weight",
+        &format!("{}=2", &to.trim()[..8]),
+    ]);
+    assert!(
+        rebalance.contains(">>> Rebalancing across 3 nodes. Total weight = 4.00"),
+        "{rebalance}"
+    );
+    let check = joined("8192 slots | 1 slaves.");
+    assert!(check.contains("[OK] 304 keys in 3 masters."), "{check}");
+    for i in 0..300 {
+        let v = redis_cli(&["-c", "-p", &port(1), "get", &format!("key:{i}")]);
+        assert_eq!(v, format!("{i}\n"), "GET key:{i} after the rebalance");
+    }
 }

@@ -49,14 +49,20 @@ pub fn plan(shape: &ClusterShape, rng: &mut SimRng) -> CreatePlan {
     let ports: Vec<u16> = (0..shape.node_count())
         .map(|i| shape.base_port + i as u16)
         .collect();
-    let m = shape.masters;
+    plan_for(&ports, shape.replicas_per_master, rng).0
+}
+
+/// The plan for `ports` (in the order given) with `per_master` replicas each, and whether
+/// nodes were left over ("Adding extra replicas...": one more per master in turn).
+pub fn plan_for(ports: &[u16], per_master: usize, rng: &mut SimRng) -> (CreatePlan, usize) {
+    let m = ports.len() / (per_master + 1);
     let masters = ports[..m].to_vec();
     let mut rest: Vec<u16> = ports[m..].to_vec();
     if !rest.is_empty() {
         rest.rotate_left(1);
     }
     let mut replicas = Vec::new();
-    for _ in 0..shape.replicas_per_master {
+    for _ in 0..per_master {
         for &master in &masters {
             if rest.is_empty() {
                 break;
@@ -64,11 +70,19 @@ pub fn plan(shape: &ClusterShape, rng: &mut SimRng) -> CreatePlan {
             replicas.push((rest.remove(0), master));
         }
     }
+    let regular = replicas.len();
+    for &master in &masters {
+        if rest.is_empty() {
+            break;
+        }
+        replicas.push((rest.remove(0), master));
+    }
+    let node_count = ports.len();
     let initial = replicas.clone();
     // Every replica shares its master's host, so every swap keeps the score: the loop
     // runs all of its 500 × N iterations, each swapping two random replicas' masters.
     if replicas.len() > 1 {
-        for _ in 0..500 * shape.node_count() {
+        for _ in 0..500 * node_count {
             let a = rng.index(replicas.len());
             let others: Vec<usize> = (0..replicas.len()).filter(|&i| i != a).collect();
             let b = others[rng.index(others.len())];
@@ -77,12 +91,14 @@ pub fn plan(shape: &ClusterShape, rng: &mut SimRng) -> CreatePlan {
             replicas[b].1 = ma;
         }
     }
-    CreatePlan {
+    let extra = replicas.len() - regular;
+    let plan = CreatePlan {
         masters,
         slots: slot_split(m),
         initial,
         replicas,
-    }
+    };
+    (plan, extra)
 }
 
 fn run(world: &mut World, port: u16, args: &[&str]) -> Reply {
@@ -95,6 +111,25 @@ fn run(world: &mut World, port: u16, args: &[&str]) -> Reply {
         .unwrap_or_else(|e| Reply::err(e.to_string()));
     world.disconnect(conn);
     r
+}
+
+/// Whether the nodes on `ports` agree on who owns which slots (redis-cli's signature).
+fn ports_agree(world: &World, ports: &[u16]) -> bool {
+    let sig = |port: u16| {
+        world.by_port(port).map(|i| {
+            let node = world.node(i);
+            let mut v: Vec<_> = node
+                .peers()
+                .iter()
+                .filter(|(_, p)| p.num_slots() > 0)
+                .map(|(_, p)| (p.name, p.slots.ranges()))
+                .collect();
+            v.sort();
+            v
+        })
+    };
+    let first = sig(ports[0]);
+    ports.iter().all(|&p| sig(p) == first)
 }
 
 /// Every node's view of who owns which slots, as redis-cli's config signature.
@@ -188,18 +223,41 @@ fn gap(world: &World, roles: bool) -> Option<String> {
 
 /// Creates the cluster on a fresh world and returns redis-cli's output text.
 pub fn create_cluster(world: &mut World, shape: &ClusterShape) -> String {
+    let ports: Vec<u16> = (0..shape.node_count())
+        .map(|i| shape.base_port + i as u16)
+        .collect();
+    create_on(
+        world,
+        &shape.ip,
+        &ports,
+        shape.replicas_per_master,
+        shape.seed,
+    )
+}
+
+/// `redis-cli --cluster create` of `ports` (empty nodes on `ip`) with `per_master`
+/// replicas per master, as if `--cluster-yes` were given; returns its text up to the join.
+pub fn create_on(
+    world: &mut World,
+    ip: &str,
+    ports: &[u16],
+    per_master: usize,
+    seed: u64,
+) -> String {
     let mut out = String::new();
-    let mut rng = SimRng::stream(shape.seed, CLI_STREAM);
-    let p = plan(shape, &mut rng);
-    let ip = &shape.ip;
+    let mut rng = SimRng::stream(seed, CLI_STREAM);
+    let (p, extra) = plan_for(ports, per_master, &mut rng);
     out.push_str(&format!(
         ">>> Performing hash slots allocation on {} nodes...\n",
-        shape.node_count()
+        ports.len()
     ));
     for (i, (a, b)) in p.slots.iter().enumerate() {
         out.push_str(&format!("Master[{i}] -> Slots {a} - {b}\n"));
     }
-    for &(r, m) in &p.initial {
+    for (k, &(r, m)) in p.initial.iter().enumerate() {
+        if k == p.initial.len() - extra {
+            out.push_str("Adding extra replicas...\n");
+        }
         out.push_str(&format!("Adding replica {ip}:{r} to {ip}:{m}\n"));
     }
     if !p.replicas.is_empty() {
@@ -238,8 +296,7 @@ pub fn create_cluster(world: &mut World, shape: &ClusterShape) -> String {
     out.push_str(
         ">>> Nodes configuration updated\n>>> Assign a different config epoch to each node\n",
     );
-    for i in 0..shape.node_count() {
-        let port = shape.base_port + i as u16;
+    for (i, &port) in ports.iter().enumerate() {
         run(
             world,
             port,
@@ -247,17 +304,13 @@ pub fn create_cluster(world: &mut World, shape: &ClusterShape) -> String {
         );
     }
     out.push_str(">>> Sending CLUSTER MEET messages to join the cluster\n");
-    let first = shape.base_port.to_string();
-    for i in 1..shape.node_count() {
-        run(
-            world,
-            shape.base_port + i as u16,
-            &["cluster", "meet", ip, &first],
-        );
+    let first = ports[0].to_string();
+    for &port in &ports[1..] {
+        run(world, port, &["cluster", "meet", ip, &first]);
     }
     world.advance(SimDuration::from_secs(1));
     out.push_str("Waiting for the cluster to join\n");
-    while !signatures_agree(world) {
+    while !ports_agree(world, ports) {
         out.push('.');
         world.advance(SimDuration::from_secs(1));
     }

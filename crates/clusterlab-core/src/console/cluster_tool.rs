@@ -4,11 +4,13 @@
 //! reads CLUSTER NODES from the node it is given and from every node listed there, and
 //! DBSIZE from each master.
 
+use super::cluster_job::Endpoint;
 use super::Console;
 use crate::reply::Reply;
 use crate::slot::SLOTS;
 
 /// One node as the tool loaded it (`clusterManagerNode`).
+#[derive(Clone, Debug)]
 pub(super) struct ToolNode {
     pub(super) id: String,
     pub(super) addr: String,
@@ -16,11 +18,55 @@ pub(super) struct ToolNode {
     pub(super) master: bool,
     pub(super) replicates: Option<String>,
     pub(super) slots: Vec<(u16, u16)>,
-    migrating: Vec<String>,
-    importing: Vec<String>,
+    /// Open slots as `(slot, other node's ID)`.
+    pub(super) migrating: Vec<(u16, String)>,
+    pub(super) importing: Vec<(u16, String)>,
     /// Its own CLUSTER NODES, reduced to what must agree (`clusterManagerGetConfigSignature`).
     signature: String,
-    keys: i64,
+    pub(super) keys: i64,
+}
+
+impl ToolNode {
+    pub(super) fn endpoint(&self) -> Endpoint {
+        Endpoint {
+            id: self.id.clone(),
+            addr: self.addr.clone(),
+            port: self.port,
+        }
+    }
+
+    pub(super) fn has_slot(&self, slot: u16) -> bool {
+        self.slots.iter().any(|&(a, b)| (a..=b).contains(&slot))
+    }
+
+    /// Updates what the tool believes the node owns (`CLUSTER_MANAGER_OPT_UPDATE`).
+    pub(super) fn set_slot(&mut self, slot: u16, owned: bool) {
+        let mut all: Vec<u16> = self.slots.iter().flat_map(|&(a, b)| a..=b).collect();
+        all.retain(|&s| s != slot);
+        if owned {
+            all.push(slot);
+            all.sort_unstable();
+        }
+        self.slots.clear();
+        for s in all {
+            match self.slots.last_mut() {
+                Some((_, b)) if *b + 1 == s => *b = s,
+                _ => self.slots.push((s, s)),
+            }
+        }
+    }
+}
+
+/// What `clusterManagerLoadInfoFromNode` found: the reachable nodes, the given one first,
+/// and how many masters it could not reach.
+pub(super) struct Loaded {
+    pub(super) nodes: Vec<ToolNode>,
+    pub(super) unreachable_masters: usize,
+}
+
+/// redis-cli's refusal to fix with masters it cannot reach (it exits there).
+fn unreachable_warning(what: &str, n: usize) -> String {
+    format!("*** Fixing {what} with {n} unreachable masters is dangerous: redis-cli will assume that slots about masters that are not reachable are not covered, and will try to reassign them to the reachable nodes. This can cause data loss and is rarely what you want to do. If you really want to proceed use the --cluster-fix-with-unreachable-masters option.\n")
 }
 
 /// One CLUSTER NODES line: id, address, flags, master, then slots and open-slot marks.
@@ -61,6 +107,21 @@ fn ranges(parts: &[String]) -> Vec<(u16, u16)> {
         .collect()
 }
 
+/// Slot ranges as redis-cli prints them: `0-5460,14687` or, bracketed, `[0-5460],[14687]`.
+pub(super) fn slot_text(r: &[(u16, u16)], sep: &str, brackets: bool) -> String {
+    let (open, close) = if brackets { ("[", "]") } else { ("", "") };
+    r.iter()
+        .map(|(a, b)| {
+            if a == b {
+                format!("{open}{a}{close}")
+            } else {
+                format!("{open}{a}-{b}{close}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
 pub(super) fn count(r: &[(u16, u16)]) -> usize {
     r.iter().map(|(a, b)| usize::from(b - a) + 1).sum()
 }
@@ -74,7 +135,7 @@ impl Console {
         r
     }
 
-    fn tool_text(&mut self, port: u16, args: &[&str]) -> Option<String> {
+    pub(super) fn tool_text(&mut self, port: u16, args: &[&str]) -> Option<String> {
         match self.tool_call(port, args)? {
             Reply::Bulk(Some(b)) => Some(String::from_utf8_lossy(&b).into_owned()),
             Reply::Verbatim(t) => Some(t),
@@ -84,25 +145,30 @@ impl Console {
 
     /// `clusterManagerLoadInfoFromNode`: the given node first, then every other node its
     /// CLUSTER NODES lists, each asked for its own view.
-    pub(super) fn tool_load(&mut self, port: u16) -> Result<Vec<ToolNode>, String> {
+    pub(super) fn tool_load(&mut self, port: u16) -> Result<Loaded, String> {
         let Some(nodes) = self.tool_text(port, &["CLUSTER", "NODES"]) else {
             return Err(format!(
                 "Could not connect to Redis at 127.0.0.1:{port}: Connection refused"
             ));
         };
-        let mut order: Vec<(String, u16)> = Vec::new();
+        let mut order: Vec<(u16, bool)> = Vec::new();
+        let mut unreachable_masters = 0;
         for line in nodes.lines() {
             if let Some(l) = parse_line(line) {
+                let master = !l.flags.iter().any(|f| f == "slave");
                 if l.flags.iter().any(|f| f == "myself") {
-                    order.insert(0, (l.id, l.port));
+                    order.insert(0, (l.port, master));
                 } else if !l.flags.iter().any(|f| f == "fail" || f == "noaddr") {
-                    order.push((l.id, l.port));
+                    order.push((l.port, master));
+                } else if master {
+                    unreachable_masters += 1;
                 }
             }
         }
         let mut out = Vec::new();
-        for (_, p) in order {
+        for (p, master) in order {
             let Some(own) = self.tool_text(p, &["CLUSTER", "NODES"]) else {
+                unreachable_masters += usize::from(master);
                 continue;
             };
             let mut signature: Vec<String> = Vec::new();
@@ -121,27 +187,15 @@ impl Console {
                 };
                 let slots = ranges(&rest);
                 if !slots.is_empty() {
-                    let s: Vec<String> = slots
-                        .iter()
-                        .map(|(a, b)| {
-                            if a == b {
-                                a.to_string()
-                            } else {
-                                format!("{a}-{b}")
-                            }
-                        })
-                        .collect();
-                    signature.push(format!("{id}:{}", s.join(",")));
+                    signature.push(format!("{id}:{}", slot_text(&slots, ",", false)));
                 }
                 if flags.iter().any(|f| f == "myself") {
                     let marks = |arrow: &str| {
                         rest.iter()
                             .filter(|r| r.starts_with('[') && r.contains(arrow))
                             .filter_map(|r| {
-                                r.trim_matches(['[', ']'])
-                                    .split(arrow)
-                                    .next()
-                                    .map(str::to_string)
+                                let (slot, id) = r.trim_matches(['[', ']']).split_once(arrow)?;
+                                Some((slot.parse().ok()?, id.to_string()))
                             })
                             .collect::<Vec<_>>()
                     };
@@ -171,10 +225,41 @@ impl Console {
                 out.push(n);
             }
         }
-        Ok(out)
+        Ok(Loaded {
+            nodes: out,
+            unreachable_masters,
+        })
     }
 
-    fn tool_info(nodes: &[ToolNode]) -> String {
+    /// `clusterManagerIsConfigConsistent`: every node's own CLUSTER NODES gives the same
+    /// slot signature.
+    pub(super) fn tool_consistent(&mut self, ports: &[u16]) -> bool {
+        let mut first: Option<String> = None;
+        for &p in ports {
+            let Some(own) = self.tool_text(p, &["CLUSTER", "NODES"]) else {
+                return false;
+            };
+            let mut signature: Vec<String> = own
+                .lines()
+                .filter_map(parse_line)
+                .filter_map(|l| {
+                    let slots = ranges(&l.rest);
+                    (!slots.is_empty())
+                        .then(|| format!("{}:{}", l.id, slot_text(&slots, ",", false)))
+                })
+                .collect();
+            signature.sort();
+            let signature = signature.join("|");
+            match &first {
+                None => first = Some(signature),
+                Some(f) if *f != signature => return false,
+                Some(_) => {}
+            }
+        }
+        true
+    }
+
+    pub(super) fn tool_info(nodes: &[ToolNode]) -> String {
         let mut s = String::new();
         let mut keys = 0;
         let mut masters = 0;
@@ -202,30 +287,15 @@ impl Console {
         s
     }
 
-    fn tool_check(nodes: &[ToolNode]) -> String {
-        Self::tool_info(nodes) + &Self::check_body(nodes)
-    }
-
     /// `clusterManagerNodeInfo`: a node's two or three lines, indented by `indent`.
     pub(super) fn node_info(nodes: &[ToolNode], n: &ToolNode, indent: &str) -> String {
         let mut s = String::new();
         {
             let role = if n.master { 'M' } else { 'S' };
-            let slots: Vec<String> = n
-                .slots
-                .iter()
-                .map(|(a, b)| {
-                    if a == b {
-                        format!("[{a}]")
-                    } else {
-                        format!("[{a}-{b}]")
-                    }
-                })
-                .collect();
             s.push_str(&format!("{indent}{role}: {} {}\n", n.id, n.addr));
             s.push_str(&format!(
                 "{indent}   slots:{} ({} slots) {}\n",
-                slots.join(","),
+                slot_text(&n.slots, ",", true),
                 count(&n.slots),
                 if n.master { "master" } else { "slave" }
             ));
@@ -245,40 +315,67 @@ impl Console {
         s
     }
 
-    /// `clusterManagerCheckCluster`: the node list, agreement, open slots, coverage.
-    pub(super) fn check_body(nodes: &[ToolNode]) -> String {
+    /// `clusterManagerCheckCluster`: the node list (unless `quiet`), agreement, open slots
+    /// and coverage, repairing as it goes when `fix` is set. Returns the text and whether
+    /// the cluster looked sane.
+    pub(super) fn check_cluster(
+        &mut self,
+        loaded: &mut Loaded,
+        quiet: bool,
+        fix: bool,
+    ) -> (String, bool) {
+        let nodes = &mut loaded.nodes;
         let entry = nodes.first().map_or("", |n| n.addr.as_str());
         let mut s = format!(">>> Performing Cluster Check (using node {entry})\n");
-        for n in nodes {
-            s.push_str(&Self::node_info(nodes, n, ""));
+        if !quiet {
+            for n in nodes.iter() {
+                s.push_str(&Self::node_info(nodes, n, ""));
+            }
         }
-        let agree = nodes.windows(2).all(|w| w[0].signature == w[1].signature);
-        s.push_str(if agree {
+        let mut sane = nodes.windows(2).all(|w| w[0].signature == w[1].signature);
+        s.push_str(if sane {
             "[OK] All nodes agree about slots configuration.\n"
         } else {
             "[ERR] Nodes don't agree about configuration!\n"
         });
         s.push_str(">>> Check for open slots...\n");
-        let mut open: Vec<String> = Vec::new();
-        for n in nodes.iter().filter(|n| n.master) {
+        let mut open: Vec<u16> = Vec::new();
+        for n in nodes.iter() {
             for (state, slots) in [("migrating", &n.migrating), ("importing", &n.importing)] {
                 if !slots.is_empty() {
+                    let list: Vec<String> = slots.iter().map(|(x, _)| x.to_string()).collect();
                     s.push_str(&format!(
                         "[WARNING] Node {} has slots in {state} state {}.\n",
                         n.addr,
-                        slots.join(",")
+                        list.join(",")
                     ));
-                    open.extend(slots.iter().cloned());
+                    open.extend(slots.iter().map(|(x, _)| *x));
                 }
             }
         }
         if !open.is_empty() {
-            open.sort_by_key(|s| s.parse::<u32>().unwrap_or(0));
+            sane = false;
+            open.sort_unstable();
             open.dedup();
+            let list: Vec<String> = open.iter().map(u16::to_string).collect();
             s.push_str(&format!(
                 "[WARNING] The following slots are open: {}.\n",
-                open.join(",")
+                list.join(",")
             ));
+            if fix {
+                if loaded.unreachable_masters > 0 {
+                    s.push_str(&unreachable_warning(
+                        "open slots",
+                        loaded.unreachable_masters,
+                    ));
+                    return (s, false);
+                }
+                for slot in open {
+                    if !self.fix_open_slot(nodes, slot, &mut s) {
+                        break;
+                    }
+                }
+            }
         }
         s.push_str(">>> Check slots coverage...\n");
         let mut covered = vec![false; SLOTS];
@@ -293,29 +390,20 @@ impl Console {
             s.push_str("[OK] All 16384 slots covered.\n");
         } else {
             s.push_str("[ERR] Not all 16384 slots are covered by nodes.\n");
+            sane = false;
+            if fix {
+                if loaded.unreachable_masters > 0 {
+                    s.push_str(&unreachable_warning(
+                        "slots coverage",
+                        loaded.unreachable_masters,
+                    ));
+                    return (s, false);
+                }
+                if self.fix_coverage(nodes, &covered, &mut s) > 0 {
+                    sane = true;
+                }
+            }
         }
-        s
-    }
-
-    /// `.cluster-tool info|check|reshard HOST:PORT [options]`.
-    pub(super) fn cluster_tool(&mut self, rest: &[&str]) -> String {
-        let (sub, addr) = match rest {
-            [sub, addr, ..] => (sub.to_ascii_lowercase(), *addr),
-            _ => return "(console) .cluster-tool info|check|reshard HOST:PORT [options]\n".into(),
-        };
-        let Some(port) = addr.rsplit(':').next().and_then(|p| p.parse::<u16>().ok()) else {
-            return format!("(console) not a HOST:PORT: {addr}\n");
-        };
-        let nodes = match self.tool_load(port) {
-            Ok(n) if !n.is_empty() => n,
-            Ok(_) => return format!("[ERR] Node {addr} is not configured as a cluster node.\n"),
-            Err(e) => return format!("{e}\n"),
-        };
-        match sub.as_str() {
-            "info" => Self::tool_info(&nodes),
-            "check" => Self::tool_check(&nodes),
-            "reshard" => self.reshard(&nodes, &rest[2..]),
-            _ => "(console) .cluster-tool info|check|reshard HOST:PORT [options]\n".into(),
-        }
+        (s, sane)
     }
 }

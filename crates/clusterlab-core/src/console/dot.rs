@@ -77,8 +77,15 @@ pub const DOT_COMMANDS: &[(&str, &str)] = &[
         "send CLUSTER FAILOVER to a replica (maintenance), keeping this connection",
     ),
     (
-        ".cluster-tool info|check|reshard HOST:PORT [options]",
-        "redis-cli --cluster info / check / reshard (--cluster-from IDS|all --cluster-to ID --cluster-slots N), with redis-cli's text",
+        ".cluster-tool SUBCOMMAND ARGS",
+        "redis-cli --cluster, with its text (as if --cluster-yes were given):\n\
+        create HOST:PORT... [--cluster-replicas N]   (nodes from .start)\n\
+        check HOST:PORT | info HOST:PORT\n\
+        fix HOST:PORT                                (open slots, uncovered slots)\n\
+        reshard HOST:PORT --cluster-from IDS|all --cluster-to ID --cluster-slots N [--cluster-pipeline N] [--cluster-replace]\n\
+        rebalance HOST:PORT [--cluster-weight ID=W ...] [--cluster-threshold P] [--cluster-use-empty-masters] [--cluster-simulate]\n\
+        add-node NEW_HOST:PORT EXISTING_HOST:PORT [--cluster-slave [--cluster-master-id ID]]\n\
+        del-node HOST:PORT NODE_ID",
     ),
     (
         ".start PORT",

@@ -3,6 +3,10 @@
 //! The native binary and the browser drive the same console, so the same seed and the
 //! same lines print the same bytes everywhere.
 
+mod cluster_fix;
+mod cluster_job;
+mod cluster_manage;
+mod cluster_rebalance;
 mod cluster_reshard;
 mod cluster_tool;
 mod dot;
@@ -44,6 +48,10 @@ pub struct Console {
     cli: RedisCli,
     shape: ClusterShape,
     create_log: String,
+    /// A `.cluster-tool` job with moves left (see [`Console::cluster_tool_step`]).
+    job: Option<cluster_job::ToolJob>,
+    /// Whether a step of the last job failed.
+    job_failed: bool,
 }
 
 impl Console {
@@ -73,6 +81,8 @@ impl Console {
             cli,
             shape,
             create_log,
+            job: None,
+            job_failed: false,
         })
     }
 
