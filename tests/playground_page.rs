@@ -194,14 +194,42 @@ async fn walkthrough_failover_share_and_reload_in_chromium() {
     until(&c, "still only client redirects", only_redirects).await;
     js(&c, &choose_kind("")).await;
 
-    // A node started from the console appears as a card of its own.
-    type_line(&c, ".start 7007").await;
+    // The resharding buttons: a node added with redis-cli's add-node appears as a card of
+    // its own, and a reshard gives it 1000 slots with MIGRATE flying keys to it.
+    let click_text = |text: &str| {
+        format!("const b = [...document.querySelectorAll('button')].find(b => b.textContent.startsWith('{text}')); if (b) {{ b.click(); return true; }} return false;")
+    };
+    assert_eq!(
+        js(&c, &click_text("Add node 7007")).await,
+        true,
+        "the Add node button"
+    );
     until(
         &c,
         "the 7th card",
         "return document.querySelectorAll('.card').length === 7;",
     )
     .await;
+    until(
+        &c,
+        "add-node's output",
+        "return document.body.textContent.includes('[OK] New node added correctly.');",
+    )
+    .await;
+    // Gossip must spread the new node's ID before a reshard names it.
+    type_line(&c, ".advance 5s").await;
+    assert_eq!(
+        js(&c, &click_text("Reshard 1000 → 7007")).await,
+        true,
+        "the Reshard button"
+    );
+    until(
+        &c,
+        "the reshard's moves",
+        "return document.body.textContent.includes('Moving slot 0 from 127.0.0.1:7001 to 127.0.0.1:7007: ');",
+    )
+    .await;
+    screenshot(&c, "reshard-1280x800.png").await;
 
     // The share link replays the run to the same trace hash.
     let hash = trace_hash(&c).await;

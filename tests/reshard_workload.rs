@@ -50,7 +50,10 @@ fn no_key_lost_or_duplicated_across_a_full_reshard_under_writes() {
         if last_line(&out.text) == "OK" {
             expected.insert(key, value);
         } else {
-            panic!("SET {key} was refused: {}", String::from_utf8_lossy(&out.text));
+            panic!(
+                "SET {key} was refused: {}",
+                String::from_utf8_lossy(&out.text)
+            );
         }
     };
     let tags = tags();
@@ -80,14 +83,22 @@ fn no_key_lost_or_duplicated_across_a_full_reshard_under_writes() {
     while let Some(text) = c.cluster_tool_step() {
         printed.push_str(&text);
         if let Some(slot) = text.strip_prefix("Moving slot ") {
-            moving = slot.split(' ').next().and_then(|s| s.parse().ok()).unwrap_or(moving);
+            moving = slot
+                .split(' ')
+                .next()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(moving);
         }
         steps += 1;
         // Three writes per step: the moving slot's old key and a new one, and a key
         // elsewhere (walking the key space with a stride).
         n += 7;
         let tag = &tags[moving];
-        for key in [format!("{{{tag}}}old"), format!("{{{tag}}}new"), format!("k:{}", n % KEYS)] {
+        for key in [
+            format!("{{{tag}}}old"),
+            format!("{{{tag}}}new"),
+            format!("k:{}", n % KEYS),
+        ] {
             let before = c.world().events().count();
             write(&mut c, key, steps);
             asks += c
@@ -99,7 +110,10 @@ fn no_key_lost_or_duplicated_across_a_full_reshard_under_writes() {
         }
     }
     assert_eq!(
-        printed.lines().filter(|l| l.starts_with("Moving slot ")).count(),
+        printed
+            .lines()
+            .filter(|l| l.starts_with("Moving slot "))
+            .count(),
         5461,
         "every slot moved"
     );
@@ -127,7 +141,10 @@ fn no_key_lost_or_duplicated_across_a_full_reshard_under_writes() {
     // the two masters left hold every key.
     c.run_line(".connect 7003");
     let role = c.run_line("role");
-    assert!(String::from_utf8_lossy(&role.text).contains("slave"), "7003 is a replica");
+    assert!(
+        String::from_utf8_lossy(&role.text).contains("slave"),
+        "7003 is a replica"
+    );
     let mut total = 0;
     for port in [7001, 7002] {
         c.run_line(&format!(".connect {port}"));

@@ -85,7 +85,64 @@ impl App {
                     <button onclick={link.callback(|_| Msg::ToggleFidelity)} aria-expanded={self.fidelity_open.to_string()}
                         title="What is exact and what is simplified, compared with real Redis 7.0.15">{ "Fidelity" }</button>
                 </div>
+                { self.view_tools(ctx) }
             </header>
+        }
+    }
+
+    /// Resharding with redis-cli's own tools: each button types `.cluster-tool` lines into
+    /// the console, so the terminal shows what redis-cli prints and the lines can be
+    /// typed again by hand.
+    fn view_tools(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let console = self.session.console();
+        let world = console.world();
+        let entry = format!("127.0.0.1:{}", console.shape().base_port);
+        let next_port = world
+            .processes()
+            .iter()
+            .map(|p| p.port)
+            .max()
+            .unwrap_or(7000)
+            + 1;
+        // The newest node started from the playground, if any.
+        let newest = world
+            .processes()
+            .iter()
+            .skip(console.shape().node_count())
+            .rfind(|p| p.is_running() && p.node.peers().iter().count() > 1)
+            .map(|p| (p.port, p.node.name().to_string()));
+        let add = vec![
+            format!(".start {next_port}"),
+            format!(".cluster-tool add-node 127.0.0.1:{next_port} {entry}"),
+        ];
+        let rebalance = vec![format!(
+            ".cluster-tool rebalance {entry} --cluster-use-empty-masters"
+        )];
+        html! {
+            <div class="group" role="group" aria-label="Resharding tools">
+                <button onclick={link.callback(move |_| Msg::RunLines(add.clone()))}
+                    title={format!("Start an empty node on port {next_port} and add it with redis-cli --cluster add-node")}>
+                    { format!("Add node {next_port}") }</button>
+                <button onclick={link.callback(move |_| Msg::RunLines(rebalance.clone()))}
+                    title="redis-cli --cluster rebalance --cluster-use-empty-masters: move slots until every master has its share">
+                    { "Rebalance" }</button>
+                if let Some((port, id)) = newest {
+                    <button onclick={
+                        let line = format!(".cluster-tool reshard {entry} --cluster-from all --cluster-to {id} --cluster-slots 1000");
+                        link.callback(move |_| Msg::RunLine(line.clone()))
+                    } title={format!("redis-cli --cluster reshard: move 1000 slots, keys and all, from every master to {port}")}>
+                        { format!("Reshard 1000 → {port}") }</button>
+                    <button onclick={
+                        let lines = vec![
+                            format!(".cluster-tool rebalance {entry} --cluster-weight {id}=0"),
+                            format!(".cluster-tool del-node {entry} {id}"),
+                        ];
+                        link.callback(move |_| Msg::RunLines(lines.clone()))
+                    } title={format!("Move every slot of {port} away (rebalance with weight 0), then redis-cli --cluster del-node")}>
+                        { format!("Remove {port}") }</button>
+                }
+            </div>
         }
     }
 

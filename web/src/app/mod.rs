@@ -108,6 +108,8 @@ pub enum Msg {
     Step,
     SetSpeed(f64),
     RunLine(String),
+    /// Several console lines in a row (a tool button).
+    RunLines(Vec<String>),
     Terminal(terminal::TermMsg),
     Shape(ShapeField, String),
     Reset,
@@ -399,6 +401,12 @@ impl Component for App {
             }
             Msg::RunLine(line) => {
                 self.run_line(&line);
+                true
+            }
+            Msg::RunLines(lines) => {
+                for line in lines {
+                    self.run_line(&line);
+                }
                 true
             }
             Msg::Terminal(m) => self.terminal_update(m),

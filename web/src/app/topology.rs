@@ -44,7 +44,7 @@ impl Stage {
     }
 }
 
-const LEGEND: [(&str, &str); 8] = [
+const LEGEND: [(&str, &str); 9] = [
     ("PING", "w-ping"),
     ("PONG", "w-pong"),
     ("MEET", "w-meet"),
@@ -53,6 +53,7 @@ const LEGEND: [(&str, &str); 8] = [
     ("AUTH_ACK", "w-authack"),
     ("UPDATE", "w-update"),
     ("REPL", "w-repl"),
+    ("MIGRATE", "w-migrate"),
 ];
 
 impl App {

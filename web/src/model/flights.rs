@@ -89,6 +89,7 @@ pub fn wire_class(w: Wire) -> &'static str {
         Wire::Bus(T::FailoverAuthAck) => "w-authack",
         Wire::Bus(T::Update) => "w-update",
         Wire::Replication => "w-repl",
+        Wire::Migrate => "w-migrate",
         Wire::Bus(_) => "w-other",
     }
 }

@@ -19,6 +19,8 @@ pub const SENT_LOG_CAPACITY: usize = 4096;
 pub enum Wire {
     Bus(MessageType),
     Replication,
+    /// Keys moving: a MIGRATE's RESTORE-ASKING to the target, or its reply.
+    Migrate,
 }
 
 impl Wire {
@@ -27,6 +29,7 @@ impl Wire {
         match self {
             Wire::Bus(t) => t.label(),
             Wire::Replication => "REPL",
+            Wire::Migrate => "MIGRATE",
         }
     }
 
@@ -72,7 +75,8 @@ impl Observer {
     pub(crate) fn on_send(&mut self, env: &Envelope) {
         let wire = match &env.payload {
             Payload::Bus(m) => Wire::Bus(m.kind()),
-            Payload::Repl(_) | Payload::Migrate(_) => Wire::Replication,
+            Payload::Repl(_) => Wire::Replication,
+            Payload::Migrate(_) => Wire::Migrate,
             Payload::Connect => return,
         };
         if self.sent.len() == SENT_LOG_CAPACITY {
