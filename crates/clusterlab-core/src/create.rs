@@ -2,7 +2,6 @@
 //! the same slot split, replica assignment, config epochs and MEETs, through real commands.
 
 use crate::config::ClusterShape;
-use crate::name::NodeName;
 use crate::node::flags;
 use crate::reply::Reply;
 use crate::rng::SimRng;
@@ -134,19 +133,8 @@ fn ports_agree(world: &World, ports: &[u16]) -> bool {
 
 /// Every node's view of who owns which slots, as redis-cli's config signature.
 fn signatures_agree(world: &World) -> bool {
-    let sig = |i: usize| -> Vec<(NodeName, Vec<(u16, u16)>)> {
-        let node = &world.processes()[i].node;
-        let mut v: Vec<_> = node
-            .peers()
-            .iter()
-            .filter(|(_, p)| p.num_slots() > 0)
-            .map(|(_, p)| (p.name, p.slots.ranges()))
-            .collect();
-        v.sort();
-        v
-    };
-    let first = sig(0);
-    (1..world.processes().len()).all(|i| sig(i) == first)
+    let ports: Vec<u16> = world.processes().iter().map(|p| p.port).collect();
+    ports_agree(world, &ports)
 }
 
 /// Whether every node agrees on every node's role, master, slots and configEpoch, and

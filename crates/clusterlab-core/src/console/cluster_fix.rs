@@ -5,7 +5,7 @@
 
 use super::cluster_job::{MoveStyle, SlotMove, Task, ToolJob};
 use super::cluster_reshard::{masters_of, PIPELINE};
-use super::cluster_tool::ToolNode;
+use super::cluster_tool::{slot_set, slot_text, ToolNode};
 use super::Console;
 use crate::reply::Reply;
 
@@ -13,6 +13,15 @@ use crate::reply::Reply;
 /// itself and shows it, as a terminal would.
 fn confirm(question: &str) -> String {
     format!("{question} (type 'yes' to accept): yes\n")
+}
+
+/// redis-cli's answer for the open-slot cases it does not handle.
+fn unhandled(owner: &ToolNode, migrating: &str, importing: &str, out: &mut String) -> bool {
+    out.push_str(&format!(
+        "[ERR] Sorry, redis-cli can't fix this slot yet (work in progress). Slot is set as migrating in {migrating}, as importing in {importing}, owner is {}\n",
+        owner.addr
+    ));
+    false
 }
 
 impl Console {
@@ -244,7 +253,7 @@ impl Console {
             let mut dst = None;
             for &i in &importing {
                 if self.count_keys(nodes[i].port, slot) > 0 {
-                    return self.unhandled(nodes, owner, &migrating_str, &importing_str, slot, out);
+                    return unhandled(&nodes[owner], &migrating_str, &importing_str, out);
                 }
                 if nodes[i].id == target_id {
                     dst = Some(i);
@@ -294,25 +303,9 @@ impl Console {
                 out.push_str(&format!(">>> Case 4: Closing slot {slot} on {}\n", n.addr));
                 self.checked(&n, &["CLUSTER", "SETSLOT", &s, "STABLE"], out)
             } else {
-                self.unhandled(nodes, owner, &migrating_str, &importing_str, slot, out)
+                unhandled(&nodes[owner], &migrating_str, &importing_str, out)
             }
         }
-    }
-
-    fn unhandled(
-        &mut self,
-        nodes: &[ToolNode],
-        owner: usize,
-        migrating: &str,
-        importing: &str,
-        _slot: u16,
-        out: &mut String,
-    ) -> bool {
-        out.push_str(&format!(
-            "[ERR] Sorry, redis-cli can't fix this slot yet (work in progress). Slot is set as migrating in {migrating}, as importing in {importing}, owner is {}\n",
-            nodes[owner].addr
-        ));
-        false
     }
 
     /// `clusterManagerFixSlotsCoverage`; returns how many slots it covered.
@@ -346,50 +339,35 @@ impl Console {
             }
         }
         let list = |slots: &mut dyn Iterator<Item = u16>| {
-            let mut ranges: Vec<(u16, u16)> = Vec::new();
-            for s in slots {
-                match ranges.last_mut() {
-                    Some((_, b)) if *b + 1 == s => *b = s,
-                    _ => ranges.push((s, s)),
-                }
-            }
-            super::cluster_tool::slot_text(&ranges, ",", true) + "\n"
+            slot_text(&slot_set(slots).ranges(), ",", true) + "\n"
         };
-        let mut fixed = 0;
-        if !none.is_empty() {
-            out.push_str("The following uncovered slots have no keys across the cluster:\n");
-            out.push_str(&list(&mut none.iter().copied()));
-            out.push_str(&confirm("Fix these slots by covering with a random node?"));
-            for &slot in &none {
-                let Some(&i) = masters.first() else { break };
-                out.push_str(&format!(
-                    ">>> Covering slot {slot} with {}\n",
-                    nodes[i].addr
-                ));
-                let n = nodes[i].clone();
-                if !self.set_slot_owner(&n, slot, false) {
-                    return fixed;
-                }
-                nodes[i].set_slot(slot, true);
-                fixed += 1;
+        // Slots without keys go to the first master, slots with keys on one node to it.
+        let mut cover: Vec<(u16, usize)> = Vec::new();
+        if let Some(&first) = masters.first() {
+            if !none.is_empty() {
+                out.push_str("The following uncovered slots have no keys across the cluster:\n");
+                out.push_str(&list(&mut none.iter().copied()));
+                out.push_str(&confirm("Fix these slots by covering with a random node?"));
+                cover.extend(none.iter().map(|&slot| (slot, first)));
             }
         }
-        if !single.is_empty() {
-            out.push_str("The following uncovered slots have keys in just one node:\n");
-            out.push_str(&list(&mut single.iter().map(|(s, _)| *s)));
-            out.push_str(&confirm("Fix these slots by covering with those nodes?"));
-            for &(slot, i) in &single {
-                out.push_str(&format!(
-                    ">>> Covering slot {slot} with {}\n",
-                    nodes[i].addr
-                ));
-                let n = nodes[i].clone();
-                if !self.set_slot_owner(&n, slot, false) {
-                    return fixed;
-                }
-                nodes[i].set_slot(slot, true);
-                fixed += 1;
+        let mut fixed = 0;
+        for (k, &(slot, i)) in cover.iter().chain(&single).enumerate() {
+            if k == cover.len() {
+                out.push_str("The following uncovered slots have keys in just one node:\n");
+                out.push_str(&list(&mut single.iter().map(|(s, _)| *s)));
+                out.push_str(&confirm("Fix these slots by covering with those nodes?"));
             }
+            out.push_str(&format!(
+                ">>> Covering slot {slot} with {}\n",
+                nodes[i].addr
+            ));
+            let n = nodes[i].clone();
+            if !self.set_slot_owner(&n, slot, false) {
+                return fixed;
+            }
+            nodes[i].set_slot(slot, true);
+            fixed += 1;
         }
         if !multi.is_empty() {
             out.push_str("The following uncovered slots have keys in multiple nodes:\n");

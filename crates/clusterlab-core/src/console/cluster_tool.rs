@@ -7,7 +7,7 @@
 use super::cluster_job::Endpoint;
 use super::Console;
 use crate::reply::Reply;
-use crate::slot::SLOTS;
+use crate::slot::{SlotSet, SLOTS};
 
 /// One node as the tool loaded it (`clusterManagerNode`).
 #[derive(Clone, Debug)]
@@ -41,19 +41,13 @@ impl ToolNode {
 
     /// Updates what the tool believes the node owns (`CLUSTER_MANAGER_OPT_UPDATE`).
     pub(super) fn set_slot(&mut self, slot: u16, owned: bool) {
-        let mut all: Vec<u16> = self.slots.iter().flat_map(|&(a, b)| a..=b).collect();
-        all.retain(|&s| s != slot);
+        let mut set = slot_set(self.slots.iter().flat_map(|&(a, b)| a..=b));
         if owned {
-            all.push(slot);
-            all.sort_unstable();
+            set.insert(slot);
+        } else {
+            set.remove(slot);
         }
-        self.slots.clear();
-        for s in all {
-            match self.slots.last_mut() {
-                Some((_, b)) if *b + 1 == s => *b = s,
-                _ => self.slots.push((s, s)),
-            }
-        }
+        self.slots = set.ranges();
     }
 }
 
@@ -67,6 +61,20 @@ pub(super) struct Loaded {
 /// redis-cli's refusal to fix with masters it cannot reach (it exits there).
 fn unreachable_warning(what: &str, n: usize) -> String {
     format!("*** Fixing {what} with {n} unreachable masters is dangerous: redis-cli will assume that slots about masters that are not reachable are not covered, and will try to reassign them to the reachable nodes. This can cause data loss and is rarely what you want to do. If you really want to proceed use the --cluster-fix-with-unreachable-masters option.\n")
+}
+
+/// `clusterManagerGetConfigSignature`: who owns which slots in one node's CLUSTER NODES.
+fn signature(nodes: &str) -> String {
+    let mut parts: Vec<String> = nodes
+        .lines()
+        .filter_map(parse_line)
+        .filter_map(|l| {
+            let slots = ranges(&l.rest);
+            (!slots.is_empty()).then(|| format!("{}:{}", l.id, slot_text(&slots, ",", false)))
+        })
+        .collect();
+    parts.sort();
+    parts.join("|")
 }
 
 /// One CLUSTER NODES line: id, address, flags, master, then slots and open-slot marks.
@@ -105,6 +113,15 @@ fn ranges(parts: &[String]) -> Vec<(u16, u16)> {
             None => p.parse().ok().map(|s| (s, s)),
         })
         .collect()
+}
+
+/// The slots given, as a set.
+pub(super) fn slot_set(slots: impl IntoIterator<Item = u16>) -> SlotSet {
+    let mut set = SlotSet::new();
+    for s in slots {
+        set.insert(s);
+    }
+    set
 }
 
 /// Slot ranges as redis-cli prints them: `0-5460,14687` or, bracketed, `[0-5460],[14687]`.
@@ -171,7 +188,6 @@ impl Console {
                 unreachable_masters += usize::from(master);
                 continue;
             };
-            let mut signature: Vec<String> = Vec::new();
             let mut me = None;
             for line in own.lines() {
                 let Some(Line {
@@ -186,9 +202,6 @@ impl Console {
                     continue;
                 };
                 let slots = ranges(&rest);
-                if !slots.is_empty() {
-                    signature.push(format!("{id}:{}", slot_text(&slots, ",", false)));
-                }
                 if flags.iter().any(|f| f == "myself") {
                     let marks = |arrow: &str| {
                         rest.iter()
@@ -214,8 +227,7 @@ impl Console {
                 }
             }
             if let Some(mut n) = me {
-                signature.sort();
-                n.signature = signature.join("|");
+                n.signature = signature(&own);
                 if n.master {
                     n.keys = match self.tool_call(n.port, &["DBSIZE"]) {
                         Some(Reply::Integer(k)) => k,
@@ -239,17 +251,7 @@ impl Console {
             let Some(own) = self.tool_text(p, &["CLUSTER", "NODES"]) else {
                 return false;
             };
-            let mut signature: Vec<String> = own
-                .lines()
-                .filter_map(parse_line)
-                .filter_map(|l| {
-                    let slots = ranges(&l.rest);
-                    (!slots.is_empty())
-                        .then(|| format!("{}:{}", l.id, slot_text(&slots, ",", false)))
-                })
-                .collect();
-            signature.sort();
-            let signature = signature.join("|");
+            let signature = signature(&own);
             match &first {
                 None => first = Some(signature),
                 Some(f) if *f != signature => return false,
