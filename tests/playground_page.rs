@@ -223,13 +223,40 @@ async fn walkthrough_failover_share_and_reload_in_chromium() {
         true,
         "the Reshard button"
     );
+    // The moves run as simulated time passes (the clock starts by itself): stop the tool
+    // half way, as Ctrl-C would, and let fix close the slot it left open.
     until(
         &c,
         "the reshard's moves",
         "return document.body.textContent.includes('Moving slot 0 from 127.0.0.1:7001 to 127.0.0.1:7007: ');",
     )
     .await;
+    until(
+        &c,
+        "the Stop tool button",
+        "return document.querySelector('button.stop-tool') !== null;",
+    )
+    .await;
     screenshot(&c, "reshard-1280x800.png").await;
+    assert_eq!(js(&c, &click_text("Stop tool")).await, true, "Stop tool");
+    until(
+        &c,
+        "the tool stopped",
+        "return document.body.textContent.includes('the tool stopped here') && document.querySelector('button.stop-tool') === null;",
+    )
+    .await;
+    assert_eq!(js(&c, &click_text("Fix")).await, true, "the Fix button");
+    until(
+        &c,
+        "fix's check",
+        "const x = [...document.querySelectorAll('.exchange')].pop(); return x.textContent.includes('.cluster-tool fix') && x.textContent.includes('[OK] All 16384 slots covered.');",
+    )
+    .await;
+    js(
+        &c,
+        "const b = document.querySelector('button.play'); if (b.textContent.includes('Pause')) b.click(); return true;",
+    )
+    .await;
 
     // The share link replays the run to the same trace hash.
     let hash = trace_hash(&c).await;

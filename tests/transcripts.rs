@@ -84,3 +84,8 @@ fn migrate_moves_keys_of_an_open_slot() {
 fn cluster_tool_info_and_check() {
     transcript("cluster_tool.txt");
 }
+
+#[test]
+fn smart_client_caches_the_slot_map() {
+    transcript("smart_client.txt");
+}

@@ -90,6 +90,12 @@ fn word() -> impl Strategy<Value = String> {
             ".delay",
             ".loss",
             ".blockbus",
+            ".slotmap",
+            "smart",
+            ".cluster-tool",
+            "stop",
+            "fix",
+            "127.0.0.1:7001",
             "7001",
             "7003",
             "7005",
@@ -125,7 +131,15 @@ fn arbitrary_lines_never_panic() {
     let sessions = prop::collection::vec(line(), 1..12);
     let result = runner.run(&sessions, |lines| {
         let mut console = Console::new(ClusterShape::default()).expect("default cluster starts");
+        // Half the sessions run tools live, as the playground does, with steps between lines.
+        let live = lines.len() % 2 == 0;
+        console.set_live_tools(live);
         for l in &lines {
+            if live {
+                for _ in 0..20 {
+                    console.step();
+                }
+            }
             // `.advance` or `.pause` with a random number could ask for years.
             if l.starts_with(".advance") || l.starts_with(".pause") {
                 continue;

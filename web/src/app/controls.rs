@@ -119,21 +119,33 @@ impl App {
         let rebalance = vec![format!(
             ".cluster-tool rebalance {entry} --cluster-use-empty-masters"
         )];
+        // While a tool moves slots, the other tools wait (redis-cli would fight it).
+        let busy = self.session.tool_running() || !self.queued.is_empty();
         html! {
             <div class="group" role="group" aria-label="Resharding tools">
-                <button onclick={link.callback(move |_| Msg::RunLines(add.clone()))}
+                if busy {
+                    <button class="stop-tool" onclick={link.callback(|_| Msg::StopTool)}
+                        title="Stop the running tool where it is, like Ctrl-C; a slot it was moving may stay open for Fix">
+                        { "Stop tool" }</button>
+                }
+                <button disabled={busy} onclick={
+                    let line = format!(".cluster-tool fix {entry}");
+                    link.callback(move |_| Msg::RunLine(line.clone()))
+                } title="redis-cli --cluster fix: close open slots, cover unassigned ones">
+                    { "Fix" }</button>
+                <button disabled={busy} onclick={link.callback(move |_| Msg::RunLines(add.clone()))}
                     title={format!("Start an empty node on port {next_port} and add it with redis-cli --cluster add-node")}>
                     { format!("Add node {next_port}") }</button>
-                <button onclick={link.callback(move |_| Msg::RunLines(rebalance.clone()))}
+                <button disabled={busy} onclick={link.callback(move |_| Msg::RunLines(rebalance.clone()))}
                     title="redis-cli --cluster rebalance --cluster-use-empty-masters: move slots until every master has its share">
                     { "Rebalance" }</button>
                 if let Some((port, id)) = newest {
-                    <button onclick={
+                    <button disabled={busy} onclick={
                         let line = format!(".cluster-tool reshard {entry} --cluster-from all --cluster-to {id} --cluster-slots 1000");
                         link.callback(move |_| Msg::RunLine(line.clone()))
                     } title={format!("redis-cli --cluster reshard: move 1000 slots, keys and all, from every master to {port}")}>
                         { format!("Reshard 1000 → {port}") }</button>
-                    <button onclick={
+                    <button disabled={busy} onclick={
                         let lines = vec![
                             format!(".cluster-tool rebalance {entry} --cluster-weight {id}=0"),
                             format!(".cluster-tool del-node {entry} {id}"),

@@ -10,7 +10,7 @@ mod storage;
 mod terminal;
 mod topology;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, VecDeque};
 
 use clusterlab_core::{ClusterShape, EventCategory, NodeIdx, SimTime, Slot};
 use gloo_events::EventListener;
@@ -110,6 +110,8 @@ pub enum Msg {
     RunLine(String),
     /// Several console lines in a row (a tool button).
     RunLines(Vec<String>),
+    /// Stops the running `.cluster-tool` and drops the control lines waiting for it.
+    StopTool,
     Terminal(terminal::TermMsg),
     Shape(ShapeField, String),
     Reset,
@@ -177,6 +179,8 @@ pub struct App {
     /// Simulated time behind the wall clock because frames ran out of budget.
     lagging: bool,
     fps_published: f64,
+    /// Lines of a control that wait for the running `.cluster-tool` to finish.
+    queued: VecDeque<String>,
 }
 
 /// Milliseconds since the page started loading.
@@ -236,6 +240,7 @@ impl App {
             fidelity_open: false,
             lagging: false,
             fps_published: 0.0,
+            queued: VecDeque::new(),
         }
     }
 
@@ -248,8 +253,23 @@ impl App {
 
     /// Runs a line through the console (typed, or a control turned into its dot-command).
     fn run_line(&mut self, line: &str) {
+        let tool_was_running = self.session.tool_running();
         self.session.run_line(line);
+        // A tool's moves run as simulated time passes, so starting one starts the clock.
+        if self.session.tool_running() && !tool_was_running {
+            self.playing = true;
+        }
         self.after_change();
+    }
+
+    /// Runs queued control lines, each once no tool is moving slots any more.
+    fn run_queued(&mut self) {
+        while !self.session.tool_running() {
+            let Some(line) = self.queued.pop_front() else {
+                break;
+            };
+            self.run_line(&line);
+        }
     }
 
     fn after_change(&mut self) {
@@ -310,6 +330,9 @@ impl App {
                 self.sim_carry = 0.0;
             }
             changed = true;
+        }
+        if changed && !self.queued.is_empty() && !self.session.tool_running() {
+            self.run_queued();
         }
         self.flights.ingest(
             self.session.console().world(),
@@ -389,6 +412,9 @@ impl Component for App {
             }
             Msg::TogglePlay => {
                 self.playing = !self.playing;
+                if !self.playing {
+                    storage::save(&self.session, &mut self.saved);
+                }
                 true
             }
             Msg::Step => {
@@ -403,10 +429,14 @@ impl Component for App {
                 self.run_line(&line);
                 true
             }
+            Msg::StopTool => {
+                self.queued.clear();
+                self.run_line(".cluster-tool stop");
+                true
+            }
             Msg::RunLines(lines) => {
-                for line in lines {
-                    self.run_line(&line);
-                }
+                self.queued.extend(lines);
+                self.run_queued();
                 true
             }
             Msg::Terminal(m) => self.terminal_update(m),

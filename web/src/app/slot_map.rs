@@ -8,7 +8,9 @@ use yew::prelude::*;
 
 use super::{App, Msg};
 use crate::model::events::concerned_nodes;
-use crate::model::slots::{heat_rgb, keys_per_slot, open_slots, owners, shard_rgb, slot_at, Heat};
+use crate::model::slots::{
+    heat_rgb, keys_per_slot, open_slots, owners, shard_rgb, slot_at, stale_slots, Heat,
+};
 
 /// Canvas pixels per slot along each side.
 const CELL: u32 = 3;
@@ -55,6 +57,7 @@ impl App {
                     .collect()
             })
             .unwrap_or_default();
+        let stale = stale_slots(self.session.console());
         let found = self.found_slot();
         let mut px = vec![0u8; (SIDE * SIDE * 4) as usize];
         for slot in 0..SLOTS {
@@ -73,11 +76,13 @@ impl App {
             } else {
                 None
             };
+            let is_stale = stale.get(slot).copied().unwrap_or(false);
             for dy in 0..CELL {
                 for dx in 0..CELL {
                     let centre = dx == 1 && dy == 1;
                     let c = match mark {
                         Some(m) if centre || dx == dy => m,
+                        _ if is_stale && dx + dy == CELL - 1 => [255, 150, 0],
                         _ => rgb,
                     };
                     let i = (((row * CELL + dy) * SIDE + col * CELL + dx) * 4) as usize;
@@ -120,6 +125,16 @@ impl App {
         }) {
             s.push_str(&format!(" · MIGRATING on {} to {}", to.0, to.1));
         }
+        if let Some(cache) = self.session.console().cli().slot_cache() {
+            let cached = cache
+                .owner(slot)
+                .map_or("none".to_string(), |p| p.to_string());
+            let stale = stale_slots(self.session.console())[usize::from(slot)];
+            s.push_str(&format!(
+                " · client map says {cached}{}",
+                if stale { " (stale)" } else { "" }
+            ));
+        }
         s
     }
 
@@ -149,6 +164,11 @@ impl App {
         });
         let found = self.found_slot();
         let shown = self.hover_slot.or(found);
+        let (migrating, importing) = open_slots(world);
+        let stale = stale_slots(self.session.console())
+            .iter()
+            .filter(|s| **s)
+            .count();
         html! {
             <>
                 <div class="panel-head">
@@ -163,6 +183,14 @@ impl App {
                 <canvas ref={self.slot_canvas.clone()} class="slot-canvas" width={SIDE.to_string()} height={SIDE.to_string()}
                     role="img" aria-label="All 16384 hash slots, 128 per row"
                     onmousemove={onmove} onmouseleave={link.callback(|_| Msg::HoverSlot(None))} />
+                <div class="slot-legend" aria-label="Slot marks">
+                    <span><i class="mark migrating"></i>{ format!("migrating ({})", migrating.len()) }</span>
+                    <span><i class="mark importing"></i>{ format!("importing ({})", importing.len()) }</span>
+                    if self.session.console().cli().slot_cache().is_some() {
+                        <span title="Slots the smart client's cached map sends to the wrong node (.slotmap lists them)">
+                            <i class="mark stale"></i>{ format!("stale in the client's map ({stale})") }</span>
+                    }
+                </div>
                 <div class="slot-info" aria-live="polite">
                     { shown.map_or("Hover a slot, or find a key's slot:".to_string(), |s| self.slot_description(s)) }
                 </div>

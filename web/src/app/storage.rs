@@ -40,7 +40,7 @@ pub fn share_text(session: &Session) -> String {
     encode(&SharedRun {
         shape: session.shape().clone(),
         inputs: session.inputs().to_vec(),
-        until: session.console().world().moment(),
+        until: session.console().moment(),
     })
 }
 

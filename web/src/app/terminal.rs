@@ -21,14 +21,16 @@ pub struct TermState {
     completion: Option<(Vec<String>, usize)>,
     pub input_ref: NodeRef,
     pub screen_ref: NodeRef,
-    shown: usize,
+    /// `Session::printed` when the screen last scrolled.
+    shown: u64,
 }
 
 pub enum TermMsg {
     Input(String),
     Key(String),
     Focus,
-    ClusterMode(bool),
+    /// `.cluster on`, `.cluster smart` or `.cluster off`.
+    ClientMode(&'static str),
 }
 
 impl App {
@@ -55,8 +57,8 @@ impl App {
                 }
                 false
             }
-            TermMsg::ClusterMode(on) => {
-                self.run_line(if on { ".cluster on" } else { ".cluster off" });
+            TermMsg::ClientMode(mode) => {
+                self.run_line(&format!(".cluster {mode}"));
                 true
             }
             TermMsg::Key(k) => self.terminal_key(&k),
@@ -124,7 +126,7 @@ impl App {
 
     /// Keeps the newest output in view once something new was printed.
     pub(super) fn terminal_rendered(&mut self) {
-        let n = self.session.transcript().len();
+        let n = self.session.printed();
         if n != self.term.shown {
             self.term.shown = n;
             if let Some(el) = self.term.screen_ref.cast::<HtmlElement>() {
@@ -146,17 +148,33 @@ impl App {
                 format!(" {h}")
             }
         });
-        let cluster_mode = console.cli().cluster_mode();
+        let cli = console.cli();
+        let mode = match (cli.cluster_mode(), cli.smart()) {
+            (_, true) => "smart",
+            (true, false) => "on",
+            (false, false) => "off",
+        };
+        let mode_button = |m: &'static str, label: &'static str, title: &'static str| {
+            html! {
+                <button class={classes!((mode == m).then_some("on"))} aria-pressed={(mode == m).to_string()} title={title}
+                    onclick={link.callback(move |_| Msg::Terminal(TermMsg::ClientMode(m)))}>{ label }</button>
+            }
+        };
+        let sub = match mode {
+            "smart" => "smart client · .slotmap shows its cache",
+            "on" => "redis-cli -c · type .help",
+            _ => "redis-cli · type .help",
+        };
         html! {
             <>
                 <div class="panel-head">
                     <h2>{ "Console" }</h2>
-                    <span class="sub">{ "redis-cli -c · type .help" }</span>
-                    <label class="toggle" title="Follow MOVED/ASK like redis-cli -c">
-                        <input type="checkbox" checked={cluster_mode}
-                            onchange={link.callback(move |_| Msg::Terminal(TermMsg::ClusterMode(!cluster_mode)))} />
-                        { "cluster mode (-c)" }
-                    </label>
+                    <span class="sub">{ sub }</span>
+                    <div class="seg" role="group" aria-label="Client">
+                        { mode_button("on", "-c", "redis-cli -c: ask the connected node, follow each MOVED and ASK") }
+                        { mode_button("smart", "smart", "A smart cluster client: cache the slot map from CLUSTER SLOTS, go straight to the owner, reload on MOVED") }
+                        { mode_button("off", "raw", "redis-cli without -c: print MOVED and ASK as errors") }
+                    </div>
                 </div>
                 <div class="terminal" ref={self.term.screen_ref.clone()} onclick={link.callback(|_| Msg::Terminal(TermMsg::Focus))}
                     role="log" aria-label="Console output" aria-live="polite">

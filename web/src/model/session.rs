@@ -39,17 +39,25 @@ pub struct Session {
     layout: Layout,
     inputs: Vec<Input>,
     transcript: Vec<Exchange>,
+    /// The exchange of the `.cluster-tool` line whose moves are still running.
+    tool_exchange: Option<usize>,
+    /// Grows whenever something is printed, so the terminal knows to scroll.
+    printed: u64,
 }
 
 impl Session {
     /// Creates the cluster of `shape` and waits for it to converge.
+    /// `.cluster-tool` moves run as time passes, so the slot map changes slot by slot.
     pub fn new(shape: ClusterShape) -> Result<Session, String> {
-        let console = Console::new(shape)?;
+        let mut console = Console::new(shape)?;
+        console.set_live_tools(true);
         Ok(Session {
             layout: Layout::of(console.world()),
             console,
             inputs: Vec::new(),
             transcript: Vec::new(),
+            tool_exchange: None,
+            printed: 0,
         })
     }
 
@@ -57,7 +65,9 @@ impl Session {
     pub fn replay(shape: ClusterShape, inputs: &[Input], until: Moment) -> Result<Session, String> {
         let mut s = Session::new(shape)?;
         for input in inputs {
-            if !s.console.world_mut().run_to_moment(input.moment) {
+            let reached = s.console.run_to_moment(input.moment);
+            s.collect_tool_output();
+            if !reached {
                 return Err(format!(
                     "the shared run does not fit this seed: cannot reach step {} at {}",
                     input.moment.steps, input.moment.at
@@ -65,7 +75,8 @@ impl Session {
             }
             s.run_line(&input.line);
         }
-        s.console.world_mut().run_to_moment(until);
+        s.console.run_to_moment(until);
+        s.collect_tool_output();
         Ok(s)
     }
 
@@ -89,11 +100,36 @@ impl Session {
         &self.transcript
     }
 
+    /// A count that grows whenever the terminal has something new to show.
+    pub fn printed(&self) -> u64 {
+        self.printed
+    }
+
+    /// Whether a `.cluster-tool` is still moving slots.
+    pub fn tool_running(&self) -> bool {
+        self.console.cluster_tool_running()
+    }
+
+    /// Appends what a running tool printed to the exchange that started it.
+    fn collect_tool_output(&mut self) {
+        let text = self.console.take_tool_output();
+        if let Some(x) = self.tool_exchange.and_then(|i| self.transcript.get_mut(i)) {
+            if !text.is_empty() {
+                x.output.push_str(&text);
+                self.printed += 1;
+            }
+        }
+        if !self.console.cluster_tool_running() {
+            self.tool_exchange = None;
+        }
+    }
+
     /// Runs a typed line, records it, and returns what it printed.
     pub fn run_line(&mut self, line: &str) -> String {
         let prompt = self.console.prompt();
-        let moment = self.console.world().moment();
+        let moment = self.console.moment();
         let out = self.console.run_line(line);
+        self.collect_tool_output();
         self.layout.include_new(self.console.world());
         let mut output = String::from_utf8_lossy(&out.text).into_owned();
         if out.quit {
@@ -105,32 +141,39 @@ impl Session {
                 line: line.to_string(),
             });
         }
+        if self.tool_exchange.is_none() && self.console.cluster_tool_running() {
+            self.tool_exchange = Some(self.transcript.len());
+        }
         self.transcript.push(Exchange {
             prompt,
             line: line.to_string(),
             output: output.clone(),
         });
+        self.printed += 1;
         output
     }
 
-    /// Processes the next queued event (the "step" control).
+    /// Processes the next queued event or tool command (the "step" control).
     pub fn step(&mut self) -> bool {
-        self.console.world_mut().step()
+        let stepped = self.console.step();
+        self.collect_tool_output();
+        stepped
     }
 
     /// Runs events up to `target`, checking `out_of_time` every few hundred steps so a
     /// frame never overruns; returns true when `target` was reached.
     pub fn run_towards(&mut self, target: SimTime, mut out_of_time: impl FnMut() -> bool) -> bool {
-        let world = self.console.world_mut();
         let mut n = 0u32;
-        while world.next_event_time().is_some_and(|t| t <= target) {
-            world.step();
+        while self.console.next_time().is_some_and(|t| t <= target) {
+            self.console.step();
             n += 1;
             if n % 256 == 0 && out_of_time() {
+                self.collect_tool_output();
                 return false;
             }
         }
-        world.run_until(target);
+        self.console.run_until(target);
+        self.collect_tool_output();
         true
     }
 }
@@ -161,6 +204,62 @@ mod tests {
         s.step();
         s.run_line("get mykey");
         let end = s.console().world().moment();
+        let replayed = Session::replay(s.shape().clone(), s.inputs(), end).unwrap();
+        assert_eq!(
+            replayed.console().world().trace_hash(),
+            s.console().world().trace_hash()
+        );
+        assert_eq!(replayed.transcript(), s.transcript());
+    }
+
+    #[test]
+    fn a_live_reshard_moves_slots_as_time_passes_and_replays_exactly() {
+        let mut s = Session::new(ClusterShape::default()).unwrap();
+        s.run_line("set user:13642 alice");
+        let ids: Vec<String> = s
+            .console()
+            .world()
+            .processes()
+            .iter()
+            .map(|p| p.node.name().to_string())
+            .collect();
+        let line = format!(
+            ".cluster-tool reshard 127.0.0.1:7001 --cluster-from {} --cluster-to {} --cluster-slots 100",
+            ids[2], ids[0]
+        );
+        let plan = s.run_line(&line);
+        assert!(plan.contains("Moving slot 11022 from"), "{plan}");
+        assert!(s.tool_running());
+        let owned = |s: &Session| {
+            s.console().world().processes()[0]
+                .node
+                .myself()
+                .slots
+                .count()
+        };
+        assert_eq!(owned(&s), 5461, "no slot moves before time passes");
+        // Part of the way: a second tool is refused, a write goes through.
+        let t = s.console().world().now();
+        s.run_towards(t + clusterlab_core::SimDuration(300), || false);
+        let part = owned(&s);
+        assert!(part > 5461 && part < 5561, "{part}");
+        assert!(s
+            .run_line(".cluster-tool reshard 127.0.0.1:7001")
+            .contains("still moving"));
+        assert!(!s.run_line("get user:13642").contains("error"));
+        for _ in 0..5 {
+            s.step();
+        }
+        let t = s.console().world().now();
+        s.run_towards(t + clusterlab_core::SimDuration(60_000), || false);
+        assert!(!s.tool_running());
+        assert_eq!(owned(&s), 5561);
+        let out = &s.transcript()[1].output;
+        assert!(
+            out.contains("Moving slot 11022 from 127.0.0.1:7003 to 127.0.0.1:7001: "),
+            "{out}"
+        );
+        let end = s.console().moment();
         let replayed = Session::replay(s.shape().clone(), s.inputs(), end).unwrap();
         assert_eq!(
             replayed.console().world().trace_hash(),

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeSet;
 
+use clusterlab_core::client::slot_cache::owners_now;
+use clusterlab_core::console::Console;
 use clusterlab_core::{NodeIdx, Slot, World, SLOTS};
 
 use super::topology::{names, Layout};
@@ -58,6 +60,19 @@ pub fn open_slots(world: &World) -> (BTreeSet<Slot>, BTreeSet<Slot>) {
         importing.extend(p.node.importing().keys().copied());
     }
     (migrating, importing)
+}
+
+/// Per slot, whether the smart client's cached map names another node than the one
+/// serving it now (all false without a smart client).
+pub fn stale_slots(console: &Console) -> Vec<bool> {
+    let Some(cache) = console.cli().slot_cache() else {
+        return Vec::new();
+    };
+    owners_now(console.world())
+        .iter()
+        .enumerate()
+        .map(|(slot, now)| cache.owner(slot as Slot) != *now)
+        .collect()
 }
 
 /// A slot from a position on the 128 × 128 grid (row-major).

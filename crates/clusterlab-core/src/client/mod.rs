@@ -1,9 +1,14 @@
 //! A client that behaves like `redis-cli -c`: connected to one node, it follows MOVED and
 //! ASK by printing `-> Redirected to slot [N] located at ip:port`, reconnecting there and
 //! sending the command again (ASKING first for ASK). With cluster mode off it prints the
-//! raw `(error) MOVED …`. Output is exactly `redis-cli --no-raw`'s.
+//! raw `(error) MOVED …`. Output is exactly `redis-cli --no-raw`'s. A third mode, the
+//! smart client (`smart.rs`), routes by a cached slot map as cluster client libraries do.
 
 pub mod format;
+pub mod slot_cache;
+mod smart;
+
+pub use smart::command_slot;
 
 use crate::reply::Reply;
 use crate::world::{ConnId, World};
@@ -20,6 +25,12 @@ pub struct RedisCli {
     conn: Option<ConnId>,
     /// The last connection attempt failed (redis-cli then shows `not connected> `).
     not_connected: bool,
+    /// Smart client mode: route by a cached slot map instead of following redirects.
+    smart: bool,
+    /// The smart client's slot map, loaded on its first command.
+    cache: Option<slot_cache::SlotCache>,
+    /// The smart client sent MULTI and no EXEC/DISCARD yet.
+    in_multi: bool,
 }
 
 /// What one command produced.
@@ -41,6 +52,9 @@ impl RedisCli {
             cluster_mode,
             conn: None,
             not_connected: false,
+            smart: false,
+            cache: None,
+            in_multi: false,
         }
     }
 
@@ -56,8 +70,27 @@ impl RedisCli {
         self.cluster_mode
     }
 
+    /// Cluster mode on is `redis-cli -c` (and leaves smart mode); off prints redirects raw.
     pub fn set_cluster_mode(&mut self, on: bool) {
         self.cluster_mode = on;
+        self.smart = false;
+        self.cache = None;
+        self.in_multi = false;
+    }
+
+    /// Turns the smart client on: its slot map is loaded by the next command.
+    pub fn set_smart(&mut self) {
+        self.set_cluster_mode(true);
+        self.smart = true;
+    }
+
+    pub fn smart(&self) -> bool {
+        self.smart
+    }
+
+    /// The smart client's slot map, once loaded.
+    pub fn slot_cache(&self) -> Option<&slot_cache::SlotCache> {
+        self.cache.as_ref()
     }
 
     /// The prompt redis-cli shows: `127.0.0.1:7001> `, or `not connected> `.
@@ -96,19 +129,16 @@ impl RedisCli {
 
     /// Runs one command line's arguments as redis-cli's `issueCommandRepeat` does.
     pub fn run(&mut self, world: &mut World, args: &[Vec<u8>]) -> CliOutcome {
+        if self.smart {
+            return self.run_smart(world, args);
+        }
         let started = world.now();
         let mut text = Vec::new();
         let mut send_asking = false;
         let mut redirects = 0;
         loop {
             let Some(conn) = self.ensure_conn(world) else {
-                text.extend(
-                    format!(
-                        "Could not connect to Redis at {}:{}: Connection refused\n",
-                        self.host, self.port
-                    )
-                    .bytes(),
-                );
+                text.extend(self.refused_line().bytes());
                 return CliOutcome {
                     text,
                     reply: None,
@@ -120,18 +150,7 @@ impl RedisCli {
             }
             let reply = match world.execute(conn, args) {
                 Ok(r) => r,
-                Err(e) => {
-                    // redis-cli: "Error: Server closed the connection", then reconnects
-                    // on the next command.
-                    self.conn = None;
-                    self.not_connected = true;
-                    text.extend(format!("Error: {e}\n").bytes());
-                    return CliOutcome {
-                        text,
-                        reply: None,
-                        redirects,
-                    };
-                }
+                Err(e) => return self.closed(e, text, redirects),
             };
             if self.cluster_mode {
                 if let Some((slot, host, port, ask)) = parse_redirect(&reply) {
@@ -159,20 +178,58 @@ impl RedisCli {
                     continue;
                 }
             }
-            if format::prints_raw(args) {
-                text.extend(format::format_raw(&reply));
-            } else {
-                text.extend(format::format_tty(&reply).bytes());
-            }
-            let elapsed = world.now().since(started);
-            if elapsed >= 500 {
-                text.extend(format!("({:.2}s)\n", elapsed as f64 / 1000.0).bytes());
-            }
-            return CliOutcome {
-                text,
-                reply: Some(reply),
-                redirects,
-            };
+            return self.finish(world, args, reply, started, text, redirects);
+        }
+    }
+
+    fn refused_line(&self) -> String {
+        format!(
+            "Could not connect to Redis at {}:{}: Connection refused\n",
+            self.host, self.port
+        )
+    }
+
+    /// redis-cli prints "Error: Server closed the connection" and reconnects on the next
+    /// command.
+    fn closed(
+        &mut self,
+        e: impl std::fmt::Display,
+        mut text: Vec<u8>,
+        redirects: usize,
+    ) -> CliOutcome {
+        self.conn = None;
+        self.not_connected = true;
+        text.extend(format!("Error: {e}\n").bytes());
+        CliOutcome {
+            text,
+            reply: None,
+            redirects,
+        }
+    }
+
+    /// Prints the final reply as redis-cli does, with its timing line for slow commands.
+    fn finish(
+        &self,
+        world: &World,
+        args: &[Vec<u8>],
+        reply: Reply,
+        started: crate::time::SimTime,
+        mut text: Vec<u8>,
+        redirects: usize,
+    ) -> CliOutcome {
+        if format::prints_raw(args) {
+            text.extend(format::format_raw(&reply));
+        } else {
+            text.extend(format::format_tty(&reply).bytes());
+        }
+        let elapsed = world.now().since(started);
+        if elapsed >= 500 {
+            text.extend(format!("({:.2}s)\n", elapsed as f64 / 1000.0).bytes());
+        }
+        CliOutcome {
+            text,
+            reply: Some(reply),
+            redirects,
         }
     }
 }

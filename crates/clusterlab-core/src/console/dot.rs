@@ -19,8 +19,12 @@ pub const DOT_COMMANDS: &[(&str, &str)] = &[
         "let simulated time pass, e.g. .advance 2s, .advance 250ms, .advance 1m",
     ),
     (
-        ".cluster on|off",
-        "follow MOVED/ASK like redis-cli -c (on) or print them raw (off)",
+        ".cluster on|off|smart",
+        "follow MOVED/ASK like redis-cli -c (on), print them raw (off), or route by a cached slot map like a cluster client library (smart)",
+    ),
+    (
+        ".slotmap",
+        "the smart client's cached slot map beside who serves each slot now (stale runs marked)",
     ),
     (".time", "the current simulated time"),
     (
@@ -85,7 +89,8 @@ pub const DOT_COMMANDS: &[(&str, &str)] = &[
         reshard HOST:PORT --cluster-from IDS|all --cluster-to ID --cluster-slots N [--cluster-pipeline N] [--cluster-replace]\n\
         rebalance HOST:PORT [--cluster-weight ID=W ...] [--cluster-threshold P] [--cluster-use-empty-masters] [--cluster-simulate]\n\
         add-node NEW_HOST:PORT EXISTING_HOST:PORT [--cluster-slave [--cluster-master-id ID]]\n\
-        del-node HOST:PORT NODE_ID",
+        del-node HOST:PORT NODE_ID\n\
+        stop                                         (in the playground, where moves run as time passes)",
     ),
     (
         ".start PORT",
@@ -129,7 +134,7 @@ impl Console {
             ".advance" => match rest.as_slice() {
                 [d] => match SimDuration::parse(d) {
                     Some(d) => {
-                        self.world.advance(d);
+                        self.run_until(self.world.now() + d);
                         LineOutput::default()
                     }
                     None => usage(&format!("'{d}' is not a duration; try 500ms, 2s or 1.5m")),
@@ -145,11 +150,28 @@ impl Console {
                     self.cli.set_cluster_mode(false);
                     LineOutput::default()
                 }
+                ["smart"] => {
+                    self.cli.set_smart();
+                    LineOutput::default()
+                }
                 [] => LineOutput::text(format!(
                     "cluster mode is {}\n",
-                    if self.cli.cluster_mode() { "on" } else { "off" }
+                    match (self.cli.cluster_mode(), self.cli.smart()) {
+                        (_, true) => "smart",
+                        (true, false) => "on",
+                        (false, false) => "off",
+                    }
                 )),
-                _ => usage(".cluster takes on or off"),
+                _ => usage(".cluster takes on, off or smart"),
+            },
+            ".slotmap" => match self.cli.slot_cache() {
+                Some(cache) => LineOutput::text(cache.report(&self.world, self.cli.host())),
+                None if self.cli.smart() => {
+                    usage("the smart client loads its slot map with its first command")
+                }
+                None => usage(
+                    "no slot map: redis-cli -c caches none and follows each redirect; .cluster smart starts a client that does",
+                ),
             },
             ".time" => LineOutput::text(format!("{}\n", self.world.now())),
             ".trace-hash" => LineOutput::text(format!("{}\n", self.world.trace_hash())),
@@ -182,7 +204,13 @@ impl Console {
             ".nodes" => LineOutput::text(self.nodes_table()),
             ".failover" => self.failover(&rest),
             ".start" => self.start_node(&rest),
-            ".cluster-tool" => LineOutput::text(self.cluster_tool(&rest)),
+            ".cluster-tool" => LineOutput::text(
+                if self.live_tools || rest.first().is_some_and(|w| w.eq_ignore_ascii_case("stop")) {
+                    self.live_cluster_tool(&rest)
+                } else {
+                    self.cluster_tool(&rest)
+                },
+            ),
             ".lost" => {
                 let total = self.world.acknowledged_writes().len();
                 let lost: Vec<String> = self

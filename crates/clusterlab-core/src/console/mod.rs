@@ -10,6 +10,7 @@ mod cluster_rebalance;
 mod cluster_reshard;
 mod cluster_tool;
 mod dot;
+mod live;
 mod split;
 
 pub use split::split_args;
@@ -52,6 +53,12 @@ pub struct Console {
     job: Option<cluster_job::ToolJob>,
     /// Whether a step of the last job failed.
     job_failed: bool,
+    /// Tool moves run as time passes (see `live.rs`).
+    live_tools: bool,
+    /// What a live tool printed and nobody has taken yet.
+    tool_output: String,
+    /// Live tool commands run so far (part of [`Console::moment`]).
+    tool_steps: u64,
 }
 
 impl Console {
@@ -83,6 +90,9 @@ impl Console {
             create_log,
             job: None,
             job_failed: false,
+            live_tools: false,
+            tool_output: String::new(),
+            tool_steps: 0,
         })
     }
 
@@ -115,7 +125,7 @@ impl Console {
     /// Lets simulated time catch up with `t` (the interactive console follows the wall clock).
     pub fn advance_to(&mut self, t: SimTime) {
         if t > self.world.now() {
-            self.world.run_until(t);
+            self.run_until(t);
         }
     }
 
