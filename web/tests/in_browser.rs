@@ -20,6 +20,16 @@ fn the_core_in_the_browser_gives_the_native_trace_hash() {
     assert_eq!(s.console().world().trace_hash(), SCRIPT_TRACE_HASH);
 }
 
+#[wasm_bindgen_test]
+fn every_scenario_runs_in_the_browser_to_its_golden_trace() {
+    for parsed in clusterlab_core::scenario::library() {
+        let s = parsed.unwrap();
+        let (console, outcomes) = clusterlab_core::scenario::run_all(&s).unwrap();
+        assert_eq!(outcomes.len(), s.checkpoints.len());
+        assert_eq!(console.world().trace_hash(), s.trace_hash, "{}", s.id);
+    }
+}
+
 async fn until(what: &str, mut check: impl FnMut() -> bool) {
     for _ in 0..200 {
         if check() {

@@ -52,6 +52,7 @@ pub mod node;
 pub mod reply;
 pub mod resp;
 pub mod rng;
+pub mod scenario;
 pub mod slot;
 pub mod time;
 pub mod world;

@@ -54,10 +54,46 @@ struct Args {
     /// With `bench`: simulated seconds per phase.
     #[arg(long, default_value_t = 30)]
     bench_seconds: u64,
+    /// Run a guided scenario and print it as Markdown (narration, console, sequence
+    /// diagrams); `list` lists them.
+    #[arg(long, value_name = "ID")]
+    scenario: Option<String>,
+}
+
+/// `--scenario ID`: runs one scenario of the library and prints its Markdown.
+fn scenario(id: &str) -> ExitCode {
+    use clusterlab_core::scenario::{export_markdown, library, run_all};
+    let scenarios: Vec<_> = library().into_iter().flatten().collect();
+    let Some(s) = scenarios.iter().find(|s| s.id == id) else {
+        if id != "list" {
+            eprintln!("clusterlab: no scenario '{id}'");
+        }
+        for s in &scenarios {
+            println!("{:<24} {}", s.id, s.title);
+        }
+        return if id == "list" {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(2)
+        };
+    };
+    match run_all(s) {
+        Ok((console, outcomes)) => {
+            print!("{}", export_markdown(s, &outcomes, console.world()));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("clusterlab: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if let Some(id) = &args.scenario {
+        return scenario(id);
+    }
     let seed = args.seed.unwrap_or_else(|| {
         SystemTime::now()
             .duration_since(UNIX_EPOCH)

@@ -1,0 +1,233 @@
+//! Guided scenarios: data, not code. A scenario is a seed, a cluster shape and a list of
+//! checkpoints; each checkpoint runs console lines (commands, faults, tools), may wait for
+//! an event, and tells what happened through a narration template filled from the run
+//! itself (`narrate.rs`), so the story is always the run's own. Every scenario is also a
+//! regression test: its checkpoints' expected events and its trace hash are checked.
+//!
+//! The library lives in `crates/clusterlab-core/scenarios/*.toml`, compiled in.
+
+mod export;
+mod narrate;
+mod run;
+
+use serde::Deserialize;
+
+use crate::config::ClusterShape;
+use crate::time::SimDuration;
+
+pub use export::export_markdown;
+pub use run::{
+    run_checkpoint, CheckpointOutcome, Driver, MessageNote, ScenarioError, MAX_MESSAGES,
+};
+
+/// One scenario, as written in its TOML file.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub id: String,
+    pub title: String,
+    /// One sentence: what the learner will see.
+    pub summary: String,
+    /// A group for the picker ("basics", "failover", "resharding", …).
+    pub topic: String,
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    #[serde(default = "default_masters")]
+    pub masters: usize,
+    #[serde(default = "default_replicas")]
+    pub replicas: usize,
+    #[serde(default = "default_node_timeout")]
+    pub node_timeout: u64,
+    /// The run's trace hash after the last checkpoint (the golden trace).
+    #[serde(default)]
+    pub trace_hash: String,
+    #[serde(rename = "checkpoint")]
+    pub checkpoints: Vec<Checkpoint>,
+}
+
+fn default_seed() -> u64 {
+    1
+}
+fn default_masters() -> usize {
+    3
+}
+fn default_replicas() -> usize {
+    1
+}
+fn default_node_timeout() -> u64 {
+    5000
+}
+
+/// One step of a scenario.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Checkpoint {
+    pub title: String,
+    /// Console lines run in order (Redis commands and dot-commands).
+    #[serde(default)]
+    pub lines: Vec<String>,
+    /// After the lines, run until an event matching this pattern (see [`EventPattern`]).
+    #[serde(default)]
+    pub until: Option<String>,
+    /// How long `until` may wait in simulated time (default 60s).
+    #[serde(default)]
+    pub within: Option<String>,
+    /// Then let this much simulated time pass.
+    #[serde(default)]
+    pub advance: Option<String>,
+    /// The story of this checkpoint, with `{placeholders}` filled from the run.
+    pub narration: String,
+    /// Events that must happen during this checkpoint (the regression test).
+    #[serde(default)]
+    pub expect: Vec<String>,
+    /// Nodes and slots the narration is about (the playground highlights them).
+    #[serde(default)]
+    pub focus_ports: Vec<u16>,
+    #[serde(default)]
+    pub focus_slots: Vec<u16>,
+    /// A "predict, then reveal" question asked before the checkpoint runs.
+    #[serde(default)]
+    pub predict: Option<Prediction>,
+}
+
+/// A question whose answer is computed from the run (a template like the narration).
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Prediction {
+    pub question: String,
+    #[serde(default)]
+    pub choices: Vec<String>,
+    pub answer: String,
+    #[serde(default)]
+    pub explain: String,
+}
+
+impl Scenario {
+    /// Reads one scenario from its TOML text.
+    pub fn parse(text: &str) -> Result<Scenario, String> {
+        let s: Scenario = basic_toml::from_str(text).map_err(|e| e.to_string())?;
+        s.validate()?;
+        Ok(s)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        self.shape().validate()?;
+        for cp in &self.checkpoints {
+            for pattern in cp.until.iter().chain(&cp.expect) {
+                EventPattern::parse(pattern)?;
+            }
+            for d in cp.within.iter().chain(&cp.advance) {
+                SimDuration::parse(d).ok_or_else(|| format!("'{d}' is not a duration"))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The cluster the scenario starts from.
+    pub fn shape(&self) -> ClusterShape {
+        ClusterShape {
+            seed: self.seed,
+            masters: self.masters,
+            replicas_per_master: self.replicas,
+            node_timeout: self.node_timeout,
+            ..ClusterShape::default()
+        }
+    }
+}
+
+/// Which events a pattern matches: `"category: text"` (an event of that category whose
+/// explanation contains the text), `"category"` alone, or `": text"` in any category.
+/// A trailing `@PORT` keeps only events on that node: `"election: won @7005"`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventPattern {
+    pub category: Option<crate::event::EventCategory>,
+    pub text: String,
+    pub port: Option<u16>,
+}
+
+impl EventPattern {
+    pub fn parse(pattern: &str) -> Result<EventPattern, String> {
+        let (rest, port) = match pattern.rsplit_once(" @") {
+            Some((rest, p)) => (
+                rest,
+                Some(
+                    p.trim()
+                        .parse::<u16>()
+                        .map_err(|_| format!("bad port in '{pattern}'"))?,
+                ),
+            ),
+            None => (pattern, None),
+        };
+        let (cat, text) = rest.split_once(':').unwrap_or((rest, ""));
+        let category = match cat.trim() {
+            "" => None,
+            c => Some(category_named(c).ok_or_else(|| format!("unknown event category '{c}'"))?),
+        };
+        Ok(EventPattern {
+            category,
+            text: text.trim().to_string(),
+            port,
+        })
+    }
+
+    pub fn matches(&self, e: &crate::event::Event) -> bool {
+        self.category.is_none_or(|c| e.kind.category() == c)
+            && self.port.is_none_or(|p| e.port == Some(p))
+            && (self.text.is_empty() || e.kind.to_string().contains(&self.text))
+    }
+}
+
+fn category_named(name: &str) -> Option<crate::event::EventCategory> {
+    use crate::event::EventCategory::*;
+    Some(match name.to_ascii_lowercase().as_str() {
+        "membership" => Membership,
+        "slots" => Slots,
+        "epoch" => Epoch,
+        "replication" => Replication,
+        "state" => State,
+        "failure" => Failure,
+        "election" => Election,
+        "lost" | "lost write" | "lostwrite" => LostWrite,
+        "client" => Client,
+        "fault" => Fault,
+        _ => return None,
+    })
+}
+
+/// Every scenario file, in the library's order.
+const FILES: [&str; 12] = [
+    include_str!("../../scenarios/blog-walkthrough.toml"),
+    include_str!("../../scenarios/hash-tags.toml"),
+    include_str!("../../scenarios/master-dies.toml"),
+    include_str!("../../scenarios/freshest-replica-wins.toml"),
+    include_str!("../../scenarios/split-brain.toml"),
+    include_str!("../../scenarios/resharding-a-slot.toml"),
+    include_str!("../../scenarios/add-node-and-rebalance.toml"),
+    include_str!("../../scenarios/remove-a-node.toml"),
+    include_str!("../../scenarios/common-mistakes.toml"),
+    include_str!("../../scenarios/hot-keys.toml"),
+    include_str!("../../scenarios/manual-failover.toml"),
+    include_str!("../../scenarios/replica-migration.toml"),
+];
+
+/// The scenario library, parsed (a file that does not parse is a bug the tests catch).
+pub fn library() -> Vec<Result<Scenario, String>> {
+    FILES.iter().map(|t| Scenario::parse(t)).collect()
+}
+
+/// Runs every checkpoint of `scenario` on a fresh console.
+pub fn run_all(
+    scenario: &Scenario,
+) -> Result<(crate::console::Console, Vec<CheckpointOutcome>), String> {
+    let mut console = crate::console::Console::new(scenario.shape())?;
+    let mut outcomes = Vec::new();
+    for cp in &scenario.checkpoints {
+        outcomes.push(run_checkpoint(&mut console, cp).map_err(|e| e.to_string())?);
+    }
+    Ok((console, outcomes))
+}
+
+/// One scenario by id.
+pub fn find(id: &str) -> Option<Scenario> {
+    library().into_iter().flatten().find(|s| s.id == id)
+}

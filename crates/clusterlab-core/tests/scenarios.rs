@@ -1,0 +1,65 @@
+//! Every scenario of the library is a regression test: it runs natively, each checkpoint's
+//! `until` and `expect` events must happen, every narration placeholder must fill, and the
+//! run must end with the scenario's golden trace hash. `UPDATE_EXPECT=1` records new
+//! hashes; `SCENARIO_PRINT=1` prints the narrations.
+
+use std::path::PathBuf;
+
+use clusterlab_core::scenario::{export_markdown, library, run_all};
+
+fn file_of(id: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(format!("{id}.toml"))
+}
+
+/// Writes `hash` as the scenario's `trace_hash` line.
+fn record_hash(id: &str, hash: &str) {
+    let path = file_of(id);
+    let text = std::fs::read_to_string(&path).expect("scenario file");
+    let line = format!("trace_hash = \"{hash}\"");
+    let updated = match text.lines().find(|l| l.starts_with("trace_hash = ")) {
+        Some(old) => text.replacen(old, &line, 1),
+        None => {
+            let topic = text
+                .lines()
+                .find(|l| l.starts_with("topic = "))
+                .expect("topic");
+            text.replacen(topic, &format!("{topic}\n{line}"), 1)
+        }
+    };
+    std::fs::write(path, updated).expect("write");
+}
+
+#[test]
+fn every_scenario_runs_with_its_events_and_golden_trace() {
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let print = std::env::var_os("SCENARIO_PRINT").is_some();
+    let mut failures = Vec::new();
+    let scenarios = library();
+    assert!(scenarios.len() >= 12);
+    for parsed in scenarios {
+        let s = parsed.expect("every scenario file parses");
+        assert!(file_of(&s.id).exists(), "{} is in {}.toml", s.id, s.id);
+        let (console, outcomes) = match run_all(&s) {
+            Ok(r) => r,
+            Err(e) => {
+                failures.push(format!("{}: {e}", s.id));
+                continue;
+            }
+        };
+        let hash = console.world().trace_hash();
+        if print {
+            println!("{}", export_markdown(&s, &outcomes, console.world()));
+        }
+        if update {
+            record_hash(&s.id, &hash);
+        } else if s.trace_hash != hash {
+            failures.push(format!(
+                "{}: trace hash {hash}, the golden one is {:?} (UPDATE_EXPECT=1 records it)",
+                s.id, s.trace_hash
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
