@@ -16,7 +16,7 @@ use fantoccini::{Client, Locator};
 use serde_json::Value;
 
 async fn trace_hash(c: &Client) -> String {
-    click(c, "button[aria-expanded]").await;
+    click(c, "button[title^='Seed, trace hash']").await;
     let hash = c
         .find(Locator::Css(".trace-hash"))
         .await
@@ -24,7 +24,7 @@ async fn trace_hash(c: &Client) -> String {
         .text()
         .await
         .expect("text");
-    click(c, "button[aria-expanded]").await;
+    click(c, "button[title^='Seed, trace hash']").await;
     hash
 }
 
@@ -332,6 +332,184 @@ async fn walkthrough_failover_share_and_reload_in_chromium() {
         &format!("return document.querySelector('.clock').textContent !== {clock};"),
     )
     .await;
+
+    let log = browser_log(&driver, &session);
+    let severe: Vec<&Value> = log
+        .iter()
+        .filter(|e| e["level"] == "SEVERE" || e["level"] == "WARNING")
+        .collect();
+    assert!(severe.is_empty(), "browser log has errors: {severe:?}");
+    c.close().await.expect("closed");
+}
+
+/// Guided mode and interview practice, used as a newcomer would: open Learn, start a
+/// scenario, predict, step through it, go back, export; then answer an interview question,
+/// reveal the model answer and jump to its live demonstration.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built page, Chromium and chromedriver: run `cargo xtask test`"]
+async fn guided_scenario_and_interview_practice_in_chromium() {
+    let port = serve_dist();
+    let driver = start_chromedriver();
+    let c = browser(&driver).await;
+    let session = c.session_id().await.expect("a session").expect("an id");
+    let page = format!("http://127.0.0.1:{port}/");
+    open_fresh(&c, &page).await;
+    until(
+        &c,
+        "six node cards",
+        "return document.querySelectorAll('.card').length === 6;",
+    )
+    .await;
+    let click_text = |text: &str| {
+        format!("const b = [...document.querySelectorAll('button')].find(b => b.textContent.trim().startsWith('{text}')); if (b) {{ b.click(); return true; }} return false;")
+    };
+
+    // The Learn dialog lists the scenarios; "A master dies" starts in guided mode.
+    assert_eq!(js(&c, &click_text("Learn")).await, true, "Learn");
+    until(
+        &c,
+        "the scenario list",
+        "return document.querySelectorAll('.scenario').length >= 12;",
+    )
+    .await;
+    screenshot(&c, "learn-1280x800.png").await;
+    click(&c, "button[aria-label='Start A master dies']").await;
+    until(
+        &c,
+        "the guide",
+        "return document.querySelector('.guide') !== null && document.querySelector('.learn') === null;",
+    )
+    .await;
+    click(&c, "button.guide-next").await;
+    // Checkpoint 2 is a prediction: pick an answer, then run it.
+    until(
+        &c,
+        "checkpoint 1",
+        "return document.querySelector('.guide-head .sub').textContent === 'checkpoint 1 of 6' && document.querySelector('.predict') !== null;",
+    )
+    .await;
+    assert_eq!(js(&c, &click_text("a little over 5 seconds")).await, true);
+    click(&c, "button.guide-next").await;
+    until(
+        &c,
+        "the PFAIL narration",
+        "return document.querySelector('.narration').textContent.includes('was the first to suspect 7003') && document.querySelector('.reveal').textContent.includes('You said: a little over 5 seconds');",
+    )
+    .await;
+    // The live views follow: the killed card, highlighted nodes, the event selected.
+    until(
+        &c,
+        "highlighted cards and the killed node",
+        "return document.querySelectorAll('.card.highlight').length >= 1 && document.body.textContent.includes('killed') && document.querySelector('.event.selected') !== null;",
+    )
+    .await;
+    screenshot(&c, "guided-1280x800.png").await;
+    for _ in 0..3 {
+        click(&c, "button.guide-next").await;
+    }
+    until(
+        &c,
+        "the promotion",
+        "return document.querySelector('.guide-head .sub').textContent === 'checkpoint 5 of 6' && document.querySelector('.narration').textContent.includes('took over');",
+    )
+    .await;
+    // Back replays to checkpoint 4; Next comes back to the same run.
+    let narration = js(
+        &c,
+        "return document.querySelector('.narration').textContent;",
+    )
+    .await;
+    assert_eq!(js(&c, &click_text("◀ Back")).await, true);
+    until(
+        &c,
+        "checkpoint 4",
+        "return document.querySelector('.guide-head .sub').textContent === 'checkpoint 4 of 6';",
+    )
+    .await;
+    click(&c, "button.guide-next").await;
+    until(
+        &c,
+        "checkpoint 5 again",
+        "return document.querySelector('.guide-head .sub').textContent === 'checkpoint 5 of 6';",
+    )
+    .await;
+    assert_eq!(
+        js(
+            &c,
+            "return document.querySelector('.narration').textContent;"
+        )
+        .await,
+        narration,
+        "the same run after Back and Next"
+    );
+    // Leaving the guide keeps the run: the console still works.
+    assert_eq!(js(&c, &click_text("Leave guide")).await, true);
+    type_line(&c, ".connect 7001").await;
+    type_line(&c, "get mykey").await;
+    until(
+        &c,
+        "GET after the guide",
+        "return document.querySelector('.guide') === null && [...document.querySelectorAll('.exchange')].pop().textContent.includes('myvalue');",
+    )
+    .await;
+
+    // Interview practice: answer, reveal, see a claim live.
+    assert_eq!(js(&c, &click_text("Learn")).await, true);
+    assert_eq!(js(&c, &click_text("Interview practice")).await, true);
+    until(
+        &c,
+        "the questions",
+        "return document.querySelectorAll('.questions li').length >= 10;",
+    )
+    .await;
+    assert_eq!(
+        js(&c, &click_text("Can Redis Cluster lose writes")).await,
+        true
+    );
+    let answer = c
+        .find(Locator::Css("textarea[aria-label='Your answer']"))
+        .await
+        .expect("the answer box");
+    answer
+        .send_keys("Yes, replication is asynchronous.")
+        .await
+        .expect("typed");
+    assert_eq!(js(&c, &click_text("Reveal the model answer")).await, true);
+    until(
+        &c,
+        "the model answer",
+        "return document.querySelectorAll('.claims li').length >= 3;",
+    )
+    .await;
+    screenshot(&c, "interview-1280x800.png").await;
+    // Progress is kept: a reload shows the answer and the revealed mark.
+    c.refresh().await.expect("reload");
+    until(
+        &c,
+        "the page again",
+        "return document.querySelectorAll('.card').length >= 6;",
+    )
+    .await;
+    assert_eq!(js(&c, &click_text("Learn")).await, true);
+    assert_eq!(js(&c, &click_text("Interview practice")).await, true);
+    assert_eq!(
+        js(&c, &click_text("Can Redis Cluster lose writes")).await,
+        true
+    );
+    until(
+        &c,
+        "the kept answer",
+        "return document.querySelector('textarea').value === 'Yes, replication is asynchronous.' && document.querySelectorAll('.questions li.done').length === 1;",
+    )
+    .await;
+    click(&c, ".claims button.demo").await;
+    until(
+        &c,
+        "the demonstration",
+        "return document.querySelector('.guide') !== null && document.querySelector('.guide strong').textContent.includes('Split brain');",
+    )
+    .await;
+    screenshot(&c, "demo-1280x800.png").await;
 
     let log = browser_log(&driver, &session);
     let severe: Vec<&Value> = log

@@ -63,3 +63,31 @@ fn every_scenario_runs_with_its_events_and_golden_trace() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn every_interview_demo_points_at_a_checkpoint() {
+    let scenarios: Vec<_> = library().into_iter().flatten().collect();
+    let questions = clusterlab_core::scenario::interview().expect("interview.toml parses");
+    assert!(questions.len() >= 10);
+    for q in &questions {
+        assert!(!q.claims.is_empty(), "{}", q.id);
+        for c in &q.claims {
+            if c.demo.is_none() {
+                continue;
+            }
+            let (id, i) = c
+                .demo_target()
+                .unwrap_or_else(|| panic!("{}: bad demo", q.id));
+            let s = scenarios
+                .iter()
+                .find(|s| s.id == id)
+                .unwrap_or_else(|| panic!("{}: no scenario {id}", q.id));
+            assert!(
+                i < s.checkpoints.len(),
+                "{}: {id} has no checkpoint {}",
+                q.id,
+                i + 1
+            );
+        }
+    }
+}

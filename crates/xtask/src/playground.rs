@@ -82,6 +82,8 @@ pub fn browser_tests() -> Result<(), String> {
             "--",
             "--ignored",
             "--nocapture",
+            // One browser at a time: the tests pace themselves by simulated time.
+            "--test-threads=1",
         ]),
     )
 }

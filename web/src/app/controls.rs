@@ -43,6 +43,9 @@ impl App {
         html! {
             <header class="controls">
                 <h1 class="brand">{ "ClusterLab" }</h1>
+                <button class="learn-button" aria-expanded={self.learn.is_some().to_string()}
+                    onclick={link.callback(|_| Msg::Guide(super::guide::GuideMsg::OpenLearn(super::guide::LearnTab::Scenarios)))}
+                    title="Guided scenarios and interview practice">{ "Learn" }</button>
                 <div class="group" role="group" aria-label="Simulation">
                     <button class="primary play" onclick={link.callback(|_| Msg::TogglePlay)}
                         aria-label={if self.playing { "Pause (space)" } else { "Play (space)" }}

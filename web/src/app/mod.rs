@@ -4,7 +4,9 @@
 mod controls;
 mod event_log;
 mod fidelity;
+mod guide;
 mod inspector;
+mod interview;
 mod slot_map;
 mod storage;
 mod terminal;
@@ -19,6 +21,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::model::flights::Flights;
+use crate::model::guide::Guide;
 use crate::model::inspector::{inspect, Inspection};
 use crate::model::session::Session;
 use crate::model::slots::Heat;
@@ -127,6 +130,8 @@ pub enum Msg {
     FindKey(String),
     ToggleAbout,
     ToggleFidelity,
+    Guide(guide::GuideMsg),
+    Interview(interview::InterviewMsg),
 }
 
 /// Frames per second over the last second, for the "about" panel and the benchmark.
@@ -181,6 +186,11 @@ pub struct App {
     fps_published: f64,
     /// Lines of a control that wait for the running `.cluster-tool` to finish.
     queued: VecDeque<String>,
+    /// The scenario being played in guided mode.
+    guide: Option<Guide>,
+    /// The "Learn" dialog, open on one of its tabs.
+    learn: Option<guide::LearnTab>,
+    interview: interview::InterviewState,
 }
 
 /// Milliseconds since the page started loading.
@@ -241,6 +251,9 @@ impl App {
             lagging: false,
             fps_published: 0.0,
             queued: VecDeque::new(),
+            guide: None,
+            learn: None,
+            interview: interview::InterviewState::load(),
         }
     }
 
@@ -283,24 +296,32 @@ impl App {
 
     fn reset(&mut self, shape: ClusterShape) {
         match Session::new(shape) {
-            Ok(s) => {
-                let playing = self.playing;
-                let speed = self.speed;
-                let heartbeats = self.show_heartbeats;
-                let keys = self._keys.take();
-                let frame = self._frame.take();
-                *self = App::with_session(s, None);
-                self._frame = frame;
-                self.log.bookmarks.update(self.session.console().world());
-                self.refresh_filtered();
-                self.playing = playing;
-                self.speed = speed;
-                self.show_heartbeats = heartbeats;
-                self._keys = keys;
-                storage::save(&self.session, &mut self.saved);
-            }
+            Ok(s) => self.install(s),
             Err(e) => self.notice = Some(e),
         }
+    }
+
+    /// Puts a new session in place, keeping the viewer's settings (speed, heartbeats) and
+    /// the learning state (a guide is put back by its caller).
+    fn install(&mut self, s: Session) {
+        let playing = self.playing;
+        let speed = self.speed;
+        let heartbeats = self.show_heartbeats;
+        let keys = self._keys.take();
+        let frame = self._frame.take();
+        let interview = std::mem::take(&mut self.interview);
+        let learn = self.learn.take();
+        *self = App::with_session(s, None);
+        self._frame = frame;
+        self.log.bookmarks.update(self.session.console().world());
+        self.refresh_filtered();
+        self.playing = playing;
+        self.speed = speed;
+        self.show_heartbeats = heartbeats;
+        self._keys = keys;
+        self.interview = interview;
+        self.learn = learn;
+        storage::save(&self.session, &mut self.saved);
     }
 
     fn frame(&mut self, ts: f64) -> bool {
@@ -514,6 +535,8 @@ impl Component for App {
                 self.about_open = !self.about_open;
                 true
             }
+            Msg::Guide(m) => self.guide_update(m),
+            Msg::Interview(m) => self.interview_update(m),
             Msg::ToggleFidelity => {
                 self.fidelity_open = !self.fidelity_open;
                 true
@@ -533,6 +556,12 @@ impl Component for App {
                 }
                 if self.fidelity_open {
                     { self.view_fidelity(ctx) }
+                }
+                if self.learn.is_some() {
+                    { self.view_learn(ctx) }
+                }
+                if self.guide.is_some() {
+                    { self.view_guide(ctx) }
                 }
                 <main class="panels">
                     <section class="panel topology-panel" aria-label="Topology">

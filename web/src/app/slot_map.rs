@@ -59,6 +59,7 @@ impl App {
             .unwrap_or_default();
         let stale = stale_slots(self.session.console());
         let found = self.found_slot();
+        let guided = self.guide_focus_slots();
         let mut px = vec![0u8; (SIDE * SIDE * 4) as usize];
         for slot in 0..SLOTS {
             let mut rgb = match &values {
@@ -89,7 +90,7 @@ impl App {
                     px[i..i + 4].copy_from_slice(&[c[0], c[1], c[2], 255]);
                 }
             }
-            if found == Some(slot as Slot) {
+            if found == Some(slot as Slot) || guided.contains(&(slot as Slot)) {
                 for d in 0..CELL {
                     for (x, y) in [(d, 0), (d, CELL - 1), (0, d), (CELL - 1, d)] {
                         let i = (((row * CELL + y) * SIDE + col * CELL + x) * 4) as usize;

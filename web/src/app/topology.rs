@@ -100,13 +100,17 @@ impl App {
         }
     }
 
+    /// Nodes the selected event concerns, and those the guide's checkpoint is about.
     fn highlighted(&self) -> Vec<NodeIdx> {
         let world = self.session.console().world();
-        self.log
+        let mut nodes = self
+            .log
             .selected
             .and_then(|seq| world.events().find(|e| e.seq == seq))
             .map(|e| concerned_nodes(world, e))
-            .unwrap_or_default()
+            .unwrap_or_default();
+        nodes.extend(self.guide_focus_nodes());
+        nodes
     }
 
     pub(super) fn view_topology(&self, ctx: &Context<Self>) -> Html {

@@ -3,6 +3,7 @@
 
 pub mod events;
 pub mod flights;
+pub mod guide;
 pub mod inspector;
 pub mod session;
 pub mod share;

@@ -153,6 +153,23 @@ impl Session {
         output
     }
 
+    /// Runs a live `.cluster-tool` to its end; returns what it printed meanwhile.
+    pub fn finish_tool(&mut self) -> String {
+        while self.console.cluster_tool_running() {
+            self.console.step();
+        }
+        let text = self.console.take_tool_output();
+        if let Some(x) = self
+            .tool_exchange
+            .take()
+            .and_then(|i| self.transcript.get_mut(i))
+        {
+            x.output.push_str(&text);
+            self.printed += 1;
+        }
+        text
+    }
+
     /// Processes the next queued event or tool command (the "step" control).
     pub fn step(&mut self) -> bool {
         let stepped = self.console.step();
@@ -175,6 +192,26 @@ impl Session {
         self.console.run_until(target);
         self.collect_tool_output();
         true
+    }
+}
+
+/// Scenarios drive the session like a learner would, so a guided run is an ordinary
+/// recorded run (its share link replays it).
+impl clusterlab_core::scenario::Driver for Session {
+    fn console(&self) -> &Console {
+        &self.console
+    }
+    fn run_line(&mut self, line: &str) -> String {
+        Session::run_line(self, line)
+    }
+    fn step(&mut self) -> bool {
+        Session::step(self)
+    }
+    fn run_until(&mut self, t: SimTime) {
+        self.run_towards(t, || false);
+    }
+    fn finish_tool(&mut self) -> String {
+        Session::finish_tool(self)
     }
 }
 

@@ -7,6 +7,7 @@
 //! The library lives in `crates/clusterlab-core/scenarios/*.toml`, compiled in.
 
 mod export;
+mod interview;
 mod narrate;
 mod run;
 
@@ -16,6 +17,7 @@ use crate::config::ClusterShape;
 use crate::time::SimDuration;
 
 pub use export::export_markdown;
+pub use interview::{interview, Claim, Question};
 pub use run::{
     run_checkpoint, CheckpointOutcome, Driver, MessageNote, ScenarioError, MAX_MESSAGES,
 };

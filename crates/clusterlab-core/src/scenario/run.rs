@@ -16,6 +16,9 @@ pub trait Driver {
     fn step(&mut self) -> bool;
     /// Lets simulated time pass up to `t`.
     fn run_until(&mut self, t: SimTime);
+    /// Runs a live `.cluster-tool` to its end and returns what it printed meanwhile, so
+    /// a scenario reads the same with live tools (the playground) as without.
+    fn finish_tool(&mut self) -> String;
 }
 
 impl Driver for Console {
@@ -30,6 +33,12 @@ impl Driver for Console {
     }
     fn run_until(&mut self, t: SimTime) {
         Console::run_until(self, t)
+    }
+    fn finish_tool(&mut self) -> String {
+        while self.cluster_tool_running() {
+            Console::step(self);
+        }
+        self.take_tool_output()
     }
 }
 
@@ -93,7 +102,8 @@ pub fn run_checkpoint<D: Driver>(
     let mut transcript = Vec::new();
     for line in &cp.lines {
         let prompt = d.console().prompt();
-        let out = d.run_line(line);
+        let mut out = d.run_line(line);
+        out.push_str(&d.finish_tool());
         transcript.push((prompt, line.clone(), out));
     }
     let mut until_event = None;
