@@ -239,3 +239,52 @@ pub async fn set_speed(c: &Client, value: &str) {
     )
     .await;
 }
+
+/// A browser on the built page, fresh, with its six cards drawn.
+pub struct Page {
+    pub driver: Driver,
+    pub c: Client,
+    pub session: String,
+    pub url: String,
+}
+
+/// Serves `dist/`, starts chromedriver and Chromium, and opens the page fresh.
+pub async fn open_page() -> Page {
+    let port = serve_dist();
+    let driver = start_chromedriver();
+    let c = browser(&driver).await;
+    let session = c.session_id().await.expect("a session").expect("an id");
+    let url = format!("http://127.0.0.1:{port}/");
+    open_fresh(&c, &url).await;
+    until(
+        &c,
+        "six node cards",
+        "return document.querySelectorAll('.card').length === 6;",
+    )
+    .await;
+    Page {
+        driver,
+        c,
+        session,
+        url,
+    }
+}
+
+impl Page {
+    /// Fails on any error or warning in the browser log, then closes the browser.
+    pub async fn close_clean(self) {
+        let log = browser_log(&self.driver, &self.session);
+        let severe: Vec<&Value> = log
+            .iter()
+            .filter(|e| e["level"] == "SEVERE" || e["level"] == "WARNING")
+            .collect();
+        assert!(severe.is_empty(), "browser log has errors: {severe:?}");
+        self.c.close().await.expect("closed");
+    }
+}
+
+/// A script that clicks the first button whose text starts with `text`; it returns
+/// whether there was one.
+pub fn click_text(text: &str) -> String {
+    format!("const b = [...document.querySelectorAll('button')].find(b => b.textContent.trim().startsWith('{text}')); if (b) {{ b.click(); return true; }} return false;")
+}

@@ -31,45 +31,35 @@ async fn trace_hash(c: &Client) -> String {
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs the built page, Chromium and chromedriver: run `cargo xtask test`"]
 async fn walkthrough_failover_share_and_reload_in_chromium() {
-    let port = serve_dist();
-    let driver = start_chromedriver();
-    let c = browser(&driver).await;
-    let session = c.session_id().await.expect("a session").expect("an id");
-    let page = format!("http://127.0.0.1:{port}/");
-    open_fresh(&c, &page).await;
-    until(
-        &c,
-        "six node cards",
-        "return document.querySelectorAll('.card').length === 6;",
-    )
-    .await;
+    let p = open_page().await;
+    let (c, page) = (&p.c, p.url.clone());
     assert_eq!(
-        js(&c, "return document.getElementById('loading') === null;").await,
+        js(c, "return document.getElementById('loading') === null;").await,
         Value::Bool(true)
     );
 
     // The blog's walkthrough: a redirected SET.
-    type_line(&c, "cluster info").await;
+    type_line(c, "cluster info").await;
     until(
-        &c,
+        c,
         "CLUSTER INFO",
         "return document.querySelectorAll('.exchange').length === 1;",
     )
     .await;
-    let info = last_output(&c).await;
+    let info = last_output(c).await;
     assert!(
         info.starts_with("cluster_state:ok\r\ncluster_slots_assigned:16384\r\n"),
         "{info:?}"
     );
-    type_line(&c, "set mykey myvalue").await;
+    type_line(c, "set mykey myvalue").await;
     until(
-        &c,
+        c,
         "the SET's reply",
         "return document.querySelectorAll('.exchange').length === 2;",
     )
     .await;
     assert_eq!(
-        last_output(&c).await,
+        last_output(c).await,
         "-> Redirected to slot [14687] located at 127.0.0.1:7003\nOK\n"
     );
 
@@ -80,7 +70,7 @@ async fn walkthrough_failover_share_and_reload_in_chromium() {
         .expect("the console input");
     input.send_keys("clu\u{E004}").await.expect("Tab");
     until(
-        &c,
+        c,
         "completion",
         "return document.getElementById('console-input').value === 'CLUSTER';",
     )
@@ -90,7 +80,7 @@ async fn walkthrough_failover_share_and_reload_in_chromium() {
         .await
         .expect("Esc, then get");
     until(
-        &c,
+        c,
         "the hint",
         "return document.querySelector('.hint-line').textContent.endsWith('key');",
     )
@@ -100,7 +90,7 @@ async fn walkthrough_failover_share_and_reload_in_chromium() {
         .await
         .expect("Esc, then up");
     until(
-        &c,
+        c,
         "history",
         "return document.getElementById('console-input').value === 'set mykey myvalue';",
     )
@@ -108,16 +98,16 @@ async fn walkthrough_failover_share_and_reload_in_chromium() {
     input.send_keys("\u{E00C}").await.expect("Esc");
 
     // A failover by clicking: kill 7003, run at 100×, watch its replica take over.
-    let replica = js(&c, "return [...document.querySelectorAll('.card')].find(c => c.querySelector('.role').textContent.startsWith('replica of 7003')).querySelector('.port').textContent;").await;
+    let replica = js(c, "return [...document.querySelectorAll('.card')].find(c => c.querySelector('.role').textContent.startsWith('replica of 7003')).querySelector('.port').textContent;").await;
     let replica = replica.as_str().expect("a replica of 7003").to_string();
-    click(&c, "button[aria-label='Kill 7003']").await;
-    set_speed(&c, "100").await;
-    click(&c, "button.play").await;
-    until(&c, "the promotion", &format!(
+    click(c, "button[aria-label='Kill 7003']").await;
+    set_speed(c, "100").await;
+    click(c, "button.play").await;
+    until(c, "the promotion", &format!(
         "return [...document.querySelectorAll('.card')].some(c => c.querySelector('.port').textContent === '{replica}' && c.querySelector('.role').textContent.startsWith('master'));"
     )).await;
     // Space pauses (the keyboard shortcut), once focus is off the console input.
-    js(&c, "document.activeElement.blur(); return true;").await;
+    js(c, "document.activeElement.blur(); return true;").await;
     c.find(Locator::Css("body"))
         .await
         .expect("body")
@@ -125,164 +115,161 @@ async fn walkthrough_failover_share_and_reload_in_chromium() {
         .await
         .expect("space");
     until(
-        &c,
+        c,
         "the pause",
         "return document.querySelector('button.play').textContent.includes('Play');",
     )
     .await;
-    type_line(&c, &format!(".connect {replica}")).await;
-    type_line(&c, "cluster info").await;
+    type_line(c, &format!(".connect {replica}")).await;
+    type_line(c, "cluster info").await;
     until(
-        &c,
+        c,
         "CLUSTER INFO after the failover",
         "return document.querySelectorAll('.exchange').length === 5;",
     )
     .await;
-    let info = last_output(&c).await;
+    let info = last_output(c).await;
     assert!(info.starts_with("cluster_state:ok\r\n"), "{info:?}");
-    type_line(&c, "get mykey").await;
+    type_line(c, "get mykey").await;
     until(
-        &c,
+        c,
         "GET",
         "return document.querySelectorAll('.exchange').length === 6;",
     )
     .await;
-    assert_eq!(last_output(&c).await, "\"myvalue\"\n");
-    click(&c, "nav.bookmarks button:nth-child(4)").await;
-    until(&c, "the selected promotion event", "return !!document.querySelector('.event.selected') && document.querySelectorAll('.card.highlight').length >= 1;").await;
-    screenshot(&c, "failover-1280x800.png").await;
+    assert_eq!(last_output(c).await, "\"myvalue\"\n");
+    click(c, "nav.bookmarks button:nth-child(4)").await;
+    until(c, "the selected promotion event", "return !!document.querySelector('.event.selected') && document.querySelectorAll('.card.highlight').length >= 1;").await;
+    screenshot(c, "failover-1280x800.png").await;
 
     // The fidelity page is one click away, with the blog tutorial's two corrections.
-    click(&c, "button[title^='What is exact']").await;
+    click(c, "button[title^='What is exact']").await;
     until(
-        &c,
+        c,
         "the fidelity page",
         "const f = document.querySelector('.fidelity-text'); \
          return !!f && f.textContent.includes('14687') && f.textContent.includes('16379');",
     )
     .await;
-    screenshot(&c, "fidelity-1280x800.png").await;
-    click(&c, ".fidelity-bar button").await;
+    screenshot(c, "fidelity-1280x800.png").await;
+    click(c, ".fidelity-bar button").await;
     until(
-        &c,
+        c,
         "the fidelity page to close",
         "return !document.querySelector('.fidelity');",
     )
     .await;
 
     // The event log's kind filter keeps up with new events.
-    click(&c, "button[title='Follow the newest events again']").await;
+    click(c, "button[title='Follow the newest events again']").await;
     let choose_kind = |v: &str| {
         format!(
             "const s = document.querySelector('select[aria-label=\"Filter by kind\"]'); \
              s.value = '{v}'; s.dispatchEvent(new Event('change', {{bubbles: true}})); return true;"
         )
     };
-    js(&c, &choose_kind("8")).await;
+    js(c, &choose_kind("8")).await;
     let only_redirects = "const rows = [...document.querySelectorAll('.event')]; \
         return rows.length > 0 && rows.every(r => r.classList.contains('c-client-redirects'));";
-    until(&c, "only client redirects in the log", only_redirects).await;
-    let before = js(&c, "return document.querySelectorAll('.event').length;").await;
-    type_line(&c, ".connect 7001").await;
-    type_line(&c, "get mykey").await;
+    until(c, "only client redirects in the log", only_redirects).await;
+    let before = js(c, "return document.querySelectorAll('.event').length;").await;
+    type_line(c, ".connect 7001").await;
+    type_line(c, "get mykey").await;
     until(
-        &c,
+        c,
         "the new redirect in the filtered log",
         &format!("return document.querySelectorAll('.event').length === {before} + 1;"),
     )
     .await;
-    until(&c, "still only client redirects", only_redirects).await;
-    js(&c, &choose_kind("")).await;
+    until(c, "still only client redirects", only_redirects).await;
+    js(c, &choose_kind("")).await;
 
     // The resharding buttons: a node added with redis-cli's add-node appears as a card of
     // its own, and a reshard gives it 1000 slots with MIGRATE flying keys to it.
-    let click_text = |text: &str| {
-        format!("const b = [...document.querySelectorAll('button')].find(b => b.textContent.startsWith('{text}')); if (b) {{ b.click(); return true; }} return false;")
-    };
     assert_eq!(
-        js(&c, &click_text("Add node 7007")).await,
+        js(c, &click_text("Add node 7007")).await,
         true,
         "the Add node button"
     );
     until(
-        &c,
+        c,
         "the 7th card",
         "return document.querySelectorAll('.card').length === 7;",
     )
     .await;
     until(
-        &c,
+        c,
         "add-node's output",
         "return document.body.textContent.includes('[OK] New node added correctly.');",
     )
     .await;
     // Gossip must spread the new node's ID before a reshard names it. 7003 comes back
     // first: fix refuses to work while a master is unreachable, as redis-cli does.
-    type_line(&c, ".restart 7003").await;
-    type_line(&c, ".advance 5s").await;
+    type_line(c, ".restart 7003").await;
+    type_line(c, ".advance 5s").await;
     // At 1× the 1000 moves take about 25 s, time enough to stop them half way.
-    set_speed(&c, "1").await;
+    set_speed(c, "1").await;
     assert_eq!(
-        js(&c, &click_text("Reshard 1000 → 7007")).await,
+        js(c, &click_text("Reshard 1000 → 7007")).await,
         true,
         "the Reshard button"
     );
     // The moves run as simulated time passes (the clock starts by itself): stop the tool
     // half way, as Ctrl-C would, and let fix close the slot it left open.
     until(
-        &c,
+        c,
         "the reshard's moves",
         "return document.body.textContent.includes('Moving slot 0 from 127.0.0.1:7001 to 127.0.0.1:7007: ');",
     )
     .await;
     until(
-        &c,
+        c,
         "the Stop tool button",
         "return document.querySelector('button.stop-tool') !== null;",
     )
     .await;
-    screenshot(&c, "reshard-1280x800.png").await;
-    assert_eq!(js(&c, &click_text("Stop tool")).await, true, "Stop tool");
+    screenshot(c, "reshard-1280x800.png").await;
+    assert_eq!(js(c, &click_text("Stop tool")).await, true, "Stop tool");
     until(
-        &c,
+        c,
         "the tool stopped",
         "return document.body.textContent.includes('the tool stopped here') && document.querySelector('button.stop-tool') === null;",
     )
     .await;
-    assert_eq!(js(&c, &click_text("Fix")).await, true, "the Fix button");
+    assert_eq!(js(c, &click_text("Fix")).await, true, "the Fix button");
     until(
-        &c,
+        c,
         "fix's check",
         "const x = [...document.querySelectorAll('.exchange')].pop(); return x.textContent.includes('.cluster-tool fix') && x.textContent.includes('[OK] All 16384 slots covered.');",
     )
     .await;
     js(
-        &c,
+        c,
         "const b = document.querySelector('button.play'); if (b.textContent.includes('Pause')) b.click(); return true;",
     )
     .await;
 
     // The share link replays the run to the same trace hash.
-    let hash = trace_hash(&c).await;
+    let hash = trace_hash(c).await;
     assert_eq!(hash.len(), 16);
-    let exchanges = js(&c, "return document.querySelectorAll('.exchange').length;").await;
-    let link = js(&c, "return location.href;")
+    let exchanges = js(c, "return document.querySelectorAll('.exchange').length;").await;
+    let link = js(c, "return location.href;")
         .await
         .as_str()
         .expect("a link")
         .to_string();
     assert!(link.contains("#v1&seed=1&"), "{link}");
-    js(&c, "localStorage.clear(); return true;").await;
+    js(c, "localStorage.clear(); return true;").await;
     c.goto("about:blank").await.expect("blank");
     c.goto(&link).await.expect("the shared link");
     until(
-        &c,
+        c,
         "the replayed run",
         &format!("return document.querySelectorAll('.exchange').length === {exchanges};"),
     )
     .await;
     assert_eq!(
-        trace_hash(&c).await,
+        trace_hash(c).await,
         hash,
         "the shared link replays to the same trace hash"
     );
@@ -291,13 +278,13 @@ async fn walkthrough_failover_share_and_reload_in_chromium() {
     c.goto("about:blank").await.expect("blank");
     c.goto(&page).await.expect("the page without a fragment");
     until(
-        &c,
+        c,
         "the restored session",
         &format!("return document.querySelectorAll('.exchange').length === {exchanges};"),
     )
     .await;
     assert_eq!(
-        trace_hash(&c).await,
+        trace_hash(c).await,
         hash,
         "local storage restores the same run"
     );
@@ -306,7 +293,7 @@ async fn walkthrough_failover_share_and_reload_in_chromium() {
     c.set_window_size(390, 844).await.expect("resized");
     tokio::time::sleep(Duration::from_millis(300)).await;
     let overflow = js(
-        &c,
+        c,
         "return document.documentElement.scrollWidth - window.innerWidth;",
     )
     .await;
@@ -314,32 +301,26 @@ async fn walkthrough_failover_share_and_reload_in_chromium() {
         overflow.as_i64().unwrap_or(1) <= 0,
         "horizontal overflow at 390 px: {overflow}"
     );
-    screenshot(&c, "narrow-390.png").await;
+    screenshot(c, "narrow-390.png").await;
 
     // Reset starts the cluster again and time keeps running (the animation loop survives).
-    click(&c, "button[title^='Create the cluster again']").await;
+    click(c, "button[title^='Create the cluster again']").await;
     until(
-        &c,
+        c,
         "a fresh console",
         "return document.querySelectorAll('.exchange').length === 0;",
     )
     .await;
-    let clock = js(&c, "return document.querySelector('.clock').textContent;").await;
-    click(&c, "button.play").await;
+    let clock = js(c, "return document.querySelector('.clock').textContent;").await;
+    click(c, "button.play").await;
     until(
-        &c,
+        c,
         "time to run after the reset",
         &format!("return document.querySelector('.clock').textContent !== {clock};"),
     )
     .await;
 
-    let log = browser_log(&driver, &session);
-    let severe: Vec<&Value> = log
-        .iter()
-        .filter(|e| e["level"] == "SEVERE" || e["level"] == "WARNING")
-        .collect();
-    assert!(severe.is_empty(), "browser log has errors: {severe:?}");
-    c.close().await.expect("closed");
+    p.close_clean().await;
 }
 
 /// Guided mode and interview practice, used as a newcomer would: open Learn, start a
@@ -348,122 +329,123 @@ async fn walkthrough_failover_share_and_reload_in_chromium() {
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs the built page, Chromium and chromedriver: run `cargo xtask test`"]
 async fn guided_scenario_and_interview_practice_in_chromium() {
-    let port = serve_dist();
-    let driver = start_chromedriver();
-    let c = browser(&driver).await;
-    let session = c.session_id().await.expect("a session").expect("an id");
-    let page = format!("http://127.0.0.1:{port}/");
-    open_fresh(&c, &page).await;
-    until(
-        &c,
-        "six node cards",
-        "return document.querySelectorAll('.card').length === 6;",
-    )
-    .await;
-    let click_text = |text: &str| {
-        format!("const b = [...document.querySelectorAll('button')].find(b => b.textContent.trim().startsWith('{text}')); if (b) {{ b.click(); return true; }} return false;")
-    };
+    let p = open_page().await;
+    let c = &p.c;
 
     // The Learn dialog lists the scenarios; "A master dies" starts in guided mode.
-    assert_eq!(js(&c, &click_text("Learn")).await, true, "Learn");
+    assert_eq!(js(c, &click_text("Learn")).await, true, "Learn");
     until(
-        &c,
+        c,
         "the scenario list",
         "return document.querySelectorAll('.scenario').length >= 12;",
     )
     .await;
-    screenshot(&c, "learn-1280x800.png").await;
-    click(&c, "button[aria-label='Start A master dies']").await;
+    screenshot(c, "learn-1280x800.png").await;
+    click(c, "button[aria-label='Start A master dies']").await;
     until(
-        &c,
+        c,
         "the guide",
         "return document.querySelector('.guide') !== null && document.querySelector('.learn') === null;",
     )
     .await;
-    click(&c, "button.guide-next").await;
+    click(c, "button.guide-next").await;
     // Checkpoint 2 is a prediction: pick an answer, then run it.
     until(
-        &c,
+        c,
         "checkpoint 1",
         "return document.querySelector('.guide-head .sub').textContent === 'checkpoint 1 of 6' && document.querySelector('.predict') !== null;",
     )
     .await;
-    assert_eq!(js(&c, &click_text("a little over 5 seconds")).await, true);
-    click(&c, "button.guide-next").await;
+    assert_eq!(js(c, &click_text("a little over 5 seconds")).await, true);
+    click(c, "button.guide-next").await;
     until(
-        &c,
+        c,
         "the PFAIL narration",
         "return document.querySelector('.narration').textContent.includes('was the first to suspect 7003') && document.querySelector('.reveal').textContent.includes('You said: a little over 5 seconds');",
     )
     .await;
     // The live views follow: the killed card, highlighted nodes, the event selected.
     until(
-        &c,
+        c,
         "highlighted cards and the killed node",
         "return document.querySelectorAll('.card.highlight').length >= 1 && document.body.textContent.includes('killed') && document.querySelector('.event.selected') !== null;",
     )
     .await;
-    screenshot(&c, "guided-1280x800.png").await;
+    screenshot(c, "guided-1280x800.png").await;
     for _ in 0..3 {
-        click(&c, "button.guide-next").await;
+        click(c, "button.guide-next").await;
     }
     until(
-        &c,
+        c,
         "the promotion",
         "return document.querySelector('.guide-head .sub').textContent === 'checkpoint 5 of 6' && document.querySelector('.narration').textContent.includes('took over');",
     )
     .await;
     // Back replays to checkpoint 4; Next comes back to the same run.
     let narration = js(
-        &c,
+        c,
         "return document.querySelector('.narration').textContent;",
     )
     .await;
-    assert_eq!(js(&c, &click_text("◀ Back")).await, true);
+    assert_eq!(js(c, &click_text("◀ Back")).await, true);
     until(
-        &c,
+        c,
         "checkpoint 4",
         "return document.querySelector('.guide-head .sub').textContent === 'checkpoint 4 of 6';",
     )
     .await;
-    click(&c, "button.guide-next").await;
+    click(c, "button.guide-next").await;
     until(
-        &c,
+        c,
         "checkpoint 5 again",
         "return document.querySelector('.guide-head .sub').textContent === 'checkpoint 5 of 6';",
     )
     .await;
     assert_eq!(
         js(
-            &c,
+            c,
             "return document.querySelector('.narration').textContent;"
         )
         .await,
         narration,
         "the same run after Back and Next"
     );
-    // Leaving the guide keeps the run: the console still works.
-    assert_eq!(js(&c, &click_text("Leave guide")).await, true);
-    type_line(&c, ".connect 7001").await;
-    type_line(&c, "get mykey").await;
+    // Export notes: the Markdown download (captured instead of saved) has the narration,
+    // the prediction, the console and a sequence diagram.
+    js(
+        c,
+        "window.__exported = null; HTMLAnchorElement.prototype.click = function () { window.__exported = { name: this.download, text: decodeURIComponent(this.href.slice(this.href.indexOf(',') + 1)) }; }; return true;",
+    )
+    .await;
+    assert_eq!(js(c, &click_text("Export notes")).await, true);
     until(
-        &c,
+        c,
+        "the exported notes",
+        "const x = window.__exported; return x !== null && x.name === 'master-dies.md' && x.text.startsWith('# A master dies') && x.text.includes('## 2. Kill 7003: the first PFAIL') && x.text.includes('You said **a little over 5 seconds**') && x.text.includes('```mermaid') && x.text.includes('127.0.0.1:7003> .kill 7003');",
+    )
+    .await;
+    // Leaving the guide keeps the run: the console still works.
+    assert_eq!(js(c, &click_text("Leave guide")).await, true);
+    type_line(c, ".connect 7001").await;
+    type_line(c, "get mykey").await;
+    until(
+        c,
         "GET after the guide",
         "return document.querySelector('.guide') === null && [...document.querySelectorAll('.exchange')].pop().textContent.includes('myvalue');",
     )
     .await;
 
     // Interview practice: answer, reveal, see a claim live.
-    assert_eq!(js(&c, &click_text("Learn")).await, true);
-    assert_eq!(js(&c, &click_text("Interview practice")).await, true);
+    assert_eq!(js(c, &click_text("Learn")).await, true);
+    assert_eq!(js(c, &click_text("Interview practice")).await, true);
     until(
-        &c,
+        c,
         "the questions",
         "return document.querySelectorAll('.questions li').length >= 10;",
     )
     .await;
     assert_eq!(
-        js(&c, &click_text("Can Redis Cluster lose writes")).await,
+        js(c, &click_text("Can Redis Cluster lose writes")).await,
         true
     );
     let answer = c
@@ -474,48 +456,49 @@ async fn guided_scenario_and_interview_practice_in_chromium() {
         .send_keys("Yes, replication is asynchronous.")
         .await
         .expect("typed");
-    assert_eq!(js(&c, &click_text("Reveal the model answer")).await, true);
+    assert_eq!(js(c, &click_text("Reveal the model answer")).await, true);
     until(
-        &c,
+        c,
         "the model answer",
         "return document.querySelectorAll('.claims li').length >= 3;",
     )
     .await;
-    screenshot(&c, "interview-1280x800.png").await;
+    screenshot(c, "interview-1280x800.png").await;
+    assert_eq!(js(c, &click_text("Export notes")).await, true);
+    until(
+        c,
+        "the exported interview notes",
+        "const x = window.__exported; return x !== null && x.name === 'interview-practice.md' && x.text.includes('**My answer:** Yes, replication is asynchronous.') && x.text.includes('clusterlab --scenario split-brain');",
+    )
+    .await;
     // Progress is kept: a reload shows the answer and the revealed mark.
     c.refresh().await.expect("reload");
     until(
-        &c,
+        c,
         "the page again",
         "return document.querySelectorAll('.card').length >= 6;",
     )
     .await;
-    assert_eq!(js(&c, &click_text("Learn")).await, true);
-    assert_eq!(js(&c, &click_text("Interview practice")).await, true);
+    assert_eq!(js(c, &click_text("Learn")).await, true);
+    assert_eq!(js(c, &click_text("Interview practice")).await, true);
     assert_eq!(
-        js(&c, &click_text("Can Redis Cluster lose writes")).await,
+        js(c, &click_text("Can Redis Cluster lose writes")).await,
         true
     );
     until(
-        &c,
+        c,
         "the kept answer",
         "return document.querySelector('textarea').value === 'Yes, replication is asynchronous.' && document.querySelectorAll('.questions li.done').length === 1;",
     )
     .await;
-    click(&c, ".claims button.demo").await;
+    click(c, ".claims button.demo").await;
     until(
-        &c,
+        c,
         "the demonstration",
         "return document.querySelector('.guide') !== null && document.querySelector('.guide strong').textContent.includes('Split brain');",
     )
     .await;
-    screenshot(&c, "demo-1280x800.png").await;
+    screenshot(c, "demo-1280x800.png").await;
 
-    let log = browser_log(&driver, &session);
-    let severe: Vec<&Value> = log
-        .iter()
-        .filter(|e| e["level"] == "SEVERE" || e["level"] == "WARNING")
-        .collect();
-    assert!(severe.is_empty(), "browser log has errors: {severe:?}");
-    c.close().await.expect("closed");
+    p.close_clean().await;
 }
