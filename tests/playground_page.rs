@@ -499,6 +499,19 @@ async fn guided_scenario_and_interview_practice_in_chromium() {
     )
     .await;
     screenshot(c, "demo-1280x800.png").await;
+    // The guide fits a phone: nothing wider than the screen.
+    c.set_window_size(390, 844).await.expect("resized");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let overflow = js(
+        c,
+        "return document.documentElement.scrollWidth - window.innerWidth;",
+    )
+    .await;
+    assert!(
+        overflow.as_i64().unwrap_or(1) <= 0,
+        "horizontal overflow at 390 px with the guide open: {overflow}"
+    );
+    screenshot(c, "guided-390.png").await;
 
     p.close_clean().await;
 }
