@@ -258,7 +258,7 @@ async fn walkthrough_failover_share_and_reload_in_chromium() {
         .as_str()
         .expect("a link")
         .to_string();
-    assert!(link.contains("#v1&seed=1&"), "{link}");
+    assert!(link.contains("#v2&seed=1&"), "{link}");
     js(c, "localStorage.clear(); return true;").await;
     c.goto("about:blank").await.expect("blank");
     c.goto(&link).await.expect("the shared link");

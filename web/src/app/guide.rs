@@ -1,7 +1,9 @@
 //! Guided mode: the "Learn" dialog (scenarios and interview practice) and the guide
 //! strip that plays a scenario checkpoint by checkpoint beside the live views.
 
-use clusterlab_core::scenario::{find, library, Scenario};
+use std::sync::OnceLock;
+
+use clusterlab_core::scenario::{library, Scenario};
 use clusterlab_core::NodeIdx;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -27,6 +29,12 @@ pub enum GuideMsg {
     Export,
 }
 
+/// The scenario library, parsed once.
+pub fn scenarios() -> &'static [Scenario] {
+    static LIBRARY: OnceLock<Vec<Scenario>> = OnceLock::new();
+    LIBRARY.get_or_init(|| library().into_iter().flatten().collect())
+}
+
 /// Offers `text` as a file download named `name`.
 pub fn download(name: &str, text: &str) {
     let document = gloo_utils::document();
@@ -49,7 +57,11 @@ impl App {
         match m {
             GuideMsg::OpenLearn(tab) => self.learn = Some(tab),
             GuideMsg::CloseLearn => self.learn = None,
-            GuideMsg::Start(id, n) => match find(&id).map(Guide::start) {
+            GuideMsg::Start(id, n) => match scenarios()
+                .iter()
+                .find(|s| s.id == id)
+                .map(|s| Guide::start(s.clone()))
+            {
                 Some(Ok((session, mut guide))) => {
                     self.install(session);
                     self.playing = false;
@@ -177,9 +189,13 @@ impl App {
 
     fn view_scenario_list(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
-        let scenarios: Vec<Scenario> = library().into_iter().flatten().collect();
-        let mut topics: Vec<&str> = scenarios.iter().map(|s| s.topic.as_str()).collect();
-        topics.dedup();
+        let scenarios = scenarios();
+        let mut topics: Vec<&str> = Vec::new();
+        for s in scenarios {
+            if !topics.contains(&s.topic.as_str()) {
+                topics.push(&s.topic);
+            }
+        }
         html! {
             <>
                 <p class="learn-intro">{ "Each scenario is a real run of the simulation: press Next to run a checkpoint, and the narration tells what this run did, with its own numbers. Every view stays live; leave the guide at any point and play on." }</p>
@@ -239,7 +255,7 @@ impl App {
                     <span class="sub">{ format!("checkpoint {done} of {}", g.len()) }</span>
                     <span class="guide-buttons">
                         <button disabled={done == 0} onclick={link.callback(|_| Msg::Guide(GuideMsg::Back))}
-                            title="Go back one checkpoint (the run replays to it)">{ "◀ Back" }</button>
+                            title="Go back one checkpoint: the scenario's own steps replay to it (what you did in between is not replayed)">{ "◀ Back" }</button>
                         if let Some(n) = next {
                             <button class="primary guide-next" onclick={link.callback(|_| Msg::Guide(GuideMsg::Next))}>
                                 { format!("Next ▶ {}", n.title) }</button>

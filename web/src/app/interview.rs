@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use std::sync::OnceLock;
+
 use clusterlab_core::scenario::{interview, Question};
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
@@ -12,6 +14,12 @@ use super::guide::{download, GuideMsg};
 use super::{App, Msg};
 
 const KEY: &str = "clusterlab.interview";
+
+/// The interview questions, parsed once.
+fn questions() -> &'static Result<Vec<Question>, String> {
+    static QUESTIONS: OnceLock<Result<Vec<Question>, String>> = OnceLock::new();
+    QUESTIONS.get_or_init(interview)
+}
 
 /// Progress through the questions.
 #[derive(Default)]
@@ -106,7 +114,7 @@ impl InterviewState {
 
 impl App {
     pub(super) fn interview_update(&mut self, m: InterviewMsg) -> bool {
-        let questions = interview().unwrap_or_default();
+        let questions: &[Question] = questions().as_deref().unwrap_or_default();
         let id = questions.get(self.interview.current).map(|q| q.id.clone());
         match (m, id) {
             (InterviewMsg::Select(i), _) => {
@@ -119,10 +127,7 @@ impl App {
                 self.interview.revealed.insert(id);
             }
             (InterviewMsg::Export, _) => {
-                download(
-                    "interview-practice.md",
-                    &self.interview.markdown(&questions),
-                );
+                download("interview-practice.md", &self.interview.markdown(questions));
             }
             _ => {}
         }
@@ -132,9 +137,9 @@ impl App {
 
     pub(super) fn view_interview(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
-        let questions = match interview() {
+        let questions = match questions() {
             Ok(q) => q,
-            Err(e) => return html! { <p>{ e }</p> },
+            Err(e) => return html! { <p>{ e.clone() }</p> },
         };
         let st = &self.interview;
         let Some(q) = questions.get(st.current) else {

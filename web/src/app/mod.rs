@@ -7,6 +7,7 @@ mod fidelity;
 mod guide;
 mod inspector;
 mod interview;
+mod metrics;
 mod slot_map;
 mod storage;
 mod terminal;
@@ -25,6 +26,7 @@ use crate::model::guide::Guide;
 use crate::model::inspector::{inspect, Inspection};
 use crate::model::session::Session;
 use crate::model::slots::Heat;
+use metrics::{now_ms, publish, FpsMeter};
 
 /// Mounts the playground in `#app`, replacing the loading indicator.
 pub fn start() {
@@ -134,23 +136,6 @@ pub enum Msg {
     Interview(interview::InterviewMsg),
 }
 
-/// Frames per second over the last second, for the "about" panel and the benchmark.
-#[derive(Default)]
-struct FpsMeter {
-    frames: Vec<f64>,
-}
-
-impl FpsMeter {
-    fn tick(&mut self, now: f64) {
-        self.frames.push(now);
-        self.frames.retain(|t| now - t <= 1000.0);
-    }
-
-    fn fps(&self) -> usize {
-        self.frames.len()
-    }
-}
-
 pub struct App {
     session: Session,
     notice: Option<String>,
@@ -191,21 +176,6 @@ pub struct App {
     /// The "Learn" dialog, open on one of its tabs.
     learn: Option<guide::LearnTab>,
     interview: interview::InterviewState,
-}
-
-/// Milliseconds since the page started loading.
-fn now_ms() -> f64 {
-    gloo_utils::window().performance().map_or(0.0, |p| p.now())
-}
-
-/// Figures for the page benchmark, as `data-*` attributes of the root element.
-fn publish(name: &str, value: &str) {
-    if let Some(root) = gloo_utils::document()
-        .document_element()
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = root.dataset().set(name, value);
-    }
 }
 
 impl App {
@@ -268,9 +238,17 @@ impl App {
     fn run_line(&mut self, line: &str) {
         let tool_was_running = self.session.tool_running();
         self.session.run_line(line);
-        // A tool's moves run as simulated time passes, so starting one starts the clock.
+        // A tool's moves run as simulated time passes, so starting one starts the clock;
+        // stopping one (`.cluster-tool stop`) also drops the lines waiting for it.
         if self.session.tool_running() && !tool_was_running {
             self.playing = true;
+        }
+        let words: Vec<String> = line
+            .split_whitespace()
+            .map(str::to_ascii_lowercase)
+            .collect();
+        if words == [".cluster-tool", "stop"] {
+            self.queued.clear();
         }
         self.after_change();
     }
@@ -352,7 +330,8 @@ impl App {
             }
             changed = true;
         }
-        if changed && !self.queued.is_empty() && !self.session.tool_running() {
+        // Checked every frame, playing or not: a tool may end by a single step.
+        if !self.queued.is_empty() && !self.session.tool_running() {
             self.run_queued();
         }
         self.flights.ingest(
@@ -451,7 +430,6 @@ impl Component for App {
                 true
             }
             Msg::StopTool => {
-                self.queued.clear();
                 self.run_line(".cluster-tool stop");
                 true
             }

@@ -22,7 +22,9 @@ pub fn restore() -> (Session, Option<String>) {
         let Some(text) = text.filter(|t| t.trim_start_matches('#').len() > 2) else {
             continue;
         };
-        match decode(&text).and_then(|r| Session::replay(r.shape, &r.inputs, r.until)) {
+        match decode(&text)
+            .and_then(|r| Session::replay_with(r.shape, &r.inputs, r.until, r.live_tools))
+        {
             Ok(s) => return (s, notice),
             Err(e) => {
                 notice = Some(format!(
@@ -41,6 +43,7 @@ pub fn share_text(session: &Session) -> String {
         shape: session.shape().clone(),
         inputs: session.inputs().to_vec(),
         until: session.console().moment(),
+        live_tools: session.console().live_tools(),
     })
 }
 

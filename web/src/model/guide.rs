@@ -52,16 +52,17 @@ impl Guide {
         let Some(cp) = self.scenario.checkpoints.get(i) else {
             return Ok(());
         };
+        let outcome = run_checkpoint(session, cp).map_err(|e| e.to_string())?;
+        self.outcomes.push(outcome);
         if let Some(pick) = self.picked.take() {
             self.picks.push((i, pick));
         }
-        let outcome = run_checkpoint(session, cp).map_err(|e| e.to_string())?;
-        self.outcomes.push(outcome);
         Ok(())
     }
 
-    /// Goes back one checkpoint: a new session replays the ones before it (the run is
-    /// deterministic, so it is the same run).
+    /// Goes back one checkpoint: a new session replays the scenario's checkpoints before
+    /// it (the run is deterministic, so it is the scenario's run again; what the learner
+    /// typed between checkpoints is not replayed).
     pub fn back(&mut self) -> Result<Session, String> {
         let keep = self.outcomes.len().saturating_sub(1);
         let (mut session, mut fresh) = Guide::start(self.scenario.clone())?;

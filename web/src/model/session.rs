@@ -63,7 +63,19 @@ impl Session {
 
     /// Rebuilds a session from its shape and inputs, then runs on to `until`.
     pub fn replay(shape: ClusterShape, inputs: &[Input], until: Moment) -> Result<Session, String> {
+        Session::replay_with(shape, inputs, until, true)
+    }
+
+    /// [`Session::replay`] with live tools on or off (off for links recorded before
+    /// `.cluster-tool` moves ran live).
+    pub fn replay_with(
+        shape: ClusterShape,
+        inputs: &[Input],
+        until: Moment,
+        live_tools: bool,
+    ) -> Result<Session, String> {
         let mut s = Session::new(shape)?;
+        s.console.set_live_tools(live_tools);
         for input in inputs {
             let reached = s.console.run_to_moment(input.moment);
             s.collect_tool_output();

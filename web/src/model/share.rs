@@ -2,8 +2,10 @@
 //! with their moments, and the moment the viewer had reached. Opening it replays the run
 //! to the same trace hash. The same text is kept in local storage across reloads.
 //!
-//! Format: `v1&seed=1&m=3&r=1&nt=5000&at=STEPS:MS&in=STEPS:MS:LINE~STEPS:MS:LINE…`, where
+//! Format: `v2&seed=1&m=3&r=1&nt=5000&at=STEPS:MS&in=STEPS:MS:LINE~STEPS:MS:LINE…`, where
 //! each LINE is percent-encoded (everything but letters, digits, `-`, `_` and `.`).
+//! `v1` links (before `.cluster-tool` moves ran live) still open: they replay with live
+//! tools off, as they were recorded.
 
 use clusterlab_core::{ClusterShape, Moment, SimTime};
 
@@ -15,11 +17,14 @@ pub struct SharedRun {
     pub shape: ClusterShape,
     pub inputs: Vec<Input>,
     pub until: Moment,
+    /// `.cluster-tool` moves ran as time passed (every `v2` link; `v1` links predate it).
+    pub live_tools: bool,
 }
 
 pub fn encode(run: &SharedRun) -> String {
     let mut s = format!(
-        "v1&seed={}&m={}&r={}&nt={}&at={}",
+        "{}&seed={}&m={}&r={}&nt={}&at={}",
+        if run.live_tools { "v2" } else { "v1" },
         run.shape.seed,
         run.shape.masters,
         run.shape.replicas_per_master,
@@ -42,13 +47,16 @@ pub fn encode(run: &SharedRun) -> String {
 pub fn decode(fragment: &str) -> Result<SharedRun, String> {
     let fragment = fragment.trim_start_matches('#');
     let mut parts = fragment.split('&');
-    if parts.next() != Some("v1") {
-        return Err("not a ClusterLab v1 link".into());
-    }
+    let live_tools = match parts.next() {
+        Some("v2") => true,
+        Some("v1") => false,
+        _ => return Err("not a ClusterLab link".into()),
+    };
     let mut run = SharedRun {
         shape: ClusterShape::default(),
         inputs: Vec::new(),
         until: Moment::default(),
+        live_tools,
     };
     for part in parts {
         let (key, value) = part
@@ -166,6 +174,7 @@ mod tests {
                 steps: 120,
                 at: SimTime(12_000),
             },
+            live_tools: true,
         }
     }
 
@@ -173,8 +182,13 @@ mod tests {
     fn a_link_round_trips() {
         let run = sample();
         let text = encode(&run);
-        assert!(text.starts_with("v1&seed=42&m=4&r=2&nt=3000&at=120:12000&in=10:2500:set"));
+        assert!(text.starts_with("v2&seed=42&m=4&r=2&nt=3000&at=120:12000&in=10:2500:set"));
         assert_eq!(decode(&format!("#{text}")).unwrap(), run);
+        // A link from before live tools opens with them off.
+        let old = decode(&text.replacen("v2", "v1", 1)).unwrap();
+        assert!(!old.live_tools);
+        assert!(encode(&old).starts_with("v1&"), "a v1 run stays v1");
+        assert!(decode(&text.replacen("v2", "v3", 1)).is_err());
     }
 
     #[test]

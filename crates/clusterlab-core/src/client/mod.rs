@@ -109,10 +109,12 @@ impl RedisCli {
         self.port = port;
     }
 
+    /// Closes the connection; a transaction open on it is gone with it.
     fn drop_conn(&mut self, world: &mut World) {
         if let Some(c) = self.conn.take() {
             world.disconnect(c);
         }
+        self.in_multi = false;
     }
 
     fn ensure_conn(&mut self, world: &mut World) -> Option<ConnId> {
@@ -198,6 +200,7 @@ impl RedisCli {
         redirects: usize,
     ) -> CliOutcome {
         self.conn = None;
+        self.in_multi = false;
         self.not_connected = true;
         text.extend(format!("Error: {e}\n").bytes());
         CliOutcome {

@@ -23,16 +23,15 @@ impl RedisCli {
         if self.cache.is_none() {
             self.load_slot_map(world, &[self.port], &mut text);
         }
-        // MULTI pins the connection until EXEC or DISCARD, so the queue stays on one node.
+        // MULTI pins the connection until EXEC or DISCARD: the queue stays on one node,
+        // and a redirect inside it is printed, not followed (following would reconnect and
+        // run the command outside the transaction).
         let name = args
             .first()
             .map(|a| a.to_ascii_lowercase())
             .unwrap_or_default();
-        let slot = if self.in_multi {
-            None
-        } else {
-            command_slot(args)
-        };
+        let pinned = self.in_multi;
+        let slot = if pinned { None } else { command_slot(args) };
         self.in_multi = match name.as_slice() {
             b"multi" => true,
             b"exec" | b"discard" => false,
@@ -90,7 +89,8 @@ impl RedisCli {
                 Ok(r) => r,
                 Err(e) => return self.closed(e, text, redirects),
             };
-            let Some((slot_moved, host, port, is_ask)) = parse_redirect(&reply) else {
+            let redirect = parse_redirect(&reply).filter(|_| !pinned);
+            let Some((slot_moved, host, port, is_ask)) = redirect else {
                 return self.finish(world, args, reply, started, text, redirects);
             };
             let host = if host.is_empty() {

@@ -512,7 +512,7 @@ pub fn hint_for(line: &str) -> Option<String> {
         ("cluster reset", " [HARD|SOFT]"),
         (".connect", " PORT"),
         (".advance", " DURATION"),
-        (".cluster", " on|off"),
+        (".cluster", " on|off|smart"),
         (".events", " [N]"),
     ];
     let lower = line.to_ascii_lowercase();

@@ -46,6 +46,9 @@ pub fn export_markdown(
             for (prompt, line, out) in &o.transcript {
                 let _ = writeln!(md, "{prompt}{line}");
                 md.push_str(out);
+                if !out.is_empty() && !out.ends_with('\n') {
+                    md.push('\n');
+                }
             }
             md.push_str("```\n\n");
         }
