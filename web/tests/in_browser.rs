@@ -103,6 +103,6 @@ async fn the_app_mounts_six_cards_and_runs_a_typed_command() {
     })
     .await;
     let hash = gloo_utils::window().location().hash().unwrap();
-    assert!(hash.starts_with("#v1&seed=1&m=3&r=1&nt=5000&at="), "{hash}");
+    assert!(hash.starts_with("#v2&seed=1&m=3&r=1&nt=5000&at="), "{hash}");
     assert!(hash.contains(":set%20mykey%20myvalue"), "{hash}");
 }

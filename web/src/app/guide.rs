@@ -11,6 +11,9 @@ use yew::prelude::*;
 use super::{storage, App, Msg};
 use crate::model::guide::Guide;
 
+/// Messages listed under a checkpoint's narration.
+const KEY_MESSAGES: usize = 10;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LearnTab {
     Scenarios,
@@ -242,6 +245,15 @@ impl App {
                         </p>
                     }
                     <p class="narration">{ o.narration.trim() }</p>
+                    if !o.messages.is_empty() {
+                        <p class="key-messages" title="The messages of this checkpoint, heartbeats left out (Export notes draws them as a sequence diagram)">
+                            <strong>{ "Messages: " }</strong>
+                            { o.messages.iter().take(KEY_MESSAGES).map(|m| format!("{}→{} {}", m.from, m.to, m.label)).collect::<Vec<_>>().join(" · ") }
+                            if o.messages.len() + o.more_messages > KEY_MESSAGES {
+                                { format!(" · {} more", o.messages.len() + o.more_messages - KEY_MESSAGES) }
+                            }
+                        </p>
+                    }
                 </div>
             },
             _ => html! {
