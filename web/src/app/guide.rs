@@ -135,12 +135,10 @@ impl App {
 
     /// Nodes the current checkpoint is about.
     pub(super) fn guide_focus_nodes(&self) -> Vec<NodeIdx> {
-        let Some(g) = &self.guide else {
-            return Vec::new();
-        };
-        let i = g.outcomes.len().checked_sub(1);
         let world = self.session.console().world();
-        i.and_then(|i| g.scenario.checkpoints.get(i))
+        self.guide
+            .as_ref()
+            .and_then(Guide::current_checkpoint)
             .map(|cp| {
                 cp.focus_ports
                     .iter()
@@ -154,10 +152,8 @@ impl App {
     pub(super) fn guide_focus_slots(&self) -> Vec<u16> {
         self.guide
             .as_ref()
-            .and_then(|g| {
-                let i = g.outcomes.len().checked_sub(1)?;
-                Some(g.scenario.checkpoints.get(i)?.focus_slots.clone())
-            })
+            .and_then(Guide::current_checkpoint)
+            .map(|cp| cp.focus_slots.clone())
             .unwrap_or_default()
     }
 
@@ -231,8 +227,7 @@ impl App {
         };
         let done = g.outcomes.len();
         let next = g.scenario.checkpoints.get(done);
-        let last = done.checked_sub(1);
-        let last_cp = last.and_then(|i| g.scenario.checkpoints.get(i));
+        let last_cp = g.current_checkpoint();
         let body = match (g.current(), last_cp) {
             (Some(o), Some(cp)) => html! {
                 <div class="guide-body">

@@ -2,7 +2,9 @@
 //! playground's own session, so every view shows it live and the learner may leave the
 //! script at any point and play on from there.
 
-use clusterlab_core::scenario::{export_markdown, run_checkpoint, CheckpointOutcome, Scenario};
+use clusterlab_core::scenario::{
+    export_markdown, run_checkpoint, Checkpoint, CheckpointOutcome, Scenario,
+};
 
 use super::session::Session;
 
@@ -73,6 +75,13 @@ impl Guide {
         self.picks.retain(|(i, _)| *i < keep);
         self.picked = None;
         Ok(session)
+    }
+
+    /// The checkpoint that ran last.
+    pub fn current_checkpoint(&self) -> Option<&Checkpoint> {
+        self.scenario
+            .checkpoints
+            .get(self.outcomes.len().checked_sub(1)?)
     }
 
     /// The latest checkpoint's outcome.

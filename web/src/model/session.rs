@@ -125,9 +125,13 @@ impl Session {
     /// Appends what a running tool printed to the exchange that started it.
     fn collect_tool_output(&mut self) {
         let text = self.console.take_tool_output();
+        self.append_tool_output(&text);
+    }
+
+    fn append_tool_output(&mut self, text: &str) {
         if let Some(x) = self.tool_exchange.and_then(|i| self.transcript.get_mut(i)) {
             if !text.is_empty() {
-                x.output.push_str(&text);
+                x.output.push_str(text);
                 self.printed += 1;
             }
         }
@@ -167,18 +171,8 @@ impl Session {
 
     /// Runs a live `.cluster-tool` to its end; returns what it printed meanwhile.
     pub fn finish_tool(&mut self) -> String {
-        while self.console.cluster_tool_running() {
-            self.console.step();
-        }
-        let text = self.console.take_tool_output();
-        if let Some(x) = self
-            .tool_exchange
-            .take()
-            .and_then(|i| self.transcript.get_mut(i))
-        {
-            x.output.push_str(&text);
-            self.printed += 1;
-        }
+        let text = self.console.finish_tool();
+        self.append_tool_output(&text);
         text
     }
 

@@ -109,13 +109,7 @@ pub fn card(world: &World, idx: NodeIdx) -> Card {
     let proc_ = &world.processes()[idx.index()];
     let node = &proc_.node;
     let me = node.myself();
-    let replica_of = if me.has(flags::SLAVE) {
-        node.master_ref()
-            .and_then(|r| node.peers().get(r))
-            .map(|m| m.port)
-    } else {
-        None
-    };
+    let replica_of = node.master_port();
     let (mut seen_ok, mut seen_pfail, mut seen_fail) = (0, 0, 0);
     for other in world.processes() {
         if other.node.idx() == idx || !other.is_running() {

@@ -58,9 +58,7 @@ impl RedisCli {
                             .bytes(),
                         );
                     }
-                    self.drop_conn(world);
-                    self.host = host;
-                    self.port = port;
+                    self.connect_to(world, &host, port);
                 }
             }
             let Some(conn) = self.ensure_conn(world) else {
@@ -140,9 +138,7 @@ impl RedisCli {
                 .as_ref()
                 .map_or(self.host.clone(), |c| c.host(port, &self.host).to_string());
             if (host.as_str(), port) != (self.host.as_str(), self.port) {
-                self.drop_conn(world);
-                self.host = host;
-                self.port = port;
+                self.connect_to(world, &host, port);
             }
             let Some(conn) = self.ensure_conn(world) else {
                 text.extend(self.refused_line().bytes());

@@ -310,12 +310,7 @@ impl Console {
             let n = &p.node;
             let me = n.myself();
             let role = if me.has(flags::SLAVE) {
-                format!(
-                    "replica of {}",
-                    n.master_ref()
-                        .and_then(|r| n.peers().get(r))
-                        .map_or(0, |m| m.port)
-                )
+                format!("replica of {}", n.master_port().unwrap_or(0))
             } else {
                 "master".to_string()
             };

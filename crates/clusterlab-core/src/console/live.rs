@@ -33,6 +33,14 @@ impl Console {
         }
     }
 
+    /// Runs a live tool to its end; returns what it printed and nobody had taken yet.
+    pub fn finish_tool(&mut self) -> String {
+        while self.live_tools && self.cluster_tool_running() {
+            self.step();
+        }
+        self.take_tool_output()
+    }
+
     /// When the next thing happens: a live tool's next command (now) or the next event.
     pub fn next_time(&self) -> Option<SimTime> {
         if self.live_tools && self.cluster_tool_running() {

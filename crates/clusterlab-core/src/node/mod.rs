@@ -285,6 +285,16 @@ impl Node {
         self.myself().master.and_then(|m| self.peers.lookup(&m))
     }
 
+    /// The client port of my master, if I am a replica and know it.
+    pub fn master_port(&self) -> Option<u16> {
+        if !self.myself().has(flags::SLAVE) {
+            return None;
+        }
+        self.master_ref()
+            .and_then(|r| self.peers.get(r))
+            .map(|m| m.port)
+    }
+
     pub fn peers(&self) -> &PeerTable {
         &self.peers
     }

@@ -127,11 +127,7 @@ fn value(name: &str, f: &Facts) -> Result<String, String> {
             if !world.is_running(port) {
                 "down".into()
             } else if n.myself().has(flags::SLAVE) {
-                let master = n
-                    .master_ref()
-                    .and_then(|r| n.peers().get(r))
-                    .map_or(0, |m| m.port);
-                format!("replica of {master}")
+                format!("replica of {}", n.master_port().unwrap_or(0))
             } else {
                 "master".into()
             }

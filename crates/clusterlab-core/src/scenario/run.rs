@@ -35,10 +35,7 @@ impl Driver for Console {
         Console::run_until(self, t)
     }
     fn finish_tool(&mut self) -> String {
-        while self.cluster_tool_running() {
-            Console::step(self);
-        }
-        self.take_tool_output()
+        Console::finish_tool(self)
     }
 }
 
