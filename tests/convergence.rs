@@ -139,7 +139,7 @@ fn stale_slot_claim_gets_update_messages_and_is_corrected() {
     let updates = world
         .events()
         .filter(
-            |e| matches!(&e.kind, EventKind::UpdateSent { to, slot: 10923, .. } if to == "7001"),
+            |e| matches!(&e.kind, EventKind::UpdateSent { to, slot: 10923, .. } if to.port == 7001),
         )
         .count();
     assert!(

@@ -216,56 +216,35 @@ pub fn check_invariants(console: &Console) {
     use clusterlab_core::EventKind;
     let w = console.world();
     let seed = w.seed();
-    let mut granted: Vec<(String, String)> = Vec::new();
+    // (the replica's name, the epoch) of every vote granted.
+    let granted: Vec<(clusterlab_core::NodeName, u64)> = w
+        .events()
+        .filter_map(|e| match &e.kind {
+            EventKind::AuthGranted { to, epoch, .. } => Some((to.name, *epoch)),
+            _ => None,
+        })
+        .collect();
     for e in w.events() {
-        if let EventKind::Election { what } = &e.kind {
-            if let Some(rest) = what.strip_prefix("\"Failover auth granted to ") {
-                let mut parts = rest.split(" for epoch ");
-                let who = parts.next().unwrap_or("").to_string();
-                let epoch: String = parts
-                    .next()
-                    .unwrap_or("")
-                    .chars()
-                    .take_while(|c| c.is_ascii_digit())
-                    .collect();
-                granted.push((who, epoch));
-            }
-        }
-    }
-    for e in w.events() {
-        if let EventKind::Election { what } = &e.kind {
-            if what.starts_with("\"Failover election won") {
-                let port = e.port.expect("elections happen on a node").to_string();
-                let wins_epoch = w
-                    .events()
-                    .rev()
-                    .filter(|x| x.port == e.port && x.seq <= e.seq)
-                    .find_map(|x| match &x.kind {
-                        EventKind::Election { what }
-                            if what.starts_with("\"Starting a failover election for epoch ") =>
-                        {
-                            Some(
-                                what.trim_start_matches(
-                                    "\"Starting a failover election for epoch ",
-                                )
-                                .chars()
-                                .take_while(|c| c.is_ascii_digit())
-                                .collect::<String>(),
-                            )
-                        }
-                        _ => None,
-                    })
-                    .unwrap_or_default();
-                let votes = granted
-                    .iter()
-                    .filter(|(who, ep)| *who == port && *ep == wins_epoch)
-                    .count();
-                let masters = node(console, e.port.expect("port")).cluster_size().max(1);
-                assert!(
-                    votes > masters / 2 || wins_epoch.is_empty(),
-                    "seed {seed}: {port} won epoch {wins_epoch} with {votes} votes"
-                );
-            }
+        if let EventKind::ElectionWon { .. } = &e.kind {
+            let port = e.port.expect("elections happen on a node");
+            let winner = node(console, port).name();
+            let wins_epoch = w
+                .events()
+                .rev()
+                .filter(|x| x.port == e.port && x.seq <= e.seq)
+                .find_map(|x| match &x.kind {
+                    EventKind::ElectionStarted { epoch, .. } => Some(*epoch),
+                    _ => None,
+                });
+            let votes = granted
+                .iter()
+                .filter(|(who, ep)| *who == winner && Some(*ep) == wins_epoch)
+                .count();
+            let masters = node(console, port).cluster_size().max(1);
+            assert!(
+                votes > masters / 2 || wins_epoch.is_none(),
+                "seed {seed}: {port} won epoch {wins_epoch:?} with {votes} votes"
+            );
         }
     }
     if clusterlab_core::create::fully_converged(w) {

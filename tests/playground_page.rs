@@ -378,7 +378,7 @@ async fn guided_scenario_and_interview_practice_in_chromium() {
     until(
         c,
         "the promotion",
-        "return document.querySelector('.guide-head .sub').textContent === 'checkpoint 5 of 6' && document.querySelector('.narration').textContent.includes('took over') && document.querySelector('.key-messages').textContent.includes('AUTH_REQUEST');",
+        "return document.querySelector('.guide-head .sub').textContent === 'checkpoint 5 of 6' && document.querySelector('.narration').textContent.includes('now owns') && document.querySelector('.key-messages').textContent.includes('AUTH_REQUEST');",
     )
     .await;
     // Back replays to checkpoint 4; Next comes back to the same run.

@@ -105,7 +105,15 @@ fn no_key_lost_or_duplicated_across_a_full_reshard_under_writes() {
                 .world()
                 .events()
                 .skip(before)
-                .filter(|e| e.to_string().contains("ASK"))
+                .filter(|e| {
+                    matches!(
+                        e.kind,
+                        clusterlab_core::EventKind::Redirected {
+                            error: clusterlab_core::event::Redirect::Ask { .. },
+                            ..
+                        }
+                    )
+                })
                 .count();
         }
     }

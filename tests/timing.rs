@@ -25,14 +25,12 @@ fn measure(seed: u64) -> Sample {
     let mut fail = None;
     let mut promoted = None;
     for e in c.world().events().filter(|e| e.seq >= first_seq) {
-        let text = e.kind.to_string();
         if fail.is_none()
-            && (text.starts_with("\"Marking node 7003 as failing")
-                || matches!(&e.kind, EventKind::Failure { what } if what.starts_with("\"Marking node 7003")))
+            && matches!(&e.kind, EventKind::MarkedFailing { peer, .. } if peer.port == 7003)
         {
             fail = Some(e.at.since(killed));
         }
-        if promoted.is_none() && text.starts_with("\"Failover election won") {
+        if promoted.is_none() && matches!(e.kind, EventKind::ElectionWon { .. }) {
             promoted = Some(e.at.since(killed));
         }
     }

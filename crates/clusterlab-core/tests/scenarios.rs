@@ -91,3 +91,23 @@ fn every_interview_demo_points_at_a_checkpoint() {
         }
     }
 }
+
+#[test]
+fn the_scenario_format_lists_every_event_kind_and_field() {
+    let readme = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/README.md"),
+    )
+    .expect("scenarios/README.md");
+    for kind in clusterlab_core::EventKind::NAMES {
+        let row = readme
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{kind}` |")))
+            .unwrap_or_else(|| panic!("scenarios/README.md lists no kind '{kind}'"));
+        for field in clusterlab_core::EventKind::field_names(kind).unwrap_or_default() {
+            assert!(
+                row.contains(&format!("`{field}`")),
+                "scenarios/README.md: '{kind}' lacks its field '{field}'"
+            );
+        }
+    }
+}

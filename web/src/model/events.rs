@@ -1,6 +1,7 @@
 //! The event log's helpers: bookmarks for the moments learners look for, filters, and the
 //! nodes an event concerns (for highlighting).
 
+use clusterlab_core::event::{Mention, Redirect};
 use clusterlab_core::{Event, EventCategory, EventKind, NodeIdx, World};
 
 /// The moments worth jumping to, in the order the timeline shows them.
@@ -36,20 +37,22 @@ impl Bookmark {
     }
 
     pub fn matches(self, e: &Event) -> bool {
-        let text = e.kind.to_string();
-        match (self, &e.kind) {
-            (Bookmark::FirstPfail, EventKind::Failure { .. }) => text.contains("possibly failing"),
-            (Bookmark::Fail, EventKind::Failure { .. }) => text.contains("as failing"),
-            (Bookmark::Election, EventKind::Election { .. }) => {
-                text.contains("Start of election delayed")
-                    || text.contains("Starting a failover election")
-            }
-            (Bookmark::Promotion, EventKind::BecameMaster { reason }) => {
-                reason.contains("took over")
-            }
-            (Bookmark::FirstAsk, EventKind::Redirected { reply, .. }) => reply.starts_with("ASK"),
-            (Bookmark::FirstLostWrite, EventKind::LostWrite { .. }) => true,
-            _ => false,
+        match self {
+            Bookmark::FirstPfail => matches!(e.kind, EventKind::PossiblyFailing { .. }),
+            Bookmark::Fail => matches!(e.kind, EventKind::MarkedFailing { .. }),
+            Bookmark::Election => matches!(
+                e.kind,
+                EventKind::ElectionDelayed { .. } | EventKind::ElectionStarted { .. }
+            ),
+            Bookmark::Promotion => matches!(e.kind, EventKind::BecameMaster { .. }),
+            Bookmark::FirstAsk => matches!(
+                e.kind,
+                EventKind::Redirected {
+                    error: Redirect::Ask { .. },
+                    ..
+                }
+            ),
+            Bookmark::FirstLostWrite => matches!(e.kind, EventKind::LostWrite { .. }),
         }
     }
 }
@@ -111,25 +114,21 @@ pub fn category_name(c: EventCategory) -> &'static str {
     }
 }
 
-/// The nodes an event is about: where it happened, and every node its text names by
-/// port (`127.0.0.1:7003`, `7003`) or by ID.
+/// The nodes an event is about: where it happened, and every node it names, by ID or by
+/// client port.
 pub fn concerned_nodes(world: &World, e: &Event) -> Vec<NodeIdx> {
-    let text = e.kind.to_string();
     let mut out: Vec<NodeIdx> = e.node.into_iter().collect();
-    for p in world.processes() {
-        let idx = p.node.idx();
-        if out.contains(&idx) {
-            continue;
-        }
-        let name = p.node.name();
-        let port = p.port.to_string();
-        let names_port = text.match_indices(&port).any(|(i, _)| {
-            let before = text[..i].chars().next_back();
-            let after = text[i + port.len()..].chars().next();
-            !before.is_some_and(|c| c.is_ascii_digit())
-                && !after.is_some_and(|c| c.is_ascii_digit())
-        });
-        if names_port || text.contains(name.short()) {
+    for m in e.kind.mentions() {
+        let idx = match m {
+            Mention::Node(tag) => world
+                .processes()
+                .iter()
+                .find(|p| p.node.name() == tag.name)
+                .map(|p| p.node.idx())
+                .or_else(|| world.by_port(tag.port)),
+            Mention::Port(port) => world.by_port(port),
+        };
+        if let Some(idx) = idx.filter(|i| !out.contains(i)) {
             out.push(idx);
         }
     }

@@ -2,7 +2,7 @@
 
 use super::args::{is, parse_i64, ERR_SYNTAX};
 use super::cluster_views as views;
-use crate::event::EventKind;
+use crate::event::{EpochReason, EventKind, NodeTag, ReplicaReason, SlotCommand};
 use crate::name::NodeName;
 use crate::node::{FailoverMode, Node, PeerRef};
 use crate::reply::Reply;
@@ -129,14 +129,14 @@ pub fn cluster(node: &mut Node, _client: u64, args: &[Vec<u8>]) -> Reply {
             let n = node.myself().num_slots();
             node.unbind_all_slots_of(Node::ME);
             node.emit(EventKind::SlotsChanged {
-                command: "CLUSTER FLUSHSLOTS".into(),
+                command: SlotCommand::FlushSlots,
                 count: n,
             });
             Reply::ok()
         }
         ("setslot", _) => setslot(node, args),
         ("bumpepoch", 2) => {
-            let moved = node.bump_epoch_without_consensus("CLUSTER BUMPEPOCH");
+            let moved = node.bump_epoch_without_consensus(EpochReason::BumpEpoch);
             let e = node.myself().config_epoch;
             Reply::status(format!("{} {e}", if moved { "BUMPED" } else { "STILL" }))
         }
@@ -247,10 +247,9 @@ fn change_slots(node: &mut Node, sub: &str, ranges: &[(Slot, Slot)]) -> Reply {
             count += 1;
         }
     }
-    node.emit(EventKind::SlotsChanged {
-        command: format!("CLUSTER {}", sub.to_ascii_uppercase()),
-        count,
-    });
+    if let Some(command) = SlotCommand::from_subcommand(sub) {
+        node.emit(EventKind::SlotsChanged { command, count });
+    }
     Reply::ok()
 }
 
@@ -284,24 +283,24 @@ fn setslot(node: &mut Node, args: &[Vec<u8>]) -> Reply {
             if p.is_replica() {
                 return Reply::err("ERR Target node is not a master");
             }
-            let (name, port) = (p.name, p.port);
-            let what = if action == "migrating" {
-                node.migrating.insert(slot, name);
-                format!("slot {slot} MIGRATING to {port}: a key no longer here now gets ASK {slot} …:{port}; MIGRATE moves the keys")
-            } else {
-                node.importing.insert(slot, name);
-                format!("slot {slot} IMPORTING from {port}: a command right after ASKING is served here; without it, MOVED back to the owner")
+            let tag = NodeTag {
+                name: p.name,
+                port: p.port,
             };
-            node.emit(EventKind::Migration { what });
+            if action == "migrating" {
+                node.migrating.insert(slot, tag.name);
+                node.emit(EventKind::SlotMigrating { slot, to: tag });
+            } else {
+                node.importing.insert(slot, tag.name);
+                node.emit(EventKind::SlotImporting { slot, from: tag });
+            }
             Reply::ok()
         }
         ("stable", 4) => {
             let open =
                 node.migrating.remove(&slot).is_some() | node.importing.remove(&slot).is_some();
             if open {
-                node.emit(EventKind::Migration {
-                    what: format!("slot {slot} STABLE: no longer migrating or importing here"),
-                });
+                node.emit(EventKind::SlotStable { slot });
             }
             Reply::ok()
         }
@@ -324,29 +323,24 @@ fn setslot(node: &mut Node, args: &[Vec<u8>]) -> Reply {
                 node.migrating.remove(&slot);
             }
             node.bind_slot(slot, r);
-            let (name, port) = {
+            let to = {
                 let p = node.peers.get(r).expect("looked up");
-                (p.name, p.port)
+                NodeTag {
+                    name: p.name,
+                    port: p.port,
+                }
             };
-            node.emit(EventKind::Migration {
-                what: format!(
-                    "slot {slot} assigned to {port} with SETSLOT NODE (this node's own table)"
-                ),
-            });
+            let name = to.name;
+            node.emit(EventKind::SlotAssigned { slot, to });
             if was_mine
                 && r != Node::ME
                 && node.myself().num_slots() == 0
                 && node.config.allow_replica_migration
             {
-                node.set_my_master(
-                    name,
-                    format!("it gave its last slot {slot} away with CLUSTER SETSLOT NODE"),
-                );
+                node.set_my_master(name, ReplicaReason::GaveLastSlot { slot });
             }
             if r == Node::ME && node.importing.remove(&slot).is_some() {
-                node.bump_epoch_without_consensus(&format!(
-                    "\"configEpoch updated after importing slot {slot}\""
-                ));
+                node.bump_epoch_without_consensus(EpochReason::Imported { slot });
                 node.broadcast_pong();
             }
             Reply::ok()
@@ -388,7 +382,7 @@ fn replicate(node: &mut Node, arg: &[u8]) -> Reply {
         );
     }
     let name = node.peers.get(r).expect("looked up").name;
-    node.set_my_master(name, "CLUSTER REPLICATE".into());
+    node.set_my_master(name, ReplicaReason::Replicate);
     Reply::ok()
 }
 
@@ -411,7 +405,7 @@ fn set_config_epoch(node: &mut Node, arg: &[u8]) -> Reply {
     node.current_epoch = node.current_epoch.max(e);
     node.emit(EventKind::ConfigEpochSet {
         epoch: e,
-        reason: format!("\"configEpoch set to {e} via CLUSTER SET-CONFIG-EPOCH\""),
+        reason: EpochReason::SetConfigEpoch,
     });
     node.state_dirty = true;
     Reply::ok()

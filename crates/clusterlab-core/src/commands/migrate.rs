@@ -49,7 +49,9 @@ pub struct PendingMigrate {
     pub keys: Vec<Vec<u8>>,
     pub copy: bool,
     pub deadline: SimTime,
-    pub target: String,
+    /// The target as the client named it.
+    pub host: String,
+    pub port: u16,
 }
 
 /// `MIGRATE host port key|"" destination-db timeout [COPY] [REPLACE] [AUTH pw]
@@ -129,7 +131,8 @@ pub fn migrate(n: &mut Node, client: u64, args: &[Vec<u8>]) -> Exec {
         keys: moving.iter().map(|k| k.key.clone()).collect(),
         copy,
         deadline: now + SimDuration(timeout),
-        target: format!("{host}:{port}"),
+        host: host.clone(),
+        port,
     });
     n.outbox.push(Output {
         dest: Dest::Addr {
@@ -287,29 +290,24 @@ impl Node {
                     del.extend(moved.iter().cloned());
                     self.propagate(del);
                 }
-                let names: Vec<String> = m
-                    .keys
-                    .iter()
-                    .take(3)
-                    .map(|k| String::from_utf8_lossy(k).into_owned())
-                    .collect();
-                let more = if m.keys.len() > 3 { ", …" } else { "" };
-                self.emit(EventKind::Migration {
-                    what: match &first_error {
-                        None => format!(
-                            "MIGRATE of {} key(s) to {} done ({}{more}){}",
-                            m.keys.len(),
-                            m.target,
-                            names.join(", "),
-                            if m.copy {
-                                "; COPY keeps them here too"
-                            } else {
-                                "; deleted here"
-                            }
-                        ),
-                        Some(e) => {
-                            format!("MIGRATE to {} failed: the target replied {e}", m.target)
-                        }
+                let (host, port) = (m.host.clone(), m.port);
+                self.emit(match &first_error {
+                    None => EventKind::KeysMigrated {
+                        host,
+                        port,
+                        count: m.keys.len(),
+                        keys: m
+                            .keys
+                            .iter()
+                            .take(3)
+                            .map(|k| String::from_utf8_lossy(k).into_owned())
+                            .collect(),
+                        copy: m.copy,
+                    },
+                    Some(e) => EventKind::MigrateFailed {
+                        host,
+                        port,
+                        error: e.clone(),
                     },
                 });
                 match first_error {
@@ -329,11 +327,9 @@ impl Node {
             .partition(|m| m.deadline <= now);
         self.migrations = waiting;
         for m in late {
-            self.emit(EventKind::Migration {
-                what: format!(
-                    "MIGRATE to {} timed out: no reply from the target",
-                    m.target
-                ),
+            self.emit(EventKind::MigrateTimedOut {
+                host: m.host,
+                port: m.port,
             });
             self.unblocked.push((
                 m.client,

@@ -1,16 +1,10 @@
 //! Redis's routing decision (`getNodeByQuery` and `clusterRedirectClient`), in its order.
 
 use crate::commands::{CommandSpec, WRITE};
-use crate::event::EventKind;
+use crate::event::{EventKind, Redirect};
 use crate::node::{flags, Node};
 use crate::reply::Reply;
 use crate::slot::key_hash_slot;
-
-pub const ERR_CROSSSLOT: &str = "CROSSSLOT Keys in request don't hash to the same slot";
-pub const ERR_TRYAGAIN: &str = "TRYAGAIN Multiple keys request during rehashing of slot";
-pub const ERR_DOWN: &str = "CLUSTERDOWN The cluster is down";
-pub const ERR_DOWN_RO: &str = "CLUSTERDOWN The cluster is down and only accepts read commands";
-pub const ERR_UNBOUND: &str = "CLUSTERDOWN Hash slot not served";
 
 impl Node {
     /// Returns the redirect or cluster error for this command, or `None` to serve it here.
@@ -68,7 +62,7 @@ impl Node {
                 None => {
                     first = Some((slot, i));
                     let Some(o) = self.slots.owner(slot) else {
-                        return Some(self.redirected(args, Reply::err(ERR_UNBOUND)));
+                        return Some(self.redirected(args, Redirect::Unbound));
                     };
                     owner = Some(o);
                     if o == Self::ME && self.migrating.contains_key(&slot) {
@@ -79,7 +73,7 @@ impl Node {
                 }
                 Some((s0, i0)) => {
                     if slot != s0 {
-                        return Some(self.redirected(args, Reply::err(ERR_CROSSSLOT)));
+                        return Some(self.redirected(args, Redirect::CrossSlot));
                     }
                     if importing && keys[i0] != key {
                         multiple_keys = true;
@@ -98,9 +92,9 @@ impl Node {
         let owner = owner?;
         if !self.state_ok {
             if !self.config.allow_reads_when_down {
-                return Some(self.redirected(args, Reply::err(ERR_DOWN)));
+                return Some(self.redirected(args, Redirect::Down));
             } else if is_write {
-                return Some(self.redirected(args, Reply::err(ERR_DOWN_RO)));
+                return Some(self.redirected(args, Redirect::DownReadOnly));
             }
         }
         let session = self.session(client).clone();
@@ -113,17 +107,21 @@ impl Node {
         }
         if migrating && missing > 0 {
             if existing > 0 {
-                return Some(self.redirected(args, Reply::err(ERR_TRYAGAIN)));
+                return Some(self.redirected(args, Redirect::TryAgain));
             }
             let target = self.migrating.get(&slot).copied();
             if let Some(t) = target.and_then(|t| self.peers.by_name(&t)) {
-                let r = Reply::err(format!("ASK {slot} {}:{}", t.ip, t.port));
+                let r = Redirect::Ask {
+                    slot,
+                    ip: t.ip,
+                    port: t.port,
+                };
                 return Some(self.redirected(args, r));
             }
         }
         if importing && session.asking {
             if multiple_keys && missing > 0 {
-                return Some(self.redirected(args, Reply::err(ERR_TRYAGAIN)));
+                return Some(self.redirected(args, Redirect::TryAgain));
             }
             return None;
         }
@@ -136,18 +134,19 @@ impl Node {
         }
         if owner != Self::ME {
             let o = self.peers.get(owner).expect("slot owner is known");
-            let r = Reply::err(format!("MOVED {slot} {}:{}", o.ip, o.port));
+            let r = Redirect::Moved {
+                slot,
+                ip: o.ip,
+                port: o.port,
+            };
             return Some(self.redirected(args, r));
         }
         None
     }
 
-    fn redirected(&mut self, args: &[Vec<u8>], reply: Reply) -> Reply {
+    fn redirected(&mut self, args: &[Vec<u8>], error: Redirect) -> Reply {
         let command = super::command_text(args, 3);
-        self.emit(EventKind::Redirected {
-            command,
-            reply: reply.error_text().unwrap_or_default().to_string(),
-        });
-        reply
+        self.emit(EventKind::Redirected { command, error });
+        Reply::err(error.to_string())
     }
 }

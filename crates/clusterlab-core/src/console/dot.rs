@@ -2,7 +2,7 @@
 //! with a dot, so they never shadow one).
 
 use super::{Console, LineOutput};
-use crate::faults::{DataOnRestart, Fault};
+use crate::faults::{Fault, FAULT_COMMANDS};
 use crate::node::flags;
 use crate::slot::format_ranges;
 use crate::time::SimDuration;
@@ -223,7 +223,7 @@ impl Console {
                             x.command,
                             x.port,
                             x.at,
-                            x.lost.as_deref().unwrap_or_default()
+                            x.lost.as_ref().map(|l| l.to_string()).unwrap_or_default()
                         )
                     })
                     .collect();
@@ -233,8 +233,7 @@ impl Console {
                     lost.concat()
                 ))
             }
-            ".kill" | ".restart" | ".pause" | ".partition" | ".oneway" | ".blockbus" | ".loss"
-            | ".delay" | ".heal" => match parse_fault(&cmd, &rest) {
+            c if FAULT_COMMANDS.contains(&c) => match Fault::parse_line(&cmd, &rest) {
                 Ok(fault) => match self.world.apply(fault) {
                     Ok(text) => LineOutput::text(format!("(fault) {text}\n")),
                     Err(e) => usage(&e.to_string()),
@@ -337,91 +336,6 @@ impl Console {
 fn port(word: &str) -> Result<u16, String> {
     word.parse::<u16>()
         .map_err(|_| format!("'{word}' is not a port"))
-}
-
-fn ports(list: &str) -> Result<Vec<u16>, String> {
-    list.split(',')
-        .filter(|w| !w.is_empty())
-        .map(port)
-        .collect()
-}
-
-/// Parses the fault dot-commands into the core's fault vocabulary.
-pub fn parse_fault(cmd: &str, rest: &[&str]) -> Result<Fault, String> {
-    let usage = |u: &str| Err(format!("usage: {u}"));
-    match (cmd, rest) {
-        (".kill", [p]) => Ok(Fault::Kill(port(p)?)),
-        (".kill", _) => usage(".kill PORT"),
-        (".restart", [p]) => Ok(Fault::Restart {
-            port: port(p)?,
-            data: DataOnRestart::Empty,
-        }),
-        (".restart", [p, mode]) => {
-            let data = match mode.to_ascii_lowercase().as_str() {
-                "empty" => DataOnRestart::Empty,
-                "aof" | "keep" => DataOnRestart::Keep,
-                _ => return usage(".restart PORT [empty|aof]"),
-            };
-            Ok(Fault::Restart {
-                port: port(p)?,
-                data,
-            })
-        }
-        (".restart", _) => usage(".restart PORT [empty|aof]"),
-        (".pause", [p, d]) => match SimDuration::parse(d) {
-            Some(duration) => Ok(Fault::Pause {
-                port: port(p)?,
-                duration,
-            }),
-            None => Err(format!("'{d}' is not a duration; try 500ms, 2s or 1.5m")),
-        },
-        (".pause", _) => usage(".pause PORT DURATION"),
-        (".partition", words) if !words.is_empty() => {
-            let joined = words.join(" ");
-            let groups: Result<Vec<Vec<u16>>, String> = joined
-                .split('/')
-                .map(|g| ports(&g.replace(' ', ",")))
-                .collect();
-            let groups: Vec<Vec<u16>> = groups?.into_iter().filter(|g| !g.is_empty()).collect();
-            if groups.is_empty() {
-                return usage(".partition 7001,7004 / 7002,7003,7005,7006");
-            }
-            Ok(Fault::Partition(groups))
-        }
-        (".partition", _) => usage(".partition 7001,7004 / 7002,7003,7005,7006"),
-        (".oneway", [a, b]) => Ok(Fault::OneWay {
-            from: port(a)?,
-            to: port(b)?,
-        }),
-        (".oneway", _) => usage(".oneway FROM TO"),
-        (".blockbus", words) if !words.is_empty() => Ok(Fault::BlockBus(ports(&words.join(","))?)),
-        (".blockbus", _) => usage(".blockbus 7001,7002,..."),
-        (".loss", [a, b, pct]) => {
-            let percent = pct
-                .trim_end_matches('%')
-                .parse::<u8>()
-                .map_err(|_| "loss must be a percentage from 0 to 100".to_string())?;
-            Ok(Fault::Loss {
-                from: port(a)?,
-                to: port(b)?,
-                percent,
-            })
-        }
-        (".loss", _) => usage(".loss FROM TO PERCENT"),
-        (".delay", [a, b, ms]) => {
-            let ms = SimDuration::parse(ms)
-                .ok_or_else(|| format!("'{ms}' is not a duration"))?
-                .as_millis();
-            Ok(Fault::Delay {
-                from: port(a)?,
-                to: port(b)?,
-                ms,
-            })
-        }
-        (".delay", _) => usage(".delay FROM TO MS"),
-        (".heal", []) => Ok(Fault::Heal),
-        _ => usage(".heal"),
-    }
 }
 
 fn help_text() -> String {

@@ -28,10 +28,11 @@ impl Node {
                 self.pfail_count += 1;
             }
             if p.in_handshake() && now.since(p.ctime) > handshake_timeout {
-                let peer = p.addr();
+                let (ip, port) = (p.ip, p.port);
                 self.del_node(r);
                 self.emit(EventKind::HandshakeTimedOut {
-                    peer,
+                    ip,
+                    port,
                     timeout_ms: handshake_timeout,
                 });
                 continue;
@@ -94,11 +95,12 @@ impl Node {
                 let name = p.name;
                 self.peers.get_mut(r).expect("ref from the table").flags |= flags::PFAIL;
                 self.state_dirty = true;
-                let label = self.label(&name);
-                self.emit(EventKind::Failure {
-                    what: format!(
-                        "\"*** NODE {label} possibly failing\" (PFAIL): its ping has waited {ping_delay} ms and nothing else arrived for {delay} ms > node_timeout {node_timeout} ms"
-                    ),
+                let peer = self.tag(&name);
+                self.emit(EventKind::PossiblyFailing {
+                    peer,
+                    ping_ms: ping_delay,
+                    silent_ms: delay,
+                    node_timeout_ms: node_timeout,
                 });
                 if self.is_master() && self.size == 1 {
                     self.mark_failing_if_needed(r);

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::bus::{Body, BusMessage, MessageType};
-use crate::event::EventKind;
+use crate::event::{EpochReason, EventKind, ReplicaReason};
 use crate::name::NodeName;
 use crate::node::{Node, PeerRef};
 use crate::slot::{Slot, SlotSet, SLOTS};
@@ -75,16 +75,12 @@ impl Node {
         {
             self.set_my_master(
                 sender_name,
-                format!(
-                    "\"Configuration change detected. Reconfiguring myself as a replica of {sender_name}\": {} took our last slot with configEpoch {sender_epoch}",
-                    self.label(&sender_name)
-                ),
+                ReplicaReason::ConfigChange {
+                    epoch: sender_epoch,
+                },
             );
         } else if let Some(grand) = self.sub_replica_target() {
-            self.set_my_master(
-                grand,
-                "\"I'm a sub-replica! Reconfiguring myself as a replica of grandmaster\"".into(),
-            );
+            self.set_my_master(grand, ReplicaReason::SubReplica);
         } else {
             for j in dirty_slots {
                 self.delete_keys_in_slot(j);
@@ -102,7 +98,7 @@ impl Node {
             return;
         }
         let to_name = self.peers.get(sender).expect("sender is known").name;
-        let to = self.label(&to_name);
+        let to = self.tag(&to_name);
         // Group by previous owner, in slot order of first appearance.
         let mut groups: Vec<(Option<PeerRef>, usize)> = Vec::new();
         for (owner, _) in rebound {
@@ -113,14 +109,14 @@ impl Node {
         }
         for (owner, count) in groups {
             let (from, from_epoch) = match owner.and_then(|o| self.peers.get(o)) {
-                Some(p) => (Some(self.label(&p.name)), p.config_epoch),
+                Some(p) => (Some(self.tag(&p.name)), p.config_epoch),
                 None => (None, 0),
             };
             self.emit(EventKind::SlotsRebound {
                 count,
                 from,
                 from_epoch,
-                to: to.clone(),
+                to,
                 sender_epoch,
             });
         }
@@ -166,10 +162,10 @@ impl Node {
                     },
                 };
                 if self.peers.get(sender).is_some_and(|p| p.link.is_some()) {
-                    let (to, about_label) = (self.label(&to_name), self.label(&about));
+                    let (to, about) = (self.tag(&to_name), self.tag(&about));
                     self.emit(EventKind::UpdateSent {
                         to,
-                        about: about_label,
+                        about,
                         slot: j,
                         owner_epoch,
                         sender_epoch,
@@ -206,15 +202,15 @@ impl Node {
         self.current_epoch += 1;
         let e = self.current_epoch;
         self.myself_mut().config_epoch = e;
-        let label = self.label(&other);
+        let with = self.tag(&other);
         self.emit(EventKind::ConfigEpochSet {
             epoch: e,
-            reason: format!("configEpoch collision with {label}, whose node ID is greater (the greater ID keeps its epoch)"),
+            reason: EpochReason::Collision { with },
         });
     }
 
     /// `clusterBumpConfigEpochWithoutConsensus`: returns true when the epoch moved.
-    pub(crate) fn bump_epoch_without_consensus(&mut self, reason: &str) -> bool {
+    pub(crate) fn bump_epoch_without_consensus(&mut self, reason: EpochReason) -> bool {
         let max_epoch = self
             .peers
             .iter()
@@ -227,10 +223,7 @@ impl Node {
             self.current_epoch += 1;
             let e = self.current_epoch;
             self.myself_mut().config_epoch = e;
-            self.emit(EventKind::ConfigEpochSet {
-                epoch: e,
-                reason: reason.to_string(),
-            });
+            self.emit(EventKind::ConfigEpochSet { epoch: e, reason });
             true
         } else {
             false

@@ -2,35 +2,12 @@
 //! the rank by replication offset, the delayed election, and taking over the master.
 
 use crate::bus::{Body, BusMessage, MessageType};
-use crate::event::EventKind;
+use crate::event::{CantFailoverReason, EpochReason, EventKind};
 use crate::node::{flags, Node, PeerRef};
 use crate::time::{SimDuration, SimTime};
 
 /// Redis logs "Currently unable to failover" at most this often per reason.
 const CANT_FAILOVER_RELOG_MS: u64 = 10_000;
-
-/// Why a replica is not failing over (`cant_failover_reason`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum CantFailover {
-    #[default]
-    None,
-    DataAge,
-    WaitingDelay,
-    Expired,
-    WaitingVotes,
-}
-
-impl CantFailover {
-    fn text(self) -> &'static str {
-        match self {
-            CantFailover::None => "",
-            CantFailover::DataAge => "Disconnected from master for longer than allowed. Please check the 'cluster-replica-validity-factor' configuration option.",
-            CantFailover::WaitingDelay => "Waiting the delay before I can start a new failover.",
-            CantFailover::Expired => "Failover attempt expired.",
-            CantFailover::WaitingVotes => "Waiting for votes, but majority still not reached.",
-        }
-    }
-}
 
 /// A replica's election state.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -41,7 +18,7 @@ pub struct Election {
     pub auth_sent: bool,
     pub auth_rank: usize,
     pub auth_epoch: u64,
-    pub cant_reason: CantFailover,
+    pub cant_reason: CantFailoverReason,
     pub cant_logged_at: Option<SimTime>,
 }
 
@@ -82,7 +59,7 @@ impl Node {
         }
     }
 
-    fn log_cant_failover(&mut self, reason: CantFailover) {
+    fn log_cant_failover(&mut self, reason: CantFailoverReason) {
         let now = self.now;
         let e = &self.election;
         if reason == e.cant_reason
@@ -104,11 +81,10 @@ impl Node {
         self.election.cant_logged_at = Some(now);
         let needed = self.size / 2 + 1;
         let votes = self.election.auth_count;
-        self.emit(EventKind::Failure {
-            what: format!(
-                "\"Currently unable to failover: {}\" (needed quorum {needed}, votes so far {votes})",
-                reason.text()
-            ),
+        self.emit(EventKind::CantFailover {
+            reason,
+            needed,
+            votes,
         });
     }
 
@@ -133,14 +109,14 @@ impl Node {
             || (self.config.replica_no_failover && !manual)
             || master_slots == 0
         {
-            self.election.cant_reason = CantFailover::None;
+            self.election.cant_reason = CantFailoverReason::None;
             return;
         }
         let data_age = self.data_age();
         let limit = self.config.repl_ping_replica_period * 1000
             + nt * u64::from(self.config.replica_validity_factor);
         if self.config.replica_validity_factor > 0 && data_age > limit && !manual {
-            self.log_cant_failover(CantFailover::DataAge);
+            self.log_cant_failover(CantFailoverReason::DataAge);
             return;
         }
         let auth_age = self.election.auth_time.map_or(u64::MAX, |t| now.since(t));
@@ -148,12 +124,12 @@ impl Node {
             let rank = self.replica_rank();
             let jitter = self.rng.below(500);
             let mut delay = 500 + jitter + rank as u64 * 1000;
-            let mut reason = format!("500 ms fixed + {jitter} ms random + rank #{rank} × 1000 ms");
+            let mut jitter_ms = Some(jitter);
             let mut rank = rank;
             if self.mf.end.is_some() {
                 delay = 0;
                 rank = 0;
-                reason = "manual failover: no delay, rank 0".into();
+                jitter_ms = None;
                 self.failover_todo = true;
             }
             self.election = Election {
@@ -166,10 +142,11 @@ impl Node {
                 cant_logged_at: self.election.cant_logged_at,
             };
             let offset = self.repl.offset;
-            self.emit(EventKind::Election {
-                what: format!(
-                    "\"Start of election delayed for {delay} milliseconds (rank #{rank}, offset {offset}).\" ({reason})"
-                ),
+            self.emit(EventKind::ElectionDelayed {
+                delay_ms: delay,
+                rank,
+                offset,
+                jitter_ms,
             });
             self.broadcast_pong_to_siblings();
             return;
@@ -180,19 +157,18 @@ impl Node {
                 let added = (newrank - self.election.auth_rank) as u64 * 1000;
                 self.election.auth_time = self.election.auth_time.map(|t| t + SimDuration(added));
                 self.election.auth_rank = newrank;
-                self.emit(EventKind::Election {
-                    what: format!(
-                        "\"Replica rank updated to #{newrank}, added {added} milliseconds of delay.\" (a sibling replica reported a larger offset)"
-                    ),
+                self.emit(EventKind::RankUpdated {
+                    rank: newrank,
+                    added_ms: added,
                 });
             }
         }
         if self.election.auth_time.is_some_and(|t| now < t) {
-            self.log_cant_failover(CantFailover::WaitingDelay);
+            self.log_cant_failover(CantFailoverReason::WaitingDelay);
             return;
         }
         if auth_age > auth_timeout {
-            self.log_cant_failover(CantFailover::Expired);
+            self.log_cant_failover(CantFailoverReason::Expired);
             return;
         }
         if !self.election.auth_sent {
@@ -200,11 +176,10 @@ impl Node {
             self.election.auth_epoch = self.current_epoch;
             self.election.auth_sent = true;
             let epoch = self.current_epoch;
-            self.emit(EventKind::Election {
-                what: format!(
-                    "\"Starting a failover election for epoch {epoch}.\" (currentEpoch +1; asks every master for a vote, needs {needed} of {})",
-                    self.size
-                ),
+            self.emit(EventKind::ElectionStarted {
+                epoch,
+                needed,
+                masters: self.size,
             });
             self.request_failover_auth();
             self.state_dirty = true;
@@ -213,22 +188,21 @@ impl Node {
         if self.election.auth_count >= needed {
             let epoch = self.election.auth_epoch;
             let votes = self.election.auth_count;
-            self.emit(EventKind::Election {
-                what: format!(
-                    "\"Failover election won: I'm the new master.\" ({votes} votes ≥ quorum {needed} of {} masters)",
-                    self.size
-                ),
+            self.emit(EventKind::ElectionWon {
+                votes,
+                needed,
+                masters: self.size,
             });
             if self.myself().config_epoch < epoch {
                 self.myself_mut().config_epoch = epoch;
                 self.emit(EventKind::ConfigEpochSet {
                     epoch,
-                    reason: format!("\"configEpoch set to {epoch} after successful failover\" (the election's epoch)"),
+                    reason: EpochReason::Failover,
                 });
             }
             self.replace_my_master();
         } else {
-            self.log_cant_failover(CantFailover::WaitingVotes);
+            self.log_cant_failover(CantFailoverReason::WaitingVotes);
         }
     }
 
@@ -277,12 +251,11 @@ impl Node {
         };
         if p.is_master() && p.num_slots() > 0 && sender_current_epoch >= self.election.auth_epoch {
             self.election.auth_count += 1;
-            let (label, count) = (self.label(&p.name.clone()), self.election.auth_count);
-            self.emit(EventKind::Election {
-                what: format!(
-                    "vote from {label} counted: {count} for epoch {}",
-                    self.election.auth_epoch
-                ),
+            let (from, count) = (self.tag(&p.name.clone()), self.election.auth_count);
+            self.emit(EventKind::VoteCounted {
+                from,
+                count,
+                epoch: self.election.auth_epoch,
             });
             self.handle_replica_failover();
         }
@@ -313,11 +286,10 @@ impl Node {
         for s in slots {
             self.bind_slot(s, Self::ME);
         }
-        let label = self.label(&old_name);
+        let old_master = self.tag(&old_name);
         self.emit(EventKind::BecameMaster {
-            reason: format!(
-                "took over {count} slots of {label}; broadcasting a PONG so every node learns it"
-            ),
+            old_master,
+            slots: count,
         });
         self.state_dirty = true;
         self.update_state();

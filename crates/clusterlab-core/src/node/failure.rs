@@ -2,7 +2,7 @@
 //! broadcast and the rules that clear FAIL.
 
 use crate::bus::{Body, BusMessage, MessageType};
-use crate::event::EventKind;
+use crate::event::{EventKind, FailClearReason};
 use crate::name::NodeName;
 use crate::node::{flags, Node, PeerRef};
 
@@ -63,12 +63,12 @@ impl Node {
         let name = p.name;
         self.peers.touch();
         self.state_dirty = true;
-        let label = self.label(&name);
-        self.emit(EventKind::Failure {
-            what: format!(
-                "\"Marking node {label} as failing (quorum reached)\": {failures} of {} masters agree (needed {needed})",
-                self.size
-            ),
+        let peer = self.tag(&name);
+        self.emit(EventKind::MarkedFailing {
+            peer,
+            agree: failures,
+            masters: self.size,
+            needed,
         });
         let msg = BusMessage {
             header: self.build_header(MessageType::Fail),
@@ -98,10 +98,8 @@ impl Node {
         p.fail_time = Some(now);
         self.peers.touch();
         self.state_dirty = true;
-        let (s, a) = (self.label(sender), self.label(about));
-        self.emit(EventKind::Failure {
-            what: format!("\"FAIL message received from {s} about {a}\""),
-        });
+        let (from, about) = (self.tag(sender), self.tag(about));
+        self.emit(EventKind::FailReceived { from, about });
     }
 
     /// `clearNodeFailureIfNeeded`, on a PONG from a FAIL node.
@@ -109,14 +107,12 @@ impl Node {
         let undo = self.config.node_timeout * FAIL_UNDO_TIME_MULT;
         let now = self.now;
         let p = self.peers.get(r).expect("known node");
-        let reason = if p.is_replica() || p.num_slots() == 0 {
-            if p.is_replica() {
-                "replica is reachable again."
-            } else {
-                "master without slots is reachable again."
-            }
+        let reason = if p.is_replica() {
+            FailClearReason::Replica
+        } else if p.num_slots() == 0 {
+            FailClearReason::SlotlessMaster
         } else if p.fail_time.is_some_and(|t| now.since(t) > undo) {
-            "is reachable again and nobody is serving its slots after some time."
+            FailClearReason::Unserved
         } else {
             return;
         };
@@ -124,9 +120,7 @@ impl Node {
         self.peers.get_mut(r).expect("known node").flags &= !flags::FAIL;
         self.peers.touch();
         self.state_dirty = true;
-        let label = self.label(&name);
-        self.emit(EventKind::Failure {
-            what: format!("\"Clear FAIL state for node {label}: {reason}\""),
-        });
+        let peer = self.tag(&name);
+        self.emit(EventKind::FailCleared { peer, reason });
     }
 }

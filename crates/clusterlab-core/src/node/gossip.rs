@@ -214,11 +214,11 @@ impl Node {
             if h.current_epoch > self.current_epoch {
                 let from_epoch = self.current_epoch;
                 self.current_epoch = h.current_epoch;
-                let label = self.label(&h.sender);
+                let sender = self.tag(&h.sender);
                 self.emit(EventKind::CurrentEpochRaised {
                     from: from_epoch,
                     to: h.current_epoch,
-                    sender: label,
+                    sender,
                 });
             }
             let p = self.peers.get_mut(s).expect("sender is known");
@@ -234,12 +234,7 @@ impl Node {
                 && self.mf.master_offset.is_none()
             {
                 self.mf.master_offset = Some(h.offset);
-                self.emit(EventKind::Election {
-                    what: format!(
-                        "\"Received replication offset for paused master manual failover: {}\"",
-                        h.offset
-                    ),
-                });
+                self.emit(EventKind::PausedMasterOffset { offset: h.offset });
                 self.handle_manual_failover();
             }
         }
@@ -314,7 +309,7 @@ impl Node {
             {
                 self.myself_mut().ip = local_ip.into();
                 self.emit(EventKind::OwnIpLearned {
-                    ip: local_ip.to_string(),
+                    ip: local_ip.into(),
                 });
             }
             if sender.is_none() && kind == MessageType::Meet {
@@ -533,8 +528,8 @@ impl Node {
                         && g.flags & flags::NOADDR == 0
                         && !self.blacklisted(&g.name)
                     {
-                        let via = self.label(sender_name);
-                        self.add_from_gossip(g.name, g.flags, &g.ip, g.port, g.cport, &via);
+                        let from = self.tag(sender_name);
+                        self.add_from_gossip(g.name, g.flags, &g.ip, g.port, g.cport, from);
                     }
                 }
             }

@@ -1,6 +1,6 @@
 //! Joining: CLUSTER MEET, the handshake, and learning nodes from gossip.
 
-use crate::event::EventKind;
+use crate::event::{EventKind, LearnedVia, NodeTag};
 use crate::name::NodeName;
 use crate::node::{flags, Node, Peer, PeerRef};
 
@@ -22,7 +22,8 @@ impl Node {
         peer.cport = cport;
         self.peers.insert(peer);
         self.emit(EventKind::MeetRequested {
-            target: format!("{ip}:{port}"),
+            ip: ip.into(),
+            port,
         });
         true
     }
@@ -39,12 +40,12 @@ impl Node {
         peer.ip = ip;
         peer.port = port;
         peer.cport = cport;
-        let label = format!("{}:{}", peer.ip, peer.port);
+        let (ip, port) = (peer.ip, peer.port);
         let r = self.peers.insert(peer);
         self.emit(EventKind::NodeLearned {
-            peer: label,
-            id: "handshake".into(),
-            via: "from its MEET; a handshake PING goes back on the next cron tick".into(),
+            ip,
+            port,
+            via: LearnedVia::Meet,
         });
         r
     }
@@ -75,17 +76,13 @@ impl Node {
             return false;
         }
         self.peers.rename(r, real);
-        let label;
-        {
+        let (ip, port) = {
             let p = self.peers.get_mut(r).expect("handshake entry exists");
             p.flags &= !flags::HANDSHAKE;
             p.flags |= sender_flags & (flags::MASTER | flags::SLAVE);
-            label = p.addr();
-        }
-        self.emit(EventKind::HandshakeCompleted {
-            peer: label,
-            id: real.to_string(),
-        });
+            (p.ip, p.port)
+        };
+        self.emit(EventKind::HandshakeCompleted { ip, port, id: real });
         true
     }
 
@@ -97,7 +94,7 @@ impl Node {
         ip: &str,
         port: u16,
         cport: u16,
-        via: &str,
+        from: NodeTag,
     ) {
         let mut peer = Peer::new(
             name,
@@ -109,9 +106,9 @@ impl Node {
         peer.cport = cport;
         self.peers.insert(peer);
         self.emit(EventKind::NodeLearned {
-            peer: format!("{ip}:{port}"),
-            id: name.to_string(),
-            via: format!("from gossip sent by {via}"),
+            ip: ip.into(),
+            port,
+            via: LearnedVia::Gossip { id: name, from },
         });
     }
 
@@ -176,11 +173,6 @@ impl Node {
             self.peers.rename(Self::ME, name);
         }
         self.state_dirty = true;
-        self.emit(EventKind::Fault {
-            what: format!(
-                "CLUSTER RESET {}: forgot every other node and all slots",
-                if hard { "HARD" } else { "SOFT" }
-            ),
-        });
+        self.emit(EventKind::ClusterReset { hard });
     }
 }

@@ -1,7 +1,7 @@
 //! Connections ending (a peer died, a connect was refused, a link went stale) and a
 //! process starting again from its nodes.conf.
 
-use crate::event::EventKind;
+use crate::event::{EventKind, LinkDownCause};
 use crate::faults::DataOnRestart;
 use crate::node::replication::UpstreamState;
 use crate::node::{flags, LinkId, Node, Replication};
@@ -48,9 +48,10 @@ impl Node {
                 if was_connected {
                     up.down_since = Some(now);
                     let master = up.master;
-                    let label = self.label(&master);
-                    self.emit(EventKind::Failure {
-                        what: format!("replication link to its master {label} is down (connection lost); master_link_status:down"),
+                    let master = self.tag(&master);
+                    self.emit(EventKind::ReplicationLinkDown {
+                        master,
+                        cause: LinkDownCause::ConnectionLost,
                     });
                 }
             }
@@ -106,7 +107,7 @@ impl Node {
         self.repl = Replication::new(&mut self.rng);
         self.emit(EventKind::NodeStarted {
             port: self.port(),
-            id: self.name().to_string(),
+            id: self.name(),
         });
         if let Some(m) = master {
             self.replicate_from(m);

@@ -2,7 +2,7 @@
 //! write pause on its master.
 
 use crate::bus::{Body, BusMessage, MessageType};
-use crate::event::EventKind;
+use crate::event::{EpochReason, EventKind};
 use crate::node::{Node, PeerRef};
 use crate::time::{SimDuration, SimTime};
 
@@ -48,24 +48,16 @@ impl Node {
         self.mf.end = Some(self.now + SimDuration(MF_TIMEOUT_MS));
         match mode {
             FailoverMode::Takeover => {
-                self.emit(EventKind::Election {
-                    what: "\"Taking over the master (user request).\" (no vote: configEpoch bumped without consensus)".into(),
-                });
-                self.bump_epoch_without_consensus(
-                    "CLUSTER FAILOVER TAKEOVER bumps the epoch without asking anyone",
-                );
+                self.emit(EventKind::TakeoverStarted {});
+                self.bump_epoch_without_consensus(EpochReason::Takeover);
                 self.replace_my_master();
             }
             FailoverMode::Force => {
-                self.emit(EventKind::Election {
-                    what: "\"Forced failover user request accepted.\" (no catch-up with the master; votes still needed)".into(),
-                });
+                self.emit(EventKind::ForcedFailoverAccepted {});
                 self.mf.can_start = true;
             }
             FailoverMode::Default => {
-                self.emit(EventKind::Election {
-                    what: "\"Manual failover user request accepted.\" (MFSTART asks the master to pause writes)".into(),
-                });
+                self.emit(EventKind::ManualFailoverAccepted {});
                 if let Some(m) = self.master_ref() {
                     let msg = BusMessage {
                         header: self.build_header(MessageType::MfStart),
@@ -88,10 +80,8 @@ impl Node {
         self.mf.replica = Some(sender);
         self.write_pause_until = Some(self.now + SimDuration(MF_TIMEOUT_MS * MF_PAUSE_MULT));
         let name = self.peers.get(sender).expect("known").name;
-        let label = self.label(&name);
-        self.emit(EventKind::Election {
-            what: format!("\"Manual failover requested by replica {label}.\" (writes paused for 10 s while it catches up)"),
-        });
+        let replica = self.tag(&name);
+        self.emit(EventKind::MfStartReceived { replica });
         self.send_ping(sender, MessageType::Ping);
     }
 
@@ -105,9 +95,7 @@ impl Node {
         };
         if target == self.repl.offset {
             self.mf.can_start = true;
-            self.emit(EventKind::Election {
-                what: format!("\"All master replication stream processed, manual failover can start.\" (offset {target})"),
-            });
+            self.emit(EventKind::ManualFailoverCanStart { offset: target });
             self.handle_replica_failover();
         }
     }
@@ -128,9 +116,7 @@ impl Node {
     pub(crate) fn check_manual_failover_timeout(&mut self) {
         if self.mf.end.is_some_and(|t| t < self.now) {
             if self.myself().is_replica() {
-                self.emit(EventKind::Election {
-                    what: "\"Manual failover timed out.\" (not done within 5 s)".into(),
-                });
+                self.emit(EventKind::ManualFailoverTimedOut {});
             }
             self.reset_manual_failover();
         }

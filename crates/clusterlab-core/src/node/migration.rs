@@ -1,6 +1,7 @@
 //! Replica migration (`clusterHandleSlaveMigration`): a replica of the best-covered master
 //! moves to an orphaned master, if its own master keeps more than the migration barrier.
 
+use crate::event::ReplicaReason;
 use crate::node::{flags, Node, PeerRef};
 
 /// An orphaned master must stay orphaned this long before a replica moves to it.
@@ -87,12 +88,13 @@ impl Node {
             .map_or(0, |s| now.since(s));
         if candidate == self.name() && since > REPLICA_MIGRATION_DELAY_MS {
             let name = self.peers.get(t).expect("known").name;
-            let label = self.label(&name);
             self.set_my_master(
                 name,
-                format!(
-                    "\"Migrating to orphaned master {label}\": it has had no working replica for {since} ms (> 5000), my master keeps {ok_replicas} > cluster-migration-barrier {barrier}, and my ID is the smallest among the candidates"
-                ),
+                ReplicaReason::OrphanedMaster {
+                    orphaned_ms: since,
+                    my_master_keeps: ok_replicas,
+                    barrier: self.config.migration_barrier,
+                },
             );
         }
     }

@@ -29,7 +29,7 @@ use std::sync::Arc;
 
 use crate::bus::{BusMessage, Header, MessageType};
 use crate::config::NodeConfig;
-use crate::event::EventKind;
+use crate::event::{EventKind, NodeTag};
 use crate::keyspace::Keyspace;
 use crate::name::{NodeIdx, NodeName};
 use crate::rng::SimRng;
@@ -37,7 +37,7 @@ use crate::slot::{Slot, SlotSet, SLOTS};
 use crate::time::SimTime;
 
 pub use cron::CRON_PERIOD_MS;
-pub use failover::{CantFailover, Election};
+pub use failover::Election;
 pub use manual_failover::{FailoverMode, ManualFailover};
 pub use peers::{Peer, PeerRef, PeerTable};
 pub use replication::{AttachedReplica, ReplMessage, Replication, Upstream, UpstreamState};
@@ -242,10 +242,7 @@ impl Node {
             outbox: Vec::new(),
             events: Vec::new(),
         };
-        node.emit(EventKind::NodeStarted {
-            port,
-            id: name.to_string(),
-        });
+        node.emit(EventKind::NodeStarted { port, id: name });
         node
     }
 
@@ -367,11 +364,11 @@ impl Node {
         self.config.unix_epoch_ms + t.as_millis()
     }
 
-    /// A short label for a peer: `ip:port`, or the ID prefix before the address is known.
-    pub(crate) fn label(&self, name: &NodeName) -> String {
-        match self.peers.by_name(name) {
-            Some(p) if p.port != 0 => p.port.to_string(),
-            _ => name.short().to_string(),
+    /// A peer as events name it: its ID, and its port if I know it.
+    pub(crate) fn tag(&self, name: &NodeName) -> NodeTag {
+        NodeTag {
+            name: *name,
+            port: self.peers.by_name(name).map_or(0, |p| p.port),
         }
     }
 

@@ -6,7 +6,7 @@
 //! `SELECT 0` (23 bytes) before the first write after a sync, a `PING` (14 bytes) every
 //! `repl-ping-replica-period`, and `REPLCONF GETACK *` (37 bytes) when WAIT asks for acks.
 
-use crate::event::EventKind;
+use crate::event::{EventKind, LinkDownCause, ReplicaReason};
 use crate::keyspace::Keyspace;
 use crate::name::{NodeIdx, NodeName};
 use crate::node::{flags, Dest, Node, Output, Payload, Via};
@@ -134,7 +134,7 @@ impl Replication {
 
 impl Node {
     /// `clusterSetMaster`: I become a replica of `master`, dropping my slots.
-    pub(crate) fn set_my_master(&mut self, master: NodeName, reason: String) {
+    pub(crate) fn set_my_master(&mut self, master: NodeName, reason: ReplicaReason) {
         if self.myself().is_master() {
             self.unbind_all_slots_of(Self::ME);
             self.migrating.clear();
@@ -145,9 +145,9 @@ impl Node {
         }
         self.peers.set_master(Self::ME, Some(master));
         self.state_dirty = true;
-        let label = self.label(&master);
+        let tag = self.tag(&master);
         self.emit(EventKind::BecameReplica {
-            master: label,
+            master: tag,
             reason,
         });
         self.replicate_from(master);
@@ -274,9 +274,10 @@ impl Node {
                     let u = self.repl.upstream.as_mut().expect("cloned above");
                     u.state = UpstreamState::Disconnected;
                     u.down_since = Some(now);
-                    let label = self.label(&up.master);
-                    self.emit(EventKind::Failure {
-                        what: format!("MASTER timeout: no data from {label} for more than repl-timeout (60 s); master_link_status:down"),
+                    let master = self.tag(&up.master);
+                    self.emit(EventKind::ReplicationLinkDown {
+                        master,
+                        cause: LinkDownCause::Timeout,
                     });
                 }
                 UpstreamState::Connected => self.send_ack(),
@@ -341,9 +342,9 @@ impl Node {
                 self.repl.offset = offset;
                 let keys = dataset.len();
                 self.keyspace = *dataset;
-                let label = self.label(&master);
+                let master = self.tag(&master);
                 self.emit(EventKind::FullSync {
-                    master: label,
+                    master,
                     offset,
                     keys,
                 });

@@ -1,6 +1,6 @@
 //! The cluster state as one node sees it (`clusterUpdateState`).
 
-use crate::event::EventKind;
+use crate::event::{EventKind, StateReason};
 use crate::node::{flags, Node};
 
 /// A restarted master stays FAIL this long, to let the cluster reconfigure it first.
@@ -15,18 +15,17 @@ impl Node {
             return;
         }
         let mut new_ok = true;
-        let mut reason = String::new();
+        let mut reason = None;
         if self.config.require_full_coverage {
             let (assigned, _, _, fail) = self.slot_counts();
             if assigned < crate::slot::SLOTS {
                 new_ok = false;
-                reason = format!(
-                    "{} of 16384 slots are unassigned (cluster-require-full-coverage yes)",
-                    crate::slot::SLOTS - assigned
-                );
+                reason = Some(StateReason::Unassigned {
+                    count: crate::slot::SLOTS - assigned,
+                });
             } else if fail > 0 {
                 new_ok = false;
-                reason = format!("{fail} slots are served by a node flagged FAIL (cluster-require-full-coverage yes)");
+                reason = Some(StateReason::FailedSlots { count: fail });
             }
         }
         let mut size = 0;
@@ -44,9 +43,11 @@ impl Node {
         if reachable < needed {
             new_ok = false;
             self.among_minority_since = Some(now);
-            if reason.is_empty() {
-                reason = format!("only {reachable} of {size} slot-owning masters are reachable (needed {needed})");
-            }
+            reason.get_or_insert(StateReason::Minority {
+                reachable,
+                size,
+                needed,
+            });
         }
         if new_ok == self.state_ok {
             return;
@@ -59,11 +60,10 @@ impl Node {
                 }
             }
         }
-        if new_ok {
-            reason = format!(
-                "all 16384 slots are served and {reachable} of {size} masters are reachable"
-            );
-        }
+        let reason = match reason {
+            Some(r) if !new_ok => r,
+            _ => StateReason::Healthy { reachable, size },
+        };
         self.state_ok = new_ok;
         self.emit(EventKind::StateChanged { ok: new_ok, reason });
     }

@@ -3,7 +3,7 @@
 //! per 2 × node_timeout per master, and never against a newer slot configuration.
 
 use crate::bus::{Body, BusMessage, Header, MessageType, MFLAG_FORCEACK};
-use crate::event::EventKind;
+use crate::event::{DenyReason, EventKind};
 use crate::node::{flags, Node, PeerRef};
 
 impl Node {
@@ -14,23 +14,24 @@ impl Node {
         }
         let req = self.peers.get(requester).expect("requester is known");
         let name = req.name;
-        let label = self.label(&name);
-        let deny = |node: &mut Node, why: String| {
-            node.emit(EventKind::Election {
-                what: format!("\"Failover auth denied to {label}: {why}\""),
-            });
+        let to = self.tag(&name);
+        let deny = |node: &mut Node, reason: DenyReason| {
+            node.emit(EventKind::AuthDenied { to, reason });
         };
         if h.current_epoch < self.current_epoch {
             let cur = self.current_epoch;
             deny(
                 self,
-                format!("reqEpoch ({}) < curEpoch({cur})", h.current_epoch),
+                DenyReason::StaleEpoch {
+                    requested: h.current_epoch,
+                    current: cur,
+                },
             );
             return;
         }
         if self.last_vote_epoch == self.current_epoch {
             let cur = self.current_epoch;
-            deny(self, format!("already voted for epoch {cur}"));
+            deny(self, DenyReason::AlreadyVoted { epoch: cur });
             return;
         }
         let force = h.mflags & MFLAG_FORCEACK != 0;
@@ -39,15 +40,15 @@ impl Node {
             .and_then(|m| self.peers.lookup(&m))
             .filter(|_| req.is_replica());
         if req.is_master() {
-            deny(self, "it is a master node".into());
+            deny(self, DenyReason::IsMaster);
             return;
         }
         let Some(master) = master else {
-            deny(self, "I don't know its master".into());
+            deny(self, DenyReason::UnknownMaster);
             return;
         };
         if !self.peers.get(master).expect("looked up").has(flags::FAIL) && !force {
-            deny(self, "its master is up".into());
+            deny(self, DenyReason::MasterUp);
             return;
         }
         let cooldown = self.config.node_timeout * 2;
@@ -56,10 +57,9 @@ impl Node {
             if since < cooldown {
                 deny(
                     self,
-                    format!(
-                        "can't vote about this master before {} milliseconds",
-                        cooldown - since
-                    ),
+                    DenyReason::TooSoon {
+                        wait_ms: cooldown - since,
+                    },
                 );
                 return;
             }
@@ -75,7 +75,11 @@ impl Node {
             if e > h.config_epoch {
                 deny(
                     self,
-                    format!("slot {j} epoch ({e}) > reqEpoch ({})", h.config_epoch),
+                    DenyReason::NewerSlotConfig {
+                        slot: j,
+                        epoch: e,
+                        requested: h.config_epoch,
+                    },
                 );
                 return;
             }
@@ -88,15 +92,10 @@ impl Node {
         };
         self.send_on_link(requester, msg);
         let epoch = self.current_epoch;
-        self.emit(EventKind::Election {
-            what: format!(
-                "\"Failover auth granted to {label} for epoch {epoch}\"{}",
-                if force {
-                    " (FORCEACK: manual failover)"
-                } else {
-                    " (its master is FAIL; my one vote for this epoch)"
-                }
-            ),
+        self.emit(EventKind::AuthGranted {
+            to,
+            epoch,
+            forced: force,
         });
     }
 }

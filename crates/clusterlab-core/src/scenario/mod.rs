@@ -137,63 +137,63 @@ impl Scenario {
     }
 }
 
-/// Which events a pattern matches: `"category: text"` (an event of that category whose
-/// explanation contains the text), `"category"` alone, or `": text"` in any category.
-/// A trailing `@PORT` keeps only events on that node: `"election: won @7005"`.
+/// Which events a pattern matches: `KIND [FIELD=VALUE …] [@PORT]`. `KIND` is an event
+/// kind's stable name ([`crate::EventKind::NAMES`]: `possibly-failing`, `auth-granted`,
+/// …); each `FIELD=VALUE` keeps events whose field has that value, as
+/// [`crate::EventKind::fields`] gives it (`rank=0`, `ok=false`, `reason=orphaned-master`,
+/// `error=ASK`); `@PORT` keeps events on that node. `scenarios/README.md` lists every kind
+/// with its fields.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EventPattern {
-    pub category: Option<crate::event::EventCategory>,
-    pub text: String,
+    pub kind: &'static str,
+    pub fields: Vec<(&'static str, String)>,
     pub port: Option<u16>,
 }
 
 impl EventPattern {
     pub fn parse(pattern: &str) -> Result<EventPattern, String> {
-        let (rest, port) = match pattern.rsplit_once(" @") {
-            Some((rest, p)) => (
-                rest,
-                Some(
-                    p.trim()
-                        .parse::<u16>()
-                        .map_err(|_| format!("bad port in '{pattern}'"))?,
-                ),
-            ),
-            None => (pattern, None),
-        };
-        let (cat, text) = rest.split_once(':').unwrap_or((rest, ""));
-        let category = match cat.trim() {
-            "" => None,
-            c => Some(category_named(c).ok_or_else(|| format!("unknown event category '{c}'"))?),
-        };
-        Ok(EventPattern {
-            category,
-            text: text.trim().to_string(),
-            port,
-        })
+        let mut words = pattern.split_whitespace();
+        let name = words
+            .next()
+            .ok_or_else(|| "an empty event pattern".to_string())?;
+        let kind = crate::EventKind::NAMES
+            .iter()
+            .find(|k| **k == name)
+            .copied()
+            .ok_or_else(|| format!("unknown event kind '{name}' in '{pattern}'"))?;
+        let names = crate::EventKind::field_names(kind).unwrap_or_default();
+        let mut fields = Vec::new();
+        let mut port = None;
+        for w in words {
+            if let Some(p) = w.strip_prefix('@') {
+                let p = p
+                    .parse::<u16>()
+                    .map_err(|_| format!("bad port in '{pattern}'"))?;
+                port = Some(p);
+            } else if let Some((f, v)) = w.split_once('=') {
+                let f = names.iter().find(|n| **n == f).ok_or_else(|| {
+                    format!("'{kind}' has no field '{f}' (it has {})", names.join(", "))
+                })?;
+                fields.push((*f, v.to_string()));
+            } else {
+                return Err(format!(
+                    "'{w}' in '{pattern}' is neither FIELD=VALUE nor @PORT"
+                ));
+            }
+        }
+        Ok(EventPattern { kind, fields, port })
     }
 
     pub fn matches(&self, e: &crate::event::Event) -> bool {
-        self.category.is_none_or(|c| e.kind.category() == c)
+        e.kind.name() == self.kind
             && self.port.is_none_or(|p| e.port == Some(p))
-            && (self.text.is_empty() || e.kind.to_string().contains(&self.text))
+            && (self.fields.is_empty() || {
+                let have = e.kind.fields();
+                self.fields
+                    .iter()
+                    .all(|(f, v)| have.iter().any(|(g, w)| g == f && w == v))
+            })
     }
-}
-
-fn category_named(name: &str) -> Option<crate::event::EventCategory> {
-    use crate::event::EventCategory::*;
-    Some(match name.to_ascii_lowercase().as_str() {
-        "membership" => Membership,
-        "slots" => Slots,
-        "epoch" => Epoch,
-        "replication" => Replication,
-        "state" => State,
-        "failure" => Failure,
-        "election" => Election,
-        "lost" | "lost write" | "lostwrite" => LostWrite,
-        "client" => Client,
-        "fault" => Fault,
-        _ => return None,
-    })
 }
 
 /// Every scenario file, in the library's order.

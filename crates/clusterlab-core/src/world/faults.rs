@@ -108,7 +108,13 @@ impl World {
             }
             _ => (None, None),
         };
-        self.log_event(node, port, EventKind::Fault { what: text.clone() });
+        self.log_event(
+            node,
+            port,
+            EventKind::FaultApplied {
+                fault: fault.clone(),
+            },
+        );
         self.faults_log.push((self.now, fault));
         Ok(text)
     }

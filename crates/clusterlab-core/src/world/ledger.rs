@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::World;
-use crate::event::EventKind;
+use crate::event::{EventKind, Loss, LossReason};
 use crate::faults::Fault;
 use crate::name::NodeIdx;
 use crate::time::SimTime;
@@ -25,7 +25,7 @@ pub struct AckedWrite {
     pub replid: String,
     pub offset: u64,
     /// Why it was lost, once it is.
-    pub lost: Option<String>,
+    pub lost: Option<Loss>,
 }
 
 /// Acknowledged writes and the points where a replication history forked.
@@ -66,7 +66,7 @@ impl World {
     }
 
     /// The latest fault that touched `port` (directly, or by cutting the network).
-    fn blame(&self, port: u16) -> String {
+    fn blame(&self, port: u16) -> Option<(SimTime, Fault)> {
         self.faults_log
             .iter()
             .rev()
@@ -80,31 +80,30 @@ impl World {
                 | Fault::Loss { .. } => true,
                 Fault::Delay { .. } | Fault::Heal => false,
             })
-            .map_or(
-                "no fault (asynchronous replication alone)".to_string(),
-                |(t, f)| format!("\"{f}\" at {t}"),
-            )
+            .cloned()
     }
 
-    fn mark_lost(&mut self, replid: &str, after: u64, reason: &str, port: u16) {
-        let blame = self.blame(port);
+    fn mark_lost(&mut self, replid: &str, after: u64, reason: LossReason, port: u16) {
+        let loss = Loss {
+            reason,
+            blame: self.blame(port),
+        };
         let mut lost = Vec::new();
         for w in self.ledger.writes.iter_mut() {
             if w.lost.is_none() && w.replid == replid && w.offset > after {
-                w.lost = Some(format!("{reason}; caused by {blame}"));
+                w.lost = Some(loss.clone());
                 lost.push(w.clone());
             }
         }
         for w in lost {
-            let text = format!(
-                "LOST WRITE: \"{}\" acknowledged by {} at {} (offset {}): {}",
-                w.command,
-                w.port,
-                w.at,
-                w.offset,
-                w.lost.as_deref().unwrap_or_default()
-            );
-            self.log_event(None, Some(w.port), EventKind::LostWrite { what: text });
+            let kind = EventKind::LostWrite {
+                command: w.command,
+                port: w.port,
+                at: w.at,
+                offset: w.offset,
+                loss: loss.clone(),
+            };
+            self.log_event(None, Some(w.port), kind);
         }
     }
 
@@ -126,9 +125,8 @@ impl World {
             .rev()
             .find(|w| w.replid == old)
             .map_or(0, |w| w.port);
-        let reason =
-            format!("{port} was promoted with replication offset {fork}, so it never received it");
-        self.mark_lost(&old, fork, &reason, old_master);
+        let reason = LossReason::Promoted { port, fork };
+        self.mark_lost(&old, fork, reason, old_master);
     }
 
     /// A master became a replica (or restarted empty): what it acknowledged after the
@@ -138,17 +136,12 @@ impl World {
         if restarted_empty {
             // Writes up to a fork live on in the promoted replica; the rest are gone.
             let after = self.ledger.forks.get(replid).copied().unwrap_or(0);
-            self.mark_lost(
-                replid,
-                after,
-                &format!("{port} restarted without persistence and came back empty"),
-                port,
-            );
+            self.mark_lost(replid, after, LossReason::RestartedEmpty { port }, port);
             return;
         }
         if let Some(&fork) = self.ledger.forks.get(replid) {
-            let reason = format!("{port} was demoted; its history was replaced from offset {fork}");
-            self.mark_lost(replid, fork, &reason, port);
+            let reason = LossReason::Demoted { port, fork };
+            self.mark_lost(replid, fork, reason, port);
         }
     }
 }

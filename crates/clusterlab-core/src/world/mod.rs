@@ -376,13 +376,7 @@ impl World {
             self.schedule(self.now, item);
         }
         let port = self.procs[idx.index()].port;
-        self.log_event(
-            Some(idx),
-            Some(port),
-            EventKind::Fault {
-                what: format!("{port} wakes up and processes what arrived while it was paused"),
-            },
-        );
+        self.log_event(Some(idx), Some(port), EventKind::Woke { port });
     }
 
     /// A message reached a dead process: if it opened a connection, the sender is refused.

@@ -1,5 +1,10 @@
 //! The one fault vocabulary: what tests, the console and the UI can do to a running
-//! cluster. Each fault is data; [`crate::World::apply`] carries it out.
+//! cluster. Each fault is data; [`crate::World::apply`] carries it out, and `line.rs`
+//! reads and writes it as a console line.
+
+mod line;
+
+pub use line::FAULT_COMMANDS;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
