@@ -15,7 +15,7 @@ pub const SCRIPT_FOR_HASH: [&str; 5] = [
     "get mykey",
     "cluster info",
 ];
-pub const SCRIPT_TRACE_HASH: &str = "9602c84a4c547a29";
+pub const SCRIPT_TRACE_HASH: &str = "3ffe44206bae1851";
 
 /// One typed line (a Redis command or a dot-command) and when it was typed.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -132,7 +132,7 @@ fn list(n: &Node, filter: &[Vec<u8>]) -> Reply {
         _ => return Reply::err(super::args::ERR_SYNTAX),
     }
     let mut text = String::new();
-    for (&c, s) in &n.clients {
+    for (&c, s) in &n.clients.sessions {
         let listed = only_normal && ids.as_ref().is_none_or(|w| w.contains(&(c as i64 + 1)));
         if listed {
             text.push_str(&info_line(n, c, s));

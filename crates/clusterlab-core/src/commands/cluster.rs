@@ -61,7 +61,7 @@ fn parse_slot(arg: &[u8]) -> Result<Slot, Reply> {
 
 /// `clusterLookupNode`: a known node by its 40-character ID.
 fn lookup_node(node: &Node, arg: &[u8]) -> Option<PeerRef> {
-    NodeName::parse(arg).and_then(|n| node.peers.lookup(&n))
+    NodeName::parse(arg).and_then(|n| node.view.peers.lookup(&n))
 }
 
 fn unknown_node(arg: &[u8]) -> Reply {
@@ -145,7 +145,7 @@ pub fn cluster(node: &mut Node, _client: u64, args: &[Vec<u8>]) -> Reply {
         ("replicate", 3) => replicate(node, &args[2]),
         ("slaves" | "replicas", 3) => match lookup_node(node, &args[2]) {
             None => unknown_node(&args[2]),
-            Some(r) if node.peers.get(r).is_some_and(|p| p.is_replica()) => {
+            Some(r) if node.view.peers.get(r).is_some_and(|p| p.is_replica()) => {
                 Reply::err("ERR The specified node is not a master")
             }
             Some(r) => views::replicas(node, r),
@@ -171,7 +171,7 @@ pub fn cluster(node: &mut Node, _client: u64, args: &[Vec<u8>]) -> Reply {
             let Some(master) = node.master_ref() else {
                 return Reply::err("ERR I'm a replica but my master is unknown to me");
             };
-            let m = node.peers.get(master).expect("looked up");
+            let m = node.view.peers.get(master).expect("looked up");
             if mode == FailoverMode::Default
                 && (m.has(crate::node::flags::FAIL) || m.link.is_none())
             {
@@ -223,7 +223,7 @@ fn change_slots(node: &mut Node, sub: &str, ranges: &[(Slot, Slot)]) -> Reply {
     let mut seen = vec![false; SLOTS];
     for &(a, b) in ranges {
         for s in a..=b {
-            let owned = node.slots.owner(s).is_some();
+            let owned = node.view.slots.owner(s).is_some();
             if del && !owned {
                 return Reply::err(format!("ERR Slot {s} is already unassigned"));
             }
@@ -241,7 +241,7 @@ fn change_slots(node: &mut Node, sub: &str, ranges: &[(Slot, Slot)]) -> Reply {
             if del {
                 node.unbind_slot(s);
             } else {
-                node.importing.remove(&s);
+                node.view.importing.remove(&s);
                 node.bind_slot(s, Node::ME);
             }
             count += 1;
@@ -265,7 +265,7 @@ fn setslot(node: &mut Node, args: &[Vec<u8>]) -> Reply {
     let target = args.get(4);
     match (action.as_str(), args.len()) {
         ("migrating" | "importing", 5) => {
-            let mine = node.slots.owner(slot) == Some(Node::ME);
+            let mine = node.view.slots.owner(slot) == Some(Node::ME);
             if action == "migrating" && !mine {
                 return Reply::err(format!("ERR I'm not the owner of hash slot {slot}"));
             }
@@ -279,7 +279,7 @@ fn setslot(node: &mut Node, args: &[Vec<u8>]) -> Reply {
                     String::from_utf8_lossy(t)
                 ));
             };
-            let p = node.peers.get(r).expect("looked up");
+            let p = node.view.peers.get(r).expect("looked up");
             if p.is_replica() {
                 return Reply::err("ERR Target node is not a master");
             }
@@ -288,17 +288,17 @@ fn setslot(node: &mut Node, args: &[Vec<u8>]) -> Reply {
                 port: p.port,
             };
             if action == "migrating" {
-                node.migrating.insert(slot, tag.name);
+                node.view.migrating.insert(slot, tag.name);
                 node.emit(EventKind::SlotMigrating { slot, to: tag });
             } else {
-                node.importing.insert(slot, tag.name);
+                node.view.importing.insert(slot, tag.name);
                 node.emit(EventKind::SlotImporting { slot, from: tag });
             }
             Reply::ok()
         }
         ("stable", 4) => {
-            let open =
-                node.migrating.remove(&slot).is_some() | node.importing.remove(&slot).is_some();
+            let open = node.view.migrating.remove(&slot).is_some()
+                | node.view.importing.remove(&slot).is_some();
             if open {
                 node.emit(EventKind::SlotStable { slot });
             }
@@ -309,10 +309,10 @@ fn setslot(node: &mut Node, args: &[Vec<u8>]) -> Reply {
             let Some(r) = lookup_node(node, t) else {
                 return Reply::err(format!("ERR Unknown node {}", String::from_utf8_lossy(t)));
             };
-            if node.peers.get(r).is_some_and(|p| p.is_replica()) {
+            if node.view.peers.get(r).is_some_and(|p| p.is_replica()) {
                 return Reply::err("ERR Target node is not a master");
             }
-            let was_mine = node.slots.owner(slot) == Some(Node::ME);
+            let was_mine = node.view.slots.owner(slot) == Some(Node::ME);
             let keys = node.keyspace.count_in_slot(slot);
             if was_mine && r != Node::ME && keys != 0 {
                 return Reply::err(format!(
@@ -320,11 +320,11 @@ fn setslot(node: &mut Node, args: &[Vec<u8>]) -> Reply {
                 ));
             }
             if keys == 0 {
-                node.migrating.remove(&slot);
+                node.view.migrating.remove(&slot);
             }
             node.bind_slot(slot, r);
             let to = {
-                let p = node.peers.get(r).expect("looked up");
+                let p = node.view.peers.get(r).expect("looked up");
                 NodeTag {
                     name: p.name,
                     port: p.port,
@@ -339,7 +339,7 @@ fn setslot(node: &mut Node, args: &[Vec<u8>]) -> Reply {
             {
                 node.set_my_master(name, ReplicaReason::GaveLastSlot { slot });
             }
-            if r == Node::ME && node.importing.remove(&slot).is_some() {
+            if r == Node::ME && node.view.importing.remove(&slot).is_some() {
                 node.bump_epoch_without_consensus(EpochReason::Imported { slot });
                 node.broadcast_pong();
             }
@@ -373,7 +373,7 @@ fn replicate(node: &mut Node, arg: &[u8]) -> Reply {
     if r == Node::ME {
         return Reply::err("ERR Can't replicate myself");
     }
-    if node.peers.get(r).is_some_and(|p| p.is_replica()) {
+    if node.view.peers.get(r).is_some_and(|p| p.is_replica()) {
         return Reply::err("ERR I can only replicate a master, not a replica.");
     }
     if node.is_master() && (node.myself().num_slots() != 0 || !node.keyspace.is_empty()) {
@@ -381,7 +381,7 @@ fn replicate(node: &mut Node, arg: &[u8]) -> Reply {
             "ERR To set a master the node must be empty and without assigned slots.",
         );
     }
-    let name = node.peers.get(r).expect("looked up").name;
+    let name = node.view.peers.get(r).expect("looked up").name;
     node.set_my_master(name, ReplicaReason::Replicate);
     Reply::ok()
 }
@@ -394,7 +394,7 @@ fn set_config_epoch(node: &mut Node, arg: &[u8]) -> Reply {
     if epoch < 0 {
         return Reply::err(format!("ERR Invalid config epoch specified: {epoch}"));
     }
-    if node.peers.len() > 1 {
+    if node.view.peers.len() > 1 {
         return Reply::err("ERR The user can assign a config epoch only when the node does not know any other node.");
     }
     if node.myself().config_epoch != 0 {
@@ -402,12 +402,12 @@ fn set_config_epoch(node: &mut Node, arg: &[u8]) -> Reply {
     }
     let e = epoch as u64;
     node.myself_mut().config_epoch = e;
-    node.current_epoch = node.current_epoch.max(e);
+    node.view.current_epoch = node.view.current_epoch.max(e);
     node.emit(EventKind::ConfigEpochSet {
         epoch: e,
         reason: EpochReason::SetConfigEpoch,
     });
-    node.state_dirty = true;
+    node.state.dirty = true;
     Reply::ok()
 }
 

@@ -24,7 +24,6 @@ pub use args::{format_double, format_g17};
 pub use cluster::subcommand_names as cluster_subcommand_names;
 pub use cluster_views::{cluster_info_text, cluster_nodes_text};
 pub use hello::REDIS_VERSION;
-pub use migrate::{MigrateMessage, MovingKey, PendingMigrate};
 
 use crate::node::{ClientSession, Exec, Node};
 use crate::reply::Reply;
@@ -286,27 +285,29 @@ pub fn sanitize_error(s: &str) -> String {
 }
 
 impl Node {
-    /// Executes a client command as Redis's `processCommand` would, at `now`.
-    pub fn execute(&mut self, now: SimTime, client: u64, args: &[Vec<u8>]) -> Exec {
-        self.now = now;
+    /// Executes a client command as Redis's `processCommand` would.
+    pub(crate) fn execute(&mut self, client: u64, args: &[Vec<u8>]) -> Exec {
         let spec = args.first().and_then(|a| lookup(a));
         self.note_command(client, spec, args);
         let exec = self.process_command(client, spec, args);
-        let session = self.clients.entry(client).or_default();
+        let session = self.session(client);
         if !args.first().is_some_and(|a| args::is(a, "asking")) {
             session.asking = false;
         }
-        self.before_sleep();
         exec
     }
 
     /// Records what CLIENT INFO shows about a connection's latest command.
     fn note_command(&mut self, client: u64, spec: Option<&CommandSpec>, args: &[Vec<u8>]) {
         let now = self.now;
-        let session = self.clients.entry(client).or_insert_with(|| ClientSession {
-            since: now,
-            ..ClientSession::default()
-        });
+        let session = self
+            .clients
+            .sessions
+            .entry(client)
+            .or_insert_with(|| ClientSession {
+                since: now,
+                ..ClientSession::default()
+            });
         session.last_at = now;
         session.request_len = crate::reply::command_resp_len(args);
         session.argv_mem = args.iter().map(|a| a.len() as u64).sum();
@@ -323,25 +324,6 @@ impl Node {
                     .push_str(&String::from_utf8_lossy(sub).to_ascii_lowercase());
             }
         }
-    }
-
-    /// Forgets a client connection's state (READONLY, ASKING).
-    pub fn disconnect_client(&mut self, client: u64) {
-        self.clients.remove(&client);
-        self.blocked.retain(|w| w.client != client);
-    }
-
-    /// The protocol a client speaks.
-    pub fn protocol(&self, client: u64) -> crate::reply::Protocol {
-        self.clients
-            .get(&client)
-            .map(|s| s.protocol)
-            .unwrap_or_default()
-    }
-
-    /// The session of a client, creating it on first use.
-    pub(crate) fn session(&mut self, client: u64) -> &mut ClientSession {
-        self.clients.entry(client).or_default()
     }
 
     fn process_command(
@@ -390,6 +372,7 @@ impl Node {
         }
         let in_multi = self
             .clients
+            .sessions
             .get(&client)
             .is_some_and(|s| s.queued.is_some());
         let redirect = if spec.name == "exec" && in_multi {
@@ -409,7 +392,7 @@ impl Node {
             spec.flags & WRITE != 0 || (spec.name == "exec" && multi::exec_writes(self, client));
         if writes && self.writes_paused() {
             // A master pausing writes for a manual failover holds the command.
-            self.paused_writes.push((client, args.to_vec()));
+            self.failover.paused_writes.push((client, args.to_vec()));
             return Exec::Blocked;
         }
         if self.myself().is_replica() && spec.flags & WRITE != 0 {
@@ -447,10 +430,10 @@ impl Node {
             self.session(client).woff = off;
             if !reply.is_error() {
                 for i in spec.key_positions(args.len()) {
-                    multi::touch_watched(self, &args[i]);
+                    self.touch_watched(&args[i]);
                 }
                 if spec.name == "flushall" || spec.name == "flushdb" {
-                    multi::touch_all_watched(self);
+                    self.touch_all_watched();
                 }
             }
         }
@@ -459,10 +442,10 @@ impl Node {
 
     /// Runs the writes held during a manual-failover pause, now that it ended.
     pub(crate) fn release_paused_writes(&mut self) {
-        for (client, args) in std::mem::take(&mut self.paused_writes) {
+        for (client, args) in std::mem::take(&mut self.failover.paused_writes) {
             let spec = args.first().and_then(|a| lookup(a));
             if let Exec::Reply(r) = self.process_command(client, spec, &args) {
-                self.unblocked.push((client, r));
+                self.reply_to(client, r);
             }
         }
     }

@@ -75,7 +75,7 @@ pub fn exec(n: &mut Node, c: u64, _args: &[Vec<u8>]) -> Reply {
     if s.dirty_exec {
         return Reply::err("EXECABORT Transaction discarded because of previous errors.");
     }
-    n.held_propagation = Some(Vec::new());
+    n.clients.held_propagation = Some(Vec::new());
     let mut replies = Vec::with_capacity(queued.len());
     for args in &queued {
         let reply = match lookup(&args[0]) {
@@ -89,7 +89,7 @@ pub fn exec(n: &mut Node, c: u64, _args: &[Vec<u8>]) -> Reply {
         };
         replies.push(reply);
     }
-    let held = n.held_propagation.take().unwrap_or_default();
+    let held = n.clients.held_propagation.take().unwrap_or_default();
     let wrap = held.len() > 1;
     if wrap {
         n.propagate(vec![b"MULTI".to_vec()]);
@@ -106,6 +106,7 @@ pub fn exec(n: &mut Node, c: u64, _args: &[Vec<u8>]) -> Reply {
 /// Whether EXEC would write: it then waits out a write pause like any write.
 pub(crate) fn exec_writes(n: &Node, c: u64) -> bool {
     n.clients
+        .sessions
         .get(&c)
         .and_then(|s| s.queued.as_ref())
         .is_some_and(|q| {
@@ -114,27 +115,9 @@ pub(crate) fn exec_writes(n: &Node, c: u64) -> bool {
         })
 }
 
-/// Marks every client watching `key` (this one included) so that its EXEC fails.
-pub(crate) fn touch_watched(n: &mut Node, key: &[u8]) {
-    for s in n.clients.values_mut() {
-        if s.watched.iter().any(|k| k == key) {
-            s.dirty_cas = true;
-        }
-    }
-}
-
-/// FLUSHALL touches every watched key.
-pub(crate) fn touch_all_watched(n: &mut Node) {
-    for s in n.clients.values_mut() {
-        if !s.watched.is_empty() {
-            s.dirty_cas = true;
-        }
-    }
-}
-
 /// The reply for a command rejected while queueing: the transaction will abort.
 pub(crate) fn flag_transaction(n: &mut Node, c: u64) {
-    if let Some(s) = n.clients.get_mut(&c) {
+    if let Some(s) = n.clients.sessions.get_mut(&c) {
         if s.queued.is_some() {
             s.dirty_exec = true;
         }

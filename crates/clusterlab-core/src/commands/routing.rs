@@ -61,13 +61,13 @@ impl Node {
             match first {
                 None => {
                     first = Some((slot, i));
-                    let Some(o) = self.slots.owner(slot) else {
+                    let Some(o) = self.view.slots.owner(slot) else {
                         return Some(self.redirected(args, Redirect::Unbound));
                     };
                     owner = Some(o);
-                    if o == Self::ME && self.migrating.contains_key(&slot) {
+                    if o == Self::ME && self.view.migrating.contains_key(&slot) {
                         migrating = true;
-                    } else if self.importing.contains_key(&slot) {
+                    } else if self.view.importing.contains_key(&slot) {
                         importing = true;
                     }
                 }
@@ -90,7 +90,7 @@ impl Node {
         }
         let (slot, _) = first?;
         let owner = owner?;
-        if !self.state_ok {
+        if !self.state.ok {
             if !self.config.allow_reads_when_down {
                 return Some(self.redirected(args, Redirect::Down));
             } else if is_write {
@@ -109,8 +109,8 @@ impl Node {
             if existing > 0 {
                 return Some(self.redirected(args, Redirect::TryAgain));
             }
-            let target = self.migrating.get(&slot).copied();
-            if let Some(t) = target.and_then(|t| self.peers.by_name(&t)) {
+            let target = self.view.migrating.get(&slot).copied();
+            if let Some(t) = target.and_then(|t| self.view.peers.by_name(&t)) {
                 let r = Redirect::Ask {
                     slot,
                     ip: t.ip,
@@ -133,7 +133,7 @@ impl Node {
             return None;
         }
         if owner != Self::ME {
-            let o = self.peers.get(owner).expect("slot owner is known");
+            let o = self.view.peers.get(owner).expect("slot owner is known");
             let r = Redirect::Moved {
                 slot,
                 ip: o.ip,

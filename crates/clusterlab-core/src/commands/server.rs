@@ -76,7 +76,7 @@ pub fn wait(n: &mut Node, client: u64, args: &[Vec<u8>]) -> Exec {
     if acked as i64 >= numreplicas {
         return Exec::Reply(Reply::int(acked as i64));
     }
-    n.blocked.push(BlockedWait {
+    n.clients.blocked.push(BlockedWait {
         client,
         numreplicas: numreplicas.max(0) as usize,
         woff,

@@ -10,22 +10,24 @@ use crate::time::SimTime;
 pub const CRON_PERIOD_MS: u64 = 100;
 
 impl Node {
-    /// One cron tick at `now`.
-    pub fn on_cron(&mut self, now: SimTime) {
-        self.now = now;
-        self.cron_ticks += 1;
+    /// One cron tick.
+    pub(crate) fn handle_cron(&mut self) {
+        let now = self.now;
+        self.bus.cron_ticks += 1;
         let node_timeout = self.config.node_timeout;
         let handshake_timeout = node_timeout.max(1000);
 
         // Reconnect links, drop stale handshakes, count PFAIL nodes.
-        self.pfail_count = 0;
-        for r in self.peers.refs() {
-            let Some(p) = self.peers.get(r) else { continue };
+        self.bus.pfail_count = 0;
+        for r in self.view.peers.refs() {
+            let Some(p) = self.view.peers.get(r) else {
+                continue;
+            };
             if r == Self::ME || p.has(flags::NOADDR) {
                 continue;
             }
             if p.has(flags::PFAIL) {
-                self.pfail_count += 1;
+                self.bus.pfail_count += 1;
             }
             if p.in_handshake() && now.since(p.ctime) > handshake_timeout {
                 let (ip, port) = (p.ip, p.port);
@@ -43,7 +45,7 @@ impl Node {
         }
 
         // Once every 10 ticks, ping the one of 5 random nodes with the oldest pong.
-        if self.cron_ticks % 10 == 0 {
+        if self.bus.cron_ticks % 10 == 0 {
             self.random_ping();
         }
 
@@ -53,8 +55,10 @@ impl Node {
         } else {
             (0, 0, 0)
         };
-        for r in self.peers.refs() {
-            let Some(p) = self.peers.get(r) else { continue };
+        for r in self.view.peers.refs() {
+            let Some(p) = self.view.peers.get(r) else {
+                continue;
+            };
             if r == Self::ME || p.has(flags::NOADDR | flags::HANDSHAKE) {
                 continue;
             }
@@ -66,14 +70,16 @@ impl Node {
                     && now.since(ping) > node_timeout / 2
                     && data_age > node_timeout / 2
                 {
-                    self.peers.get_mut(r).expect("ref from the table").link = None;
+                    self.view.peers.get_mut(r).expect("ref from the table").link = None;
                 }
             }
-            let Some(p) = self.peers.get(r) else { continue };
+            let Some(p) = self.view.peers.get(r) else {
+                continue;
+            };
             // A master in a manual failover pings the replica every tick.
-            if self.mf.end.is_some()
+            if self.failover.mf.end.is_some()
                 && self.is_master()
-                && self.mf.replica == Some(r)
+                && self.failover.mf.replica == Some(r)
                 && p.link.is_some()
             {
                 self.send_ping(r, MessageType::Ping);
@@ -93,8 +99,12 @@ impl Node {
             let delay = ping_delay.min(data_delay);
             if delay > node_timeout && !p.has(flags::PFAIL | flags::FAIL) {
                 let name = p.name;
-                self.peers.get_mut(r).expect("ref from the table").flags |= flags::PFAIL;
-                self.state_dirty = true;
+                self.view
+                    .peers
+                    .get_mut(r)
+                    .expect("ref from the table")
+                    .flags |= flags::PFAIL;
+                self.state.dirty = true;
                 let peer = self.tag(&name);
                 self.emit(EventKind::PossiblyFailing {
                     peer,
@@ -102,7 +112,7 @@ impl Node {
                     silent_ms: delay,
                     node_timeout_ms: node_timeout,
                 });
-                if self.is_master() && self.size == 1 {
+                if self.is_master() && self.state.size == 1 {
                     self.mark_failing_if_needed(r);
                 }
             }
@@ -122,29 +132,30 @@ impl Node {
             }
         }
         self.active_expire();
-        if self.cron_ticks % 10 == 0 {
+        if self.bus.cron_ticks % 10 == 0 {
             self.replication_cron();
         }
-        if self.state_dirty || !self.state_ok {
-            self.state_dirty = false;
+        if self.state.dirty || !self.state.ok {
+            self.state.dirty = false;
             self.update_state();
         }
-        self.before_sleep();
     }
 
     /// Orphaned masters, the most ok replicas of any master, and my master's count, as
     /// `clusterCron` counts them; recounted only when the table changed.
     fn migration_counts(&mut self) -> (usize, usize, usize) {
-        let version = self.peers.version();
-        if let Some((v, o, m, mine)) = self.migration_counts {
+        let version = self.view.peers.version();
+        if let Some((v, o, m, mine)) = self.bus.migration_counts {
             if v == version {
                 return (o, m, mine);
             }
         }
         let my_master = self.master_ref();
         let (mut orphaned, mut max_replicas, mut mine) = (0, 0, 0);
-        for r in self.peers.refs() {
-            let Some(p) = self.peers.get(r) else { continue };
+        for r in self.view.peers.refs() {
+            let Some(p) = self.view.peers.get(r) else {
+                continue;
+            };
             if r == Self::ME
                 || !p.is_master()
                 || p.has(flags::FAIL | flags::NOADDR | flags::HANDSHAKE)
@@ -160,7 +171,7 @@ impl Node {
                 mine = ok;
             }
         }
-        self.migration_counts = Some((version, orphaned, max_replicas, mine));
+        self.bus.migration_counts = Some((version, orphaned, max_replicas, mine));
         (orphaned, max_replicas, mine)
     }
 
@@ -168,7 +179,9 @@ impl Node {
         let mut best: Option<(PeerRef, Option<SimTime>)> = None;
         for _ in 0..5 {
             let r = self.random_peer();
-            let Some(p) = self.peers.get(r) else { continue };
+            let Some(p) = self.view.peers.get(r) else {
+                continue;
+            };
             if p.link.is_none() || p.ping_sent.is_some() || p.has(flags::MYSELF | flags::HANDSHAKE)
             {
                 continue;
@@ -180,20 +193,5 @@ impl Node {
         if let Some((r, _)) = best {
             self.send_ping(r, MessageType::Ping);
         }
-    }
-
-    /// `beforeSleep`: work flagged during event handling.
-    pub(crate) fn before_sleep(&mut self) {
-        if self.write_pause_until.is_some() && !self.writes_paused() {
-            self.write_pause_until = None;
-            self.release_paused_writes();
-        }
-        self.manual_failover_before_sleep();
-        if self.state_dirty {
-            self.state_dirty = false;
-            self.update_state();
-        }
-        self.flush_getack();
-        self.check_blocked_waits();
     }
 }

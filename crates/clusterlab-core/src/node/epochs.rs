@@ -32,21 +32,21 @@ impl Node {
         let mut newmaster = false;
         let mut rebound: Vec<(Option<PeerRef>, Slot)> = Vec::new();
         for j in 0..SLOTS as Slot {
-            let owner = self.slots.owner(j);
+            let owner = self.view.slots.owner(j);
             if claimed.contains(j) {
                 sender_slots += 1;
                 if owner == Some(sender) {
-                    self.owner_not_claiming.remove(j);
+                    self.view.owner_not_claiming.remove(j);
                     continue;
                 }
-                if self.importing.contains_key(&j) {
+                if self.view.importing.contains_key(&j) {
                     continue;
                 }
                 let owner_epoch = owner
-                    .and_then(|o| self.peers.get(o))
+                    .and_then(|o| self.view.peers.get(o))
                     .map(|p| p.config_epoch);
                 if owner.is_none()
-                    || self.owner_not_claiming.contains(j)
+                    || self.view.owner_not_claiming.contains(j)
                     || owner_epoch.is_some_and(|e| e < sender_epoch)
                 {
                     if owner == Some(Self::ME) && self.keyspace.count_in_slot(j) > 0 {
@@ -58,17 +58,17 @@ impl Node {
                     }
                     rebound.push((owner, j));
                     self.bind_slot(j, sender);
-                    self.owner_not_claiming.remove(j);
+                    self.view.owner_not_claiming.remove(j);
                 }
             } else if owner == Some(sender) {
-                self.owner_not_claiming.insert(j);
+                self.view.owner_not_claiming.insert(j);
             }
         }
         self.explain_rebinds(sender, sender_epoch, &rebound);
         let curmaster_empty = curmaster
-            .and_then(|m| self.peers.get(m))
+            .and_then(|m| self.view.peers.get(m))
             .is_some_and(|p| p.num_slots() == 0);
-        let sender_name = self.peers.get(sender).expect("sender is known").name;
+        let sender_name = self.view.peers.get(sender).expect("sender is known").name;
         if newmaster
             && curmaster_empty
             && (self.config.allow_replica_migration || sender_slots == migrated_our_slots)
@@ -97,7 +97,7 @@ impl Node {
         if rebound.is_empty() {
             return;
         }
-        let to_name = self.peers.get(sender).expect("sender is known").name;
+        let to_name = self.view.peers.get(sender).expect("sender is known").name;
         let to = self.tag(&to_name);
         // Group by previous owner, in slot order of first appearance.
         let mut groups: Vec<(Option<PeerRef>, usize)> = Vec::new();
@@ -108,7 +108,7 @@ impl Node {
             }
         }
         for (owner, count) in groups {
-            let (from, from_epoch) = match owner.and_then(|o| self.peers.get(o)) {
+            let (from, from_epoch) = match owner.and_then(|o| self.view.peers.get(o)) {
                 Some(p) => (Some(self.tag(&p.name)), p.config_epoch),
                 None => (None, 0),
             };
@@ -124,7 +124,7 @@ impl Node {
 
     /// My master's master, when I am a replica of a replica.
     fn sub_replica_target(&self) -> Option<NodeName> {
-        let m = self.master_ref().and_then(|r| self.peers.get(r))?;
+        let m = self.master_ref().and_then(|r| self.view.peers.get(r))?;
         let grand = m.master?;
         (grand != self.name()).then_some(grand)
     }
@@ -138,21 +138,21 @@ impl Node {
         claimed: &SlotSet,
     ) {
         for j in claimed.iter() {
-            let Some(owner) = self.slots.owner(j) else {
+            let Some(owner) = self.view.slots.owner(j) else {
                 continue;
             };
-            if owner == sender || self.owner_not_claiming.contains(j) {
+            if owner == sender || self.view.owner_not_claiming.contains(j) {
                 continue;
             }
-            let owner_peer = self.peers.get(owner).expect("owner is known");
+            let owner_peer = self.view.peers.get(owner).expect("owner is known");
             if owner_peer.config_epoch > sender_epoch {
                 let about = owner_peer.name;
                 let owner_epoch = owner_peer.config_epoch;
                 let mut slots = (*owner_peer.slots).clone();
-                for s in self.owner_not_claiming.iter() {
+                for s in self.view.owner_not_claiming.iter() {
                     slots.remove(s);
                 }
-                let to_name = self.peers.get(sender).expect("sender is known").name;
+                let to_name = self.view.peers.get(sender).expect("sender is known").name;
                 let msg = BusMessage {
                     header: self.build_header(MessageType::Update),
                     body: Body::Update {
@@ -161,7 +161,12 @@ impl Node {
                         slots: Arc::new(slots),
                     },
                 };
-                if self.peers.get(sender).is_some_and(|p| p.link.is_some()) {
+                if self
+                    .view
+                    .peers
+                    .get(sender)
+                    .is_some_and(|p| p.link.is_some())
+                {
                     let (to, about) = (self.tag(&to_name), self.tag(&about));
                     self.emit(EventKind::UpdateSent {
                         to,
@@ -179,28 +184,33 @@ impl Node {
 
     /// An UPDATE message: adopt the newer config of `node` if its epoch is higher.
     pub(crate) fn on_update_message(&mut self, node: &NodeName, epoch: u64, slots: &SlotSet) {
-        let Some(r) = self.peers.lookup(node) else {
+        let Some(r) = self.view.peers.lookup(node) else {
             return;
         };
-        if self.peers.get(r).is_some_and(|p| p.config_epoch >= epoch) {
+        if self
+            .view
+            .peers
+            .get(r)
+            .is_some_and(|p| p.config_epoch >= epoch)
+        {
             return;
         }
-        if self.peers.get(r).is_some_and(|p| p.is_replica()) {
+        if self.view.peers.get(r).is_some_and(|p| p.is_replica()) {
             self.set_node_as_master(r);
         }
-        self.peers.get_mut(r).expect("looked up").config_epoch = epoch;
+        self.view.peers.get_mut(r).expect("looked up").config_epoch = epoch;
         self.update_slots_config_with(r, epoch, slots);
     }
 
     /// `clusterHandleConfigEpochCollision`: of two masters with the same configEpoch, the
     /// one with the smaller node ID takes a new epoch.
     pub(crate) fn handle_config_epoch_collision(&mut self, sender: PeerRef) {
-        let other = self.peers.get(sender).expect("sender is known").name;
+        let other = self.view.peers.get(sender).expect("sender is known").name;
         if other.0 <= self.name().0 {
             return;
         }
-        self.current_epoch += 1;
-        let e = self.current_epoch;
+        self.view.current_epoch += 1;
+        let e = self.view.current_epoch;
         self.myself_mut().config_epoch = e;
         let with = self.tag(&other);
         self.emit(EventKind::ConfigEpochSet {
@@ -212,16 +222,17 @@ impl Node {
     /// `clusterBumpConfigEpochWithoutConsensus`: returns true when the epoch moved.
     pub(crate) fn bump_epoch_without_consensus(&mut self, reason: EpochReason) -> bool {
         let max_epoch = self
+            .view
             .peers
             .iter()
             .map(|(_, p)| p.config_epoch)
             .max()
             .unwrap_or(0)
-            .max(self.current_epoch);
+            .max(self.view.current_epoch);
         let mine = self.myself().config_epoch;
         if mine == 0 || mine != max_epoch {
-            self.current_epoch += 1;
-            let e = self.current_epoch;
+            self.view.current_epoch += 1;
+            let e = self.view.current_epoch;
             self.myself_mut().config_epoch = e;
             self.emit(EventKind::ConfigEpochSet { epoch: e, reason });
             true

@@ -15,7 +15,7 @@ impl Node {
     /// Adds or refreshes `reporter`'s report on `r`, then checks the quorum.
     pub(crate) fn add_failure_report(&mut self, r: PeerRef, reporter: NodeName) {
         let now = self.now;
-        let p = self.peers.get_mut(r).expect("known node");
+        let p = self.view.peers.get_mut(r).expect("known node");
         match p.fail_reports.iter_mut().find(|(n, _)| *n == reporter) {
             Some(entry) => entry.1 = now,
             None => p.fail_reports.push((reporter, now)),
@@ -24,7 +24,7 @@ impl Node {
     }
 
     pub(crate) fn remove_failure_report(&mut self, r: PeerRef, reporter: &NodeName) {
-        if let Some(p) = self.peers.get_mut(r) {
+        if let Some(p) = self.view.peers.get_mut(r) {
             p.fail_reports.retain(|(n, _)| n != reporter);
         }
     }
@@ -33,7 +33,7 @@ impl Node {
     pub fn failure_report_count(&mut self, r: PeerRef) -> usize {
         let validity = self.config.node_timeout * FAIL_REPORT_VALIDITY_MULT;
         let now = self.now;
-        match self.peers.get_mut(r) {
+        match self.view.peers.get_mut(r) {
             Some(p) => {
                 p.fail_reports.retain(|(_, t)| now.since(*t) <= validity);
                 p.fail_reports.len()
@@ -44,8 +44,10 @@ impl Node {
 
     /// `markNodeAsFailingIfNeeded`.
     pub(crate) fn mark_failing_if_needed(&mut self, r: PeerRef) {
-        let needed = self.size / 2 + 1;
-        let Some(p) = self.peers.get(r) else { return };
+        let needed = self.state.size / 2 + 1;
+        let Some(p) = self.view.peers.get(r) else {
+            return;
+        };
         if !p.has(flags::PFAIL) || p.has(flags::FAIL) {
             return;
         }
@@ -57,25 +59,25 @@ impl Node {
             return;
         }
         let now = self.now;
-        let p = self.peers.get_mut(r).expect("known node");
+        let p = self.view.peers.get_mut(r).expect("known node");
         p.flags = (p.flags & !flags::PFAIL) | flags::FAIL;
         p.fail_time = Some(now);
         let name = p.name;
-        self.peers.touch();
-        self.state_dirty = true;
+        self.view.peers.touch();
+        self.state.dirty = true;
         let peer = self.tag(&name);
         self.emit(EventKind::MarkedFailing {
             peer,
             agree: failures,
-            masters: self.size,
+            masters: self.state.size,
             needed,
         });
         let msg = BusMessage {
             header: self.build_header(MessageType::Fail),
             body: Body::Fail { about: name },
         };
-        for other in self.peers.refs() {
-            let Some(q) = self.peers.get(other) else {
+        for other in self.view.peers.refs() {
+            let Some(q) = self.view.peers.get(other) else {
                 continue;
             };
             if other != Self::ME && !q.has(flags::HANDSHAKE) && q.link.is_some() {
@@ -86,18 +88,18 @@ impl Node {
 
     /// A FAIL message: believe it, no local PFAIL needed.
     pub(crate) fn on_fail_message(&mut self, sender: &NodeName, about: &NodeName) {
-        let Some(r) = self.peers.lookup(about) else {
+        let Some(r) = self.view.peers.lookup(about) else {
             return;
         };
         let now = self.now;
-        let p = self.peers.get_mut(r).expect("looked up");
+        let p = self.view.peers.get_mut(r).expect("looked up");
         if p.has(flags::FAIL | flags::MYSELF) {
             return;
         }
         p.flags = (p.flags & !flags::PFAIL) | flags::FAIL;
         p.fail_time = Some(now);
-        self.peers.touch();
-        self.state_dirty = true;
+        self.view.peers.touch();
+        self.state.dirty = true;
         let (from, about) = (self.tag(sender), self.tag(about));
         self.emit(EventKind::FailReceived { from, about });
     }
@@ -106,7 +108,7 @@ impl Node {
     pub(crate) fn clear_failure_if_needed(&mut self, r: PeerRef) {
         let undo = self.config.node_timeout * FAIL_UNDO_TIME_MULT;
         let now = self.now;
-        let p = self.peers.get(r).expect("known node");
+        let p = self.view.peers.get(r).expect("known node");
         let reason = if p.is_replica() {
             FailClearReason::Replica
         } else if p.num_slots() == 0 {
@@ -117,9 +119,9 @@ impl Node {
             return;
         };
         let name = p.name;
-        self.peers.get_mut(r).expect("known node").flags &= !flags::FAIL;
-        self.peers.touch();
-        self.state_dirty = true;
+        self.view.peers.get_mut(r).expect("known node").flags &= !flags::FAIL;
+        self.view.peers.touch();
+        self.state.dirty = true;
         let peer = self.tag(&name);
         self.emit(EventKind::FailCleared { peer, reason });
     }

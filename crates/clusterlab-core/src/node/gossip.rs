@@ -6,29 +6,30 @@ use std::sync::Arc;
 use crate::bus::{Body, BusMessage, GossipEntry, MessageType};
 use crate::event::EventKind;
 use crate::name::{NodeIdx, NodeName};
-use crate::node::peers::Link;
-use crate::node::{flags, Dest, LinkId, Node, Output, Payload, PeerRef, Via};
+use crate::node::{flags, Node, PeerRef, Via};
 use crate::time::SimTime;
 
 impl Node {
     /// `clusterSendPing`: a PING/PONG/MEET with `max(3, N/10)` random entries plus every
     /// PFAIL node.
     pub(crate) fn build_ping(&mut self, kind: MessageType) -> BusMessage {
-        let n = self.peers.len();
+        let n = self.view.peers.len();
         let mut freshnodes = n.saturating_sub(2);
         let wanted = (n / 10).max(3).min(freshnodes);
-        let mut chosen: Vec<PeerRef> = Vec::with_capacity(wanted + self.pfail_count);
+        let mut chosen: Vec<PeerRef> = Vec::with_capacity(wanted + self.bus.pfail_count);
         let mut attempts = wanted * 3;
         // Entries already picked for this message are marked with this generation.
-        self.gossip_gen = self.gossip_gen.wrapping_add(1);
-        if self.gossip_mark.len() < self.peers.capacity() {
-            self.gossip_mark.resize(self.peers.capacity(), 0);
+        self.bus.gossip_gen = self.bus.gossip_gen.wrapping_add(1);
+        if self.bus.gossip_mark.len() < self.view.peers.capacity() {
+            self.bus.gossip_mark.resize(self.view.peers.capacity(), 0);
         }
-        let generation = self.gossip_gen;
+        let generation = self.bus.gossip_gen;
         while freshnodes > 0 && chosen.len() < wanted && attempts > 0 {
             attempts -= 1;
             let r = self.random_peer();
-            let Some(p) = self.peers.get(r) else { continue };
+            let Some(p) = self.view.peers.get(r) else {
+                continue;
+            };
             if r == Self::ME || p.has(flags::PFAIL) {
                 continue;
             }
@@ -36,17 +37,19 @@ impl Node {
                 freshnodes -= 1;
                 continue;
             }
-            if self.gossip_mark[r.0 as usize] == generation {
+            if self.bus.gossip_mark[r.0 as usize] == generation {
                 continue;
             }
-            self.gossip_mark[r.0 as usize] = generation;
+            self.bus.gossip_mark[r.0 as usize] = generation;
             chosen.push(r);
         }
         // Every PFAIL node too (as many as the cron counted), so reports spread fast.
-        if self.pfail_count > 0 {
-            let mut wanted_pfail = self.pfail_count;
-            for r in self.peers.refs() {
-                let Some(p) = self.peers.get(r) else { continue };
+        if self.bus.pfail_count > 0 {
+            let mut wanted_pfail = self.bus.pfail_count;
+            for r in self.view.peers.refs() {
+                let Some(p) = self.view.peers.get(r) else {
+                    continue;
+                };
                 if wanted_pfail > 0
                     && p.has(flags::PFAIL)
                     && !p.has(flags::HANDSHAKE | flags::NOADDR)
@@ -59,7 +62,7 @@ impl Node {
         let gossip = chosen
             .iter()
             .map(|&r| {
-                let p = self.peers.get(r).expect("chosen from the table");
+                let p = self.view.peers.get(r).expect("chosen from the table");
                 GossipEntry {
                     name: p.name,
                     ping_sent_s: p.ping_sent.map_or(0, |t| (self.unix_ms(t) / 1000) as u32),
@@ -81,10 +84,10 @@ impl Node {
 
     /// A uniformly random live entry of my table (`dictGetRandomKey`).
     pub(crate) fn random_peer(&mut self) -> PeerRef {
-        let cap = self.peers.capacity() as u64;
+        let cap = self.view.peers.capacity() as u64;
         loop {
             let r = PeerRef(self.rng.below(cap) as u32);
-            if self.peers.get(r).is_some() {
+            if self.view.peers.get(r).is_some() {
                 return r;
             }
         }
@@ -94,71 +97,19 @@ impl Node {
     pub(crate) fn send_ping(&mut self, r: PeerRef, kind: MessageType) {
         let msg = self.build_ping(kind);
         if kind == MessageType::Ping {
-            if let Some(p) = self.peers.get_mut(r) {
+            if let Some(p) = self.view.peers.get_mut(r) {
                 p.ping_sent = Some(self.now);
             }
         }
         self.send_on_link(r, msg);
     }
 
-    /// Opens my outbound link to `r` (`clusterNodeCronHandleReconnect`): the link exists
-    /// at once, so pings can be queued on it, and the greeting goes out when the
-    /// connection is established.
-    pub(crate) fn connect(&mut self, r: PeerRef) {
-        let id = self.next_link_id;
-        self.next_link_id += 1;
-        let now = self.now;
-        let p = self.peers.get_mut(r).expect("connect to a known peer");
-        if let Some(old) = p.last_link_id.replace(id) {
-            self.links.remove(&old);
-        }
-        p.link = Some(Link { id, created: now });
-        self.links.insert(id, r);
-        let p = self.peers.get(r).expect("connect to a known peer");
-        let dest = Dest::Addr {
-            ip: p.ip,
-            port: p.cport,
-        };
-        self.outbox.push(Output {
-            dest,
-            via: Via::SenderLink(id),
-            payload: Payload::Connect,
-        });
-    }
-
-    /// `clusterLinkConnectHandler`: the connection is up, send MEET (if the entry has the
-    /// MEET flag) or PING; an older pending ping time is kept.
-    pub fn on_link_connected(&mut self, now: SimTime, id: LinkId) {
-        self.now = now;
-        let Some(r) = self.peer_by_link(id) else {
-            return;
-        };
-        let (old_ping, meet) = {
-            let p = self.peers.get_mut(r).expect("link peer exists");
-            let meet = p.has(flags::MEET);
-            p.flags &= !flags::MEET;
-            (p.ping_sent, meet)
-        };
-        self.send_ping(
-            r,
-            if meet {
-                MessageType::Meet
-            } else {
-                MessageType::Ping
-            },
-        );
-        if let Some(t) = old_ping {
-            if let Some(p) = self.peers.get_mut(r) {
-                p.ping_sent = Some(t);
-            }
-        }
-        self.before_sleep();
-    }
-
     /// Broadcasts a PONG to every node I have a link to (`clusterBroadcastPong`).
     pub(crate) fn broadcast_pong(&mut self) {
-        for r in self.peers.refs() {
-            let Some(p) = self.peers.get(r) else { continue };
+        for r in self.view.peers.refs() {
+            let Some(p) = self.view.peers.get(r) else {
+                continue;
+            };
             if r == Self::ME || p.has(flags::HANDSHAKE) || p.link.is_none() {
                 continue;
             }
@@ -167,129 +118,8 @@ impl Node {
         }
     }
 
-    /// Handles one bus message (`clusterProcessPacket`).
-    ///
-    /// `from` is the process at the other end of the connection, `src_ip` its address and
-    /// `local_ip` the address it connected to (what `connSockName` would report).
-    pub fn on_bus_message(
-        &mut self,
-        now: SimTime,
-        from: NodeIdx,
-        src_ip: &str,
-        local_ip: &str,
-        via: Via,
-        msg: BusMessage,
-    ) {
-        self.now = now;
-        let kind = msg.kind();
-        self.stats_received[kind as usize] += 1;
-        let h = &msg.header;
-
-        // Which of my outbound links did it come back on, if any.
-        let link_peer = match via {
-            Via::ReceiverLink(id) => match self.peer_by_link(id) {
-                Some(r) => Some(r),
-                None => return, // The link was freed meanwhile: the bytes fall on the floor.
-            },
-            Via::SenderLink(_) => None,
-        };
-        let sender = match link_peer {
-            Some(r) if !self.peers.get(r).is_some_and(|p| p.in_handshake()) => Some(r),
-            _ => self.peers.lookup(&h.sender),
-        };
-        let sender = sender.filter(|&r| r != Self::ME);
-        if let Some(s) = sender {
-            if let Some(p) = self.peers.get_mut(s) {
-                p.data_received = Some(now);
-                // `setClusterNodeToInboundClusterLink`: the connection it opened to me.
-                if let Via::SenderLink(id) = via {
-                    if !p.in_handshake() && p.inbound.map(|l| l.id) != Some(id) {
-                        p.inbound = Some(Link { id, created: now });
-                    }
-                }
-            }
-        }
-        let sender_epoch = h.config_epoch;
-        if let Some(s) = sender.filter(|&s| !self.peers.get(s).is_some_and(|p| p.in_handshake())) {
-            if h.current_epoch > self.current_epoch {
-                let from_epoch = self.current_epoch;
-                self.current_epoch = h.current_epoch;
-                let sender = self.tag(&h.sender);
-                self.emit(EventKind::CurrentEpochRaised {
-                    from: from_epoch,
-                    to: h.current_epoch,
-                    sender,
-                });
-            }
-            let p = self.peers.get_mut(s).expect("sender is known");
-            if sender_epoch > p.config_epoch {
-                p.config_epoch = sender_epoch;
-            }
-            p.repl_offset = h.offset;
-            // A replica in a manual failover records its paused master's final offset.
-            if self.mf.end.is_some()
-                && self.myself().is_replica()
-                && self.master_ref() == Some(s)
-                && h.mflags & crate::bus::MFLAG_PAUSED != 0
-                && self.mf.master_offset.is_none()
-            {
-                self.mf.master_offset = Some(h.offset);
-                self.emit(EventKind::PausedMasterOffset { offset: h.offset });
-                self.handle_manual_failover();
-            }
-        }
-
-        match kind {
-            MessageType::Ping | MessageType::Pong | MessageType::Meet => {
-                self.process_ping_like(from, src_ip, local_ip, via, link_peer, sender, &msg)
-            }
-            MessageType::Fail => {
-                if let (Some(_), Body::Fail { about }) = (sender, &msg.body) {
-                    self.on_fail_message(&h.sender, about);
-                }
-            }
-            MessageType::FailoverAuthRequest => {
-                if let Some(s) = sender {
-                    self.on_failover_auth_request(s, h);
-                }
-            }
-            MessageType::FailoverAuthAck => {
-                if let Some(s) = sender {
-                    self.on_failover_auth_ack(s, h.current_epoch);
-                }
-            }
-            MessageType::MfStart => {
-                if let Some(s) = sender {
-                    self.on_mfstart(s);
-                }
-            }
-            MessageType::Update => {
-                if let (
-                    Some(_),
-                    Body::Update {
-                        node,
-                        config_epoch,
-                        slots,
-                    },
-                ) = (sender, &msg.body)
-                {
-                    self.on_update_message(node, *config_epoch, slots);
-                }
-            }
-            _ => {}
-        }
-    }
-
-    pub(crate) fn peer_by_link(&self, id: LinkId) -> Option<PeerRef> {
-        let r = *self.links.get(&id)?;
-        self.peers
-            .get(r)
-            .filter(|p| p.link.is_some_and(|l| l.id == id))
-            .map(|_| r)
-    }
-
     #[allow(clippy::too_many_arguments)]
-    fn process_ping_like(
+    pub(crate) fn process_ping_like(
         &mut self,
         from: NodeIdx,
         src_ip: &str,
@@ -329,7 +159,7 @@ impl Node {
 
         if let Some(r) = link_peer {
             // A reply on my outbound link.
-            let in_handshake = self.peers.get(r).is_some_and(|p| p.in_handshake());
+            let in_handshake = self.view.peers.get(r).is_some_and(|p| p.in_handshake());
             if in_handshake {
                 if sender.is_some() {
                     self.complete_handshake(r, h.sender, h.flags);
@@ -337,9 +167,9 @@ impl Node {
                 }
                 // Renamed: Redis goes on with no sender, so only the pong time is recorded.
                 self.complete_handshake(r, h.sender, h.flags);
-            } else if self.peers.get(r).is_some_and(|p| p.name != h.sender) {
+            } else if self.view.peers.get(r).is_some_and(|p| p.name != h.sender) {
                 // The node at this address is not the one I expected: forget the address.
-                let p = self.peers.get_mut(r).expect("link peer exists");
+                let p = self.view.peers.get_mut(r).expect("link peer exists");
                 p.flags |= flags::NOADDR;
                 p.ip.clear();
                 p.port = 0;
@@ -351,24 +181,24 @@ impl Node {
 
         if let Some(s) = sender {
             let nofailover = h.flags & flags::NOFAILOVER;
-            let p = self.peers.get_mut(s).expect("sender is known");
+            let p = self.view.peers.get_mut(s).expect("sender is known");
             p.flags = (p.flags & !flags::NOFAILOVER) | nofailover;
         }
 
         if let (Some(r), MessageType::Pong) = (link_peer, kind) {
-            let p = self.peers.get_mut(r).expect("link peer exists");
+            let p = self.view.peers.get_mut(r).expect("link peer exists");
             p.pong_received = Some(now);
             p.ping_sent = None;
             if p.has(flags::PFAIL) {
                 p.flags &= !flags::PFAIL;
-                self.state_dirty = true;
+                self.state.dirty = true;
             } else if p.has(flags::FAIL) {
                 self.clear_failure_if_needed(r);
             }
         }
 
         let Some(s) = sender else { return };
-        if self.peers.get(s).is_some_and(|p| p.in_handshake()) {
+        if self.view.peers.get(s).is_some_and(|p| p.in_handshake()) {
             return;
         }
 
@@ -376,22 +206,23 @@ impl Node {
         match h.slaveof {
             None => self.set_node_as_master(s),
             Some(master_name) => {
-                if self.peers.get(s).is_some_and(|p| p.is_master()) {
+                if self.view.peers.get(s).is_some_and(|p| p.is_master()) {
                     self.unbind_all_slots_of(s);
-                    let p = self.peers.get_mut(s).expect("sender is known");
+                    let p = self.view.peers.get_mut(s).expect("sender is known");
                     p.flags &= !(flags::MASTER | flags::MIGRATE_TO);
                     p.flags |= flags::SLAVE;
-                    self.peers.touch();
-                    self.state_dirty = true;
+                    self.view.peers.touch();
+                    self.state.dirty = true;
                 }
-                if let Some(m) = self.peers.lookup(&master_name) {
+                if let Some(m) = self.view.peers.lookup(&master_name) {
                     if self
+                        .view
                         .peers
                         .get(s)
                         .is_some_and(|p| p.master != Some(master_name))
                     {
-                        self.peers.set_master(s, Some(master_name));
-                        self.peers.get_mut(m).expect("looked up").flags |= flags::MIGRATE_TO;
+                        self.view.peers.set_master(s, Some(master_name));
+                        self.view.peers.get_mut(m).expect("looked up").flags |= flags::MIGRATE_TO;
                     }
                 }
             }
@@ -399,15 +230,15 @@ impl Node {
 
         // Slot ownership: the sender (or its master) claims a different bitmap.
         let sender_master = {
-            let p = self.peers.get(s).expect("sender is known");
+            let p = self.view.peers.get(s).expect("sender is known");
             if p.is_master() {
                 Some(s)
             } else {
-                p.master.and_then(|m| self.peers.lookup(&m))
+                p.master.and_then(|m| self.view.peers.lookup(&m))
             }
         };
         let dirty = sender_master.is_some_and(|m| self.claim_differs(s, m, &h.myslots));
-        let sender_is_master = self.peers.get(s).is_some_and(|p| p.is_master());
+        let sender_is_master = self.view.peers.get(s).is_some_and(|p| p.is_master());
         if sender_is_master && dirty {
             self.update_slots_config_with(s, h.config_epoch, &h.myslots);
         }
@@ -430,24 +261,27 @@ impl Node {
         m: PeerRef,
         claim: &Arc<crate::slot::SlotSet>,
     ) -> bool {
-        let Some(version) = self.peers.get(m).map(|p| p.slots_version) else {
+        let Some(version) = self.view.peers.get(m).map(|p| p.slots_version) else {
             return false;
         };
-        if let Some((last, against, v, differs)) =
-            self.peers.get(sender).and_then(|p| p.last_claim.as_ref())
+        if let Some((last, against, v, differs)) = self
+            .view
+            .peers
+            .get(sender)
+            .and_then(|p| p.last_claim.as_ref())
         {
             if Arc::ptr_eq(last, claim) && *against == m && *v == version {
                 return *differs;
             }
         }
-        let differs = self.peers.get(m).is_some_and(|p| *p.slots != **claim);
+        let differs = self.view.peers.get(m).is_some_and(|p| *p.slots != **claim);
         if !differs {
             // Equal: share the sender's bitmap instead of keeping a copy.
-            if let Some(p) = self.peers.get_mut(m) {
+            if let Some(p) = self.view.peers.get_mut(m) {
                 p.slots = Arc::clone(claim);
             }
         }
-        if let Some(p) = self.peers.get_mut(sender) {
+        if let Some(p) = self.view.peers.get_mut(sender) {
             p.last_claim = Some((Arc::clone(claim), m, version, differs));
         }
         differs
@@ -455,7 +289,7 @@ impl Node {
 
     /// `clusterSetNodeAsMaster`.
     pub(crate) fn set_node_as_master(&mut self, r: PeerRef) {
-        let p = self.peers.get_mut(r).expect("known node");
+        let p = self.view.peers.get_mut(r).expect("known node");
         if p.is_master() {
             return;
         }
@@ -465,9 +299,9 @@ impl Node {
         if was_replica && r != Self::ME {
             p.flags |= flags::MIGRATE_TO;
         }
-        self.peers.set_master(r, None);
-        self.peers.touch();
-        self.state_dirty = true;
+        self.view.peers.set_master(r, None);
+        self.view.peers.touch();
+        self.state.dirty = true;
     }
 
     /// `clusterProcessGossipSection`: failure reports, pong-time adoption, discovery.
@@ -481,18 +315,19 @@ impl Node {
             return;
         };
         let sender_is_master = sender
-            .and_then(|s| self.peers.get(s))
+            .and_then(|s| self.view.peers.get(s))
             .is_some_and(|p| p.is_master());
         let now_unix = self.unix_ms(self.now);
         let epoch = self.config.unix_epoch_ms;
         for g in entries {
-            match self.peers.lookup(&g.name) {
+            match self.view.peers.lookup(&g.name) {
                 Some(r) => {
                     let failing = g.flags & (flags::PFAIL | flags::FAIL) != 0;
                     if sender_is_master && r != Self::ME {
                         if failing {
                             self.add_failure_report(r, *sender_name);
                         } else if self
+                            .view
                             .peers
                             .get(r)
                             .is_some_and(|p| !p.fail_reports.is_empty())
@@ -500,7 +335,7 @@ impl Node {
                             self.remove_failure_report(r, sender_name);
                         }
                     }
-                    let p = self.peers.get_mut(r).expect("looked up");
+                    let p = self.view.peers.get_mut(r).expect("looked up");
                     if !failing && p.ping_sent.is_none() && p.fail_reports.is_empty() {
                         let pong_unix = u64::from(g.pong_received_s) * 1000;
                         let mine = p.pong_received.map(|t| epoch + t.as_millis());

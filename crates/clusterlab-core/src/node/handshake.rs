@@ -9,6 +9,7 @@ impl Node {
     /// Returns false if a handshake to that address is already in progress.
     pub(crate) fn start_handshake(&mut self, ip: &str, port: u16, cport: u16) -> bool {
         let pending = self
+            .view
             .peers
             .iter()
             .any(|(_, p)| p.in_handshake() && p.ip == ip && p.port == port && p.cport == cport);
@@ -20,7 +21,7 @@ impl Node {
         peer.ip = ip.into();
         peer.port = port;
         peer.cport = cport;
-        self.peers.insert(peer);
+        self.view.peers.insert(peer);
         self.emit(EventKind::MeetRequested {
             ip: ip.into(),
             port,
@@ -41,7 +42,7 @@ impl Node {
         peer.port = port;
         peer.cport = cport;
         let (ip, port) = (peer.ip, peer.port);
-        let r = self.peers.insert(peer);
+        let r = self.view.peers.insert(peer);
         self.emit(EventKind::NodeLearned {
             ip,
             port,
@@ -58,13 +59,13 @@ impl Node {
         real: NodeName,
         sender_flags: u16,
     ) -> bool {
-        if let Some(known) = self.peers.lookup(&real) {
+        if let Some(known) = self.view.peers.lookup(&real) {
             // "Handshake: we already know node …, updating the address if needed."
             let (ip, port, cport) = {
-                let h = self.peers.get(r).expect("handshake entry exists");
+                let h = self.view.peers.get(r).expect("handshake entry exists");
                 (h.ip, h.port, h.cport)
             };
-            if let Some(k) = self.peers.get_mut(known) {
+            if let Some(k) = self.view.peers.get_mut(known) {
                 if k.ip != ip || k.port != port || k.cport != cport {
                     k.ip = ip;
                     k.port = port;
@@ -75,9 +76,9 @@ impl Node {
             self.del_node(r);
             return false;
         }
-        self.peers.rename(r, real);
+        self.view.peers.rename(r, real);
         let (ip, port) = {
-            let p = self.peers.get_mut(r).expect("handshake entry exists");
+            let p = self.view.peers.get_mut(r).expect("handshake entry exists");
             p.flags &= !flags::HANDSHAKE;
             p.flags |= sender_flags & (flags::MASTER | flags::SLAVE);
             (p.ip, p.port)
@@ -104,7 +105,7 @@ impl Node {
         peer.ip = ip.into();
         peer.port = port;
         peer.cport = cport;
-        self.peers.insert(peer);
+        self.view.peers.insert(peer);
         self.emit(EventKind::NodeLearned {
             ip: ip.into(),
             port,
@@ -115,18 +116,18 @@ impl Node {
     /// `clusterDelNode`: drops an entry, its slots and the failure reports it made.
     pub(crate) fn del_node(&mut self, r: PeerRef) {
         self.unbind_all_slots_of(r);
-        let Some(gone) = self.peers.remove(r) else {
+        let Some(gone) = self.view.peers.remove(r) else {
             return;
         };
         if let Some(id) = gone.last_link_id {
-            self.links.remove(&id);
+            self.view.links.remove(&id);
         }
-        for other in self.peers.refs() {
-            if let Some(p) = self.peers.get_mut(other) {
+        for other in self.view.peers.refs() {
+            if let Some(p) = self.view.peers.get_mut(other) {
                 p.fail_reports.retain(|(rep, _)| *rep != gone.name);
             }
         }
-        self.state_dirty = true;
+        self.state.dirty = true;
     }
 }
 
@@ -136,17 +137,17 @@ pub const BLACKLIST_TTL_MS: u64 = 60_000;
 impl Node {
     /// Blacklists a node for `BLACKLIST_TTL_MS` (CLUSTER FORGET).
     pub(crate) fn blacklist_add(&mut self, r: PeerRef) {
-        if let Some(p) = self.peers.get(r) {
+        if let Some(p) = self.view.peers.get(r) {
             let until = self.now + crate::time::SimDuration(BLACKLIST_TTL_MS);
-            self.blacklist.insert(p.name, until);
+            self.view.blacklist.insert(p.name, until);
         }
     }
 
     /// Whether `name` is blacklisted now (expired entries are dropped).
     pub(crate) fn blacklisted(&mut self, name: &NodeName) -> bool {
         let now = self.now;
-        self.blacklist.retain(|_, until| *until > now);
-        self.blacklist.contains_key(name)
+        self.view.blacklist.retain(|_, until| *until > now);
+        self.view.blacklist.contains_key(name)
     }
 
     /// `clusterReset`: forget everyone, drop slots; HARD also resets epochs and the ID.
@@ -156,23 +157,23 @@ impl Node {
             self.repl.upstream = None;
             self.keyspace.clear();
         }
-        self.migrating.clear();
-        self.importing.clear();
+        self.view.migrating.clear();
+        self.view.importing.clear();
         self.unbind_all_slots_of(Self::ME);
-        for r in self.peers.refs() {
+        for r in self.view.peers.refs() {
             if r != Self::ME {
                 self.del_node(r);
             }
         }
-        self.blacklist.clear();
+        self.view.blacklist.clear();
         if hard {
-            self.current_epoch = 0;
-            self.last_vote_epoch = 0;
+            self.view.current_epoch = 0;
+            self.view.last_vote_epoch = 0;
             self.myself_mut().config_epoch = 0;
             let name = NodeName(self.rng.hex40());
-            self.peers.rename(Self::ME, name);
+            self.view.peers.rename(Self::ME, name);
         }
-        self.state_dirty = true;
+        self.state.dirty = true;
         self.emit(EventKind::ClusterReset { hard });
     }
 }

@@ -1,37 +1,41 @@
-//! Connections ending (a peer died, a connect was refused, a link went stale) and a
-//! process starting again from its nodes.conf.
+//! Bus connections: opening my link to a peer and greeting it once it is up, connections
+//! ending (a peer died, a connect was refused, a link went stale), and a process starting
+//! again from its nodes.conf.
 
+use crate::bus::MessageType;
 use crate::event::{EventKind, LinkDownCause};
 use crate::faults::DataOnRestart;
+use crate::node::peers::Link;
 use crate::node::replication::UpstreamState;
-use crate::node::{flags, LinkId, Node, Replication};
-use crate::time::SimTime;
+use crate::node::{
+    flags, BusState, Clients, ClusterState, Dest, FailoverState, LinkId, MigrateLink, Node,
+    Outgoing, Output, Payload, PeerRef, Replication, Via,
+};
 
 impl Node {
     /// A connection to the process at `ip` (client port `port`, bus port `cport`) closed
     /// or was refused: free my bus link to it, mark my master link down if it was my
     /// master, forget it as a replica.
-    pub fn on_connection_lost(
+    pub(crate) fn handle_connection_lost(
         &mut self,
-        now: SimTime,
         ip: &str,
         port: u16,
         cport: u16,
         link: Option<LinkId>,
     ) {
-        self.now = now;
+        let now = self.now;
         match link {
             // A refused or reset bus link: exactly that one.
             Some(id) => {
                 if let Some(r) = self.peer_by_link(id) {
-                    self.peers.get_mut(r).expect("linked peer").link = None;
+                    self.view.peers.get_mut(r).expect("linked peer").link = None;
                 }
                 return;
             }
             // The process at that address died: every connection to it.
             None => {
-                for r in self.peers.refs() {
-                    let Some(p) = self.peers.get_mut(r) else {
+                for r in self.view.peers.refs() {
+                    let Some(p) = self.view.peers.get_mut(r) else {
                         continue;
                     };
                     if p.ip == ip && p.cport == cport {
@@ -63,43 +67,33 @@ impl Node {
         if self.repl.replicas.len() != before {
             self.check_blocked_waits();
         }
-        self.before_sleep();
     }
 
     /// Starts this process again: the same ID and cluster table (nodes.conf), everything
     /// else fresh. The dataset is empty unless it is reloaded from an AOF.
-    pub(crate) fn restart(&mut self, now: SimTime, data: DataOnRestart) {
-        self.now = now;
+    pub(crate) fn handle_restart(&mut self, data: DataOnRestart) {
+        let now = self.now;
         self.started_at = now;
-        for r in self.peers.refs() {
-            let Some(p) = self.peers.get_mut(r) else {
-                continue;
-            };
-            p.link = None;
-            p.ping_sent = None;
-            p.pong_received = p.pong_received.map(|_| now);
-            p.data_received = None;
-            p.fail_reports.clear();
-            p.voted_time = None;
-            p.orphaned_since = None;
-            if r != Self::ME {
-                p.flags &= !flags::PFAIL;
+        for r in self.view.peers.refs() {
+            if let Some(p) = self.view.peers.get_mut(r) {
+                p.restart(now, r == Self::ME);
             }
         }
-        self.state_ok = false;
-        self.first_state_call = None;
-        self.among_minority_since = None;
-        self.state_dirty = true;
-        self.stats_sent = [0; 11];
-        self.stats_received = [0; 11];
-        self.cron_ticks = 0;
-        self.clients.clear();
-        self.blocked.clear();
-        self.unblocked.clear();
-        self.outbox.clear();
-        self.election = Default::default();
-        self.mf = Default::default();
-        self.write_pause_until = None;
+        // Everything of the old life goes but the table (nodes.conf) and the ids of links
+        // and MIGRATEs, which are never reused. The cluster size stays until the state
+        // is next computed.
+        self.state = ClusterState {
+            size: self.state.size,
+            ..ClusterState::default()
+        };
+        self.bus = BusState::default();
+        self.clients = Clients::default();
+        self.failover = FailoverState::default();
+        self.migrate = MigrateLink {
+            next_id: self.migrate.next_id,
+            ..MigrateLink::default()
+        };
+        self.out.retain(|o| !matches!(o, Output::Send(_)));
         if data == DataOnRestart::Empty {
             self.keyspace.clear();
         }
@@ -111,6 +105,58 @@ impl Node {
         });
         if let Some(m) = master {
             self.replicate_from(m);
+        }
+    }
+
+    /// Opens my outbound link to `r` (`clusterNodeCronHandleReconnect`): the link exists
+    /// at once, so pings can be queued on it, and the greeting goes out when the
+    /// connection is established.
+    pub(crate) fn connect(&mut self, r: PeerRef) {
+        let id = self.view.next_link_id;
+        self.view.next_link_id += 1;
+        let now = self.now;
+        let p = self.view.peers.get_mut(r).expect("connect to a known peer");
+        if let Some(old) = p.last_link_id.replace(id) {
+            self.view.links.remove(&old);
+        }
+        p.link = Some(Link { id, created: now });
+        self.view.links.insert(id, r);
+        let p = self.view.peers.get(r).expect("connect to a known peer");
+        let dest = Dest::Addr {
+            ip: p.ip,
+            port: p.cport,
+        };
+        self.send(Outgoing {
+            dest,
+            via: Via::SenderLink(id),
+            payload: Payload::Connect,
+        });
+    }
+
+    /// `clusterLinkConnectHandler`: the connection is up, send MEET (if the entry has the
+    /// MEET flag) or PING; an older pending ping time is kept.
+    pub(crate) fn handle_link_up(&mut self, id: LinkId) {
+        let Some(r) = self.peer_by_link(id) else {
+            return;
+        };
+        let (old_ping, meet) = {
+            let p = self.view.peers.get_mut(r).expect("link peer exists");
+            let meet = p.has(flags::MEET);
+            p.flags &= !flags::MEET;
+            (p.ping_sent, meet)
+        };
+        self.send_ping(
+            r,
+            if meet {
+                MessageType::Meet
+            } else {
+                MessageType::Ping
+            },
+        );
+        if let Some(t) = old_ping {
+            if let Some(p) = self.view.peers.get_mut(r) {
+                p.ping_sent = Some(t);
+            }
         }
     }
 }

@@ -35,17 +35,17 @@ pub enum FailoverMode {
 impl Node {
     /// `resetManualFailover`: a master that paused for it resumes writes.
     pub(crate) fn reset_manual_failover(&mut self) {
-        if self.mf.replica.is_some() {
-            self.write_pause_until = None;
+        if self.failover.mf.replica.is_some() {
+            self.failover.write_pause_until = None;
             self.release_paused_writes();
         }
-        self.mf = Default::default();
+        self.failover.mf = Default::default();
     }
 
     /// CLUSTER FAILOVER on this replica (the checks are done by the command).
     pub(crate) fn start_manual_failover(&mut self, mode: FailoverMode) {
         self.reset_manual_failover();
-        self.mf.end = Some(self.now + SimDuration(MF_TIMEOUT_MS));
+        self.failover.mf.end = Some(self.now + SimDuration(MF_TIMEOUT_MS));
         match mode {
             FailoverMode::Takeover => {
                 self.emit(EventKind::TakeoverStarted {});
@@ -54,7 +54,7 @@ impl Node {
             }
             FailoverMode::Force => {
                 self.emit(EventKind::ForcedFailoverAccepted {});
-                self.mf.can_start = true;
+                self.failover.mf.can_start = true;
             }
             FailoverMode::Default => {
                 self.emit(EventKind::ManualFailoverAccepted {});
@@ -72,14 +72,20 @@ impl Node {
     /// MFSTART on the master: pause writes for 10 s and ping the replica every tick.
     pub(crate) fn on_mfstart(&mut self, sender: PeerRef) {
         let me = self.name();
-        if self.peers.get(sender).is_none_or(|p| p.master != Some(me)) {
+        if self
+            .view
+            .peers
+            .get(sender)
+            .is_none_or(|p| p.master != Some(me))
+        {
             return;
         }
         self.reset_manual_failover();
-        self.mf.end = Some(self.now + SimDuration(MF_TIMEOUT_MS));
-        self.mf.replica = Some(sender);
-        self.write_pause_until = Some(self.now + SimDuration(MF_TIMEOUT_MS * MF_PAUSE_MULT));
-        let name = self.peers.get(sender).expect("known").name;
+        self.failover.mf.end = Some(self.now + SimDuration(MF_TIMEOUT_MS));
+        self.failover.mf.replica = Some(sender);
+        self.failover.write_pause_until =
+            Some(self.now + SimDuration(MF_TIMEOUT_MS * MF_PAUSE_MULT));
+        let name = self.view.peers.get(sender).expect("known").name;
         let replica = self.tag(&name);
         self.emit(EventKind::MfStartReceived { replica });
         self.send_ping(sender, MessageType::Ping);
@@ -87,14 +93,14 @@ impl Node {
 
     /// `clusterHandleManualFailover` on the replica: start once caught up with the master.
     pub(crate) fn handle_manual_failover(&mut self) {
-        if self.mf.end.is_none() || self.mf.can_start {
+        if self.failover.mf.end.is_none() || self.failover.mf.can_start {
             return;
         }
-        let Some(target) = self.mf.master_offset else {
+        let Some(target) = self.failover.mf.master_offset else {
             return;
         };
         if target == self.repl.offset {
-            self.mf.can_start = true;
+            self.failover.mf.can_start = true;
             self.emit(EventKind::ManualFailoverCanStart { offset: target });
             self.handle_replica_failover();
         }
@@ -103,18 +109,18 @@ impl Node {
     /// What `clusterBeforeSleep` does for a manual failover after every event: notice that
     /// the replica caught up, and start the election scheduled with no delay.
     pub(crate) fn manual_failover_before_sleep(&mut self) {
-        if self.mf.end.is_some() {
+        if self.failover.mf.end.is_some() {
             self.handle_manual_failover();
         }
-        if self.failover_todo {
-            self.failover_todo = false;
+        if self.failover.todo {
+            self.failover.todo = false;
             self.handle_replica_failover();
         }
     }
 
     /// `manualFailoverCheckTimeout`.
     pub(crate) fn check_manual_failover_timeout(&mut self) {
-        if self.mf.end.is_some_and(|t| t < self.now) {
+        if self.failover.mf.end.is_some_and(|t| t < self.now) {
             if self.myself().is_replica() {
                 self.emit(EventKind::ManualFailoverTimedOut {});
             }
@@ -124,6 +130,8 @@ impl Node {
 
     /// Whether client writes are paused (a master in a manual failover).
     pub(crate) fn writes_paused(&self) -> bool {
-        self.write_pause_until.is_some_and(|t| self.now < t)
+        self.failover
+            .write_pause_until
+            .is_some_and(|t| self.now < t)
     }
 }

@@ -122,6 +122,21 @@ impl Peer {
         self.slot_count as usize
     }
 
+    /// Forgets what the previous life of my process knew about this node's connections,
+    /// pings and reports (its identity, role and slots stay, as in nodes.conf).
+    pub(crate) fn restart(&mut self, now: SimTime, myself: bool) {
+        self.link = None;
+        self.ping_sent = None;
+        self.pong_received = self.pong_received.map(|_| now);
+        self.data_received = None;
+        self.fail_reports.clear();
+        self.voted_time = None;
+        self.orphaned_since = None;
+        if !myself {
+            self.flags &= !flags::PFAIL;
+        }
+    }
+
     pub fn addr(&self) -> String {
         format!("{}:{}", self.ip, self.port)
     }

@@ -9,7 +9,7 @@
 use crate::event::{EventKind, LinkDownCause, ReplicaReason};
 use crate::keyspace::Keyspace;
 use crate::name::{NodeIdx, NodeName};
-use crate::node::{flags, Dest, Node, Output, Payload, Via};
+use crate::node::{flags, Dest, Node, Outgoing, Payload, Via};
 use crate::reply::command_resp_len;
 use crate::rng::SimRng;
 use crate::time::SimTime;
@@ -137,14 +137,14 @@ impl Node {
     pub(crate) fn set_my_master(&mut self, master: NodeName, reason: ReplicaReason) {
         if self.myself().is_master() {
             self.unbind_all_slots_of(Self::ME);
-            self.migrating.clear();
-            self.importing.clear();
+            self.view.migrating.clear();
+            self.view.importing.clear();
             let me = self.myself_mut();
             me.flags &= !(flags::MASTER | flags::MIGRATE_TO);
             me.flags |= flags::SLAVE;
         }
-        self.peers.set_master(Self::ME, Some(master));
-        self.state_dirty = true;
+        self.view.peers.set_master(Self::ME, Some(master));
+        self.state.dirty = true;
         let tag = self.tag(&master);
         self.emit(EventKind::BecameReplica {
             master: tag,
@@ -158,7 +158,7 @@ impl Node {
 
     /// `replicationSetMaster`: connect to the master's data port and ask for a sync.
     pub(crate) fn replicate_from(&mut self, master: NodeName) {
-        let Some(m) = self.peers.by_name(&master) else {
+        let Some(m) = self.view.peers.by_name(&master) else {
             return;
         };
         let (ip, port) = (m.ip, m.port);
@@ -177,7 +177,7 @@ impl Node {
             down_since,
         });
         let listening_port = self.port();
-        self.outbox.push(Output {
+        self.send(Outgoing {
             dest: Dest::Addr { ip, port },
             via: Via::SenderLink(0),
             payload: Payload::Repl(ReplMessage::Psync { listening_port }),
@@ -203,7 +203,7 @@ impl Node {
         if !self.is_master() || !self.repl.backlog {
             return;
         }
-        if let Some(held) = self.held_propagation.as_mut() {
+        if let Some(held) = self.clients.held_propagation.as_mut() {
             held.push(args);
             return;
         }
@@ -227,7 +227,7 @@ impl Node {
             .map(|r| r.conn)
             .collect();
         for conn in targets {
-            self.outbox.push(Output {
+            self.send(Outgoing {
                 dest: Dest::Conn(conn),
                 via: Via::SenderLink(0),
                 payload: Payload::Repl(ReplMessage::Stream {
@@ -300,7 +300,7 @@ impl Node {
             offset: self.repl.offset,
             dataset: Box::new(self.keyspace.clone()),
         };
-        self.outbox.push(Output {
+        self.send(Outgoing {
             dest: Dest::Conn(conn),
             via: Via::SenderLink(0),
             payload: Payload::Repl(msg),
@@ -308,8 +308,8 @@ impl Node {
     }
 
     /// Handles a replication message from process `from` at `src_ip`.
-    pub fn on_repl_message(&mut self, now: SimTime, from: NodeIdx, src_ip: &str, msg: ReplMessage) {
-        self.now = now;
+    pub(crate) fn handle_repl(&mut self, from: NodeIdx, src_ip: &str, msg: ReplMessage) {
+        let now = self.now;
         match msg {
             ReplMessage::Psync { listening_port } => {
                 if !self.is_master() {
@@ -388,7 +388,7 @@ impl Node {
         if let Some(up) = &self.repl.upstream {
             let (ip, port) = (up.ip, up.port);
             let offset = self.repl.offset;
-            self.outbox.push(Output {
+            self.send(Outgoing {
                 dest: Dest::Addr { ip, port },
                 via: Via::SenderLink(0),
                 payload: Payload::Repl(ReplMessage::Ack { offset }),
@@ -400,21 +400,14 @@ impl Node {
     pub(crate) fn check_blocked_waits(&mut self) {
         let now = self.now;
         let mut still = Vec::new();
-        for w in std::mem::take(&mut self.blocked) {
+        for w in std::mem::take(&mut self.clients.blocked) {
             let acked = self.repl.acked(w.woff);
             if acked >= w.numreplicas || w.deadline.is_some_and(|d| now >= d) {
-                self.unblocked
-                    .push((w.client, crate::reply::Reply::int(acked)));
+                self.reply_to(w.client, crate::reply::Reply::int(acked));
             } else {
                 still.push(w);
             }
         }
-        self.blocked = still;
-    }
-
-    /// The reply of a blocked client that finished, if any.
-    pub fn take_unblocked(&mut self, client: u64) -> Option<crate::reply::Reply> {
-        let i = self.unblocked.iter().position(|(c, _)| *c == client)?;
-        Some(self.unblocked.remove(i).1)
+        self.clients.blocked = still;
     }
 }

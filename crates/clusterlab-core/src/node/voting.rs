@@ -12,14 +12,14 @@ impl Node {
         if self.myself().is_replica() || self.myself().num_slots() == 0 {
             return;
         }
-        let req = self.peers.get(requester).expect("requester is known");
+        let req = self.view.peers.get(requester).expect("requester is known");
         let name = req.name;
         let to = self.tag(&name);
         let deny = |node: &mut Node, reason: DenyReason| {
             node.emit(EventKind::AuthDenied { to, reason });
         };
-        if h.current_epoch < self.current_epoch {
-            let cur = self.current_epoch;
+        if h.current_epoch < self.view.current_epoch {
+            let cur = self.view.current_epoch;
             deny(
                 self,
                 DenyReason::StaleEpoch {
@@ -29,15 +29,15 @@ impl Node {
             );
             return;
         }
-        if self.last_vote_epoch == self.current_epoch {
-            let cur = self.current_epoch;
+        if self.view.last_vote_epoch == self.view.current_epoch {
+            let cur = self.view.current_epoch;
             deny(self, DenyReason::AlreadyVoted { epoch: cur });
             return;
         }
         let force = h.mflags & MFLAG_FORCEACK != 0;
         let master = req
             .master
-            .and_then(|m| self.peers.lookup(&m))
+            .and_then(|m| self.view.peers.lookup(&m))
             .filter(|_| req.is_replica());
         if req.is_master() {
             deny(self, DenyReason::IsMaster);
@@ -47,12 +47,19 @@ impl Node {
             deny(self, DenyReason::UnknownMaster);
             return;
         };
-        if !self.peers.get(master).expect("looked up").has(flags::FAIL) && !force {
+        if !self
+            .view
+            .peers
+            .get(master)
+            .expect("looked up")
+            .has(flags::FAIL)
+            && !force
+        {
             deny(self, DenyReason::MasterUp);
             return;
         }
         let cooldown = self.config.node_timeout * 2;
-        if let Some(t) = self.peers.get(master).expect("looked up").voted_time {
+        if let Some(t) = self.view.peers.get(master).expect("looked up").voted_time {
             let since = self.now.since(t);
             if since < cooldown {
                 deny(
@@ -65,13 +72,18 @@ impl Node {
             }
         }
         for j in h.myslots.iter() {
-            let Some(owner) = self.slots.owner(j) else {
+            let Some(owner) = self.view.slots.owner(j) else {
                 continue;
             };
-            if self.owner_not_claiming.contains(j) {
+            if self.view.owner_not_claiming.contains(j) {
                 continue;
             }
-            let e = self.peers.get(owner).expect("owner is known").config_epoch;
+            let e = self
+                .view
+                .peers
+                .get(owner)
+                .expect("owner is known")
+                .config_epoch;
             if e > h.config_epoch {
                 deny(
                     self,
@@ -84,14 +96,18 @@ impl Node {
                 return;
             }
         }
-        self.last_vote_epoch = self.current_epoch;
-        self.peers.get_mut(master).expect("looked up").voted_time = Some(self.now);
+        self.view.last_vote_epoch = self.view.current_epoch;
+        self.view
+            .peers
+            .get_mut(master)
+            .expect("looked up")
+            .voted_time = Some(self.now);
         let msg = BusMessage {
             header: self.build_header(MessageType::FailoverAuthAck),
             body: Body::Empty,
         };
         self.send_on_link(requester, msg);
-        let epoch = self.current_epoch;
+        let epoch = self.view.current_epoch;
         self.emit(EventKind::AuthGranted {
             to,
             epoch,

@@ -4,7 +4,7 @@ use sha2::Digest;
 
 use super::{ProcessState, World};
 use crate::name::NodeIdx;
-use crate::node::Exec;
+use crate::node::Input;
 use crate::reply::Reply;
 use crate::time::SimDuration;
 
@@ -49,9 +49,23 @@ impl World {
     /// Closes a client connection.
     pub fn disconnect(&mut self, conn: ConnId) {
         if let Some(Some(idx)) = self.conns.get(conn.0 as usize).copied() {
-            self.procs[idx.index()].node.disconnect_client(conn.0);
             self.conns[conn.0 as usize] = None;
+            self.close_client(idx, conn);
         }
+    }
+
+    /// The process forgets a client connection.
+    fn close_client(&mut self, idx: NodeIdx, conn: ConnId) {
+        let input = Input::Disconnect { client: conn.0 };
+        self.procs[idx.index()].node.handle(self.now, input);
+        self.collect(idx);
+        self.replies.retain(|(c, _)| *c != conn);
+    }
+
+    /// The reply waiting for `conn`, if its process produced one.
+    fn take_reply(&mut self, conn: ConnId) -> Option<Reply> {
+        let i = self.replies.iter().position(|(c, _)| *c == conn)?;
+        Some(self.replies.remove(i).1)
     }
 
     /// Drops every client connection of a process that died.
@@ -80,11 +94,15 @@ impl World {
         }
         let spec = args.first().and_then(|a| crate::commands::lookup(a));
         self.observer.on_command(spec, args);
-        let exec = self.procs[idx.index()].node.execute(self.now, conn.0, args);
+        let command = Input::Command {
+            client: conn.0,
+            args,
+        };
+        self.procs[idx.index()].node.handle(self.now, command);
         self.collect(idx);
-        let reply = match exec {
-            Exec::Reply(r) => r,
-            Exec::Blocked => self.wait_unblocked(idx, conn)?,
+        let reply = match self.take_reply(conn) {
+            Some(r) => r,
+            None => self.wait_unblocked(idx, conn)?,
         };
         let protocol = self.procs[idx.index()].node.protocol(conn.0);
         let reply = reply.for_protocol(protocol);
@@ -122,12 +140,12 @@ impl World {
             if self.procs[idx.index()].state == ProcessState::Killed {
                 return Err(ConnError::Closed);
             }
-            if let Some(r) = self.procs[idx.index()].node.take_unblocked(conn.0) {
+            if let Some(r) = self.take_reply(conn) {
                 return Ok(r);
             }
             if self.next_event_time().is_none_or(|t| t > give_up) || !self.step() {
                 self.run_until(give_up);
-                self.procs[idx.index()].node.disconnect_client(conn.0);
+                self.close_client(idx, conn);
                 return Err(ConnError::TimedOut);
             }
         }
@@ -139,10 +157,9 @@ impl World {
         &mut self,
         idx: NodeIdx,
         target: Option<NodeIdx>,
-        out: &crate::node::Output,
+        out: &crate::node::Outgoing,
     ) -> bool {
-        use crate::commands::MigrateMessage;
-        use crate::node::Payload;
+        use crate::node::{MigrateMessage, Payload};
         let Payload::Migrate(MigrateMessage::Restore { id, .. }) = &out.payload else {
             return false;
         };

@@ -4,6 +4,7 @@ use super::{Item, ProcessState, World};
 use crate::event::EventKind;
 use crate::faults::{Fault, FaultError};
 use crate::name::NodeIdx;
+use crate::node::Input;
 
 impl World {
     fn idx_of(&self, port: u16) -> Result<NodeIdx, FaultError> {
@@ -23,7 +24,9 @@ impl World {
                 self.procs[idx.index()].cron_generation += 1;
                 let was_master = self.procs[idx.index()].node.is_master();
                 let replid = self.procs[idx.index()].node.replication().replid.clone();
-                self.procs[idx.index()].node.restart(self.now, *data);
+                self.procs[idx.index()]
+                    .node
+                    .handle(self.now, Input::Restart(*data));
                 if was_master && *data == crate::faults::DataOnRestart::Empty {
                     self.on_demotion(idx, &replid, true);
                 }

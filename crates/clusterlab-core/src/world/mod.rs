@@ -11,7 +11,8 @@ use crate::event::{Event, EventKind};
 use crate::faults::NetFaults;
 use crate::name::NodeIdx;
 use crate::net::{Envelope, Network};
-use crate::node::{Dest, Node, Payload, Via};
+use crate::node::{Dest, Input, Node, Output, Payload, Via};
+use crate::reply::Reply;
 use crate::rng::SimRng;
 use crate::time::{SimDuration, SimTime};
 
@@ -152,6 +153,8 @@ pub struct World {
     by_cport: std::collections::BTreeMap<u16, NodeIdx>,
     /// Items held for paused processes, released in order when they wake.
     held: Vec<Vec<Item>>,
+    /// Replies produced for client connections, until their `execute` takes them.
+    replies: Vec<(ConnId, Reply)>,
     observer: Observer,
 }
 
@@ -186,6 +189,7 @@ impl World {
             by_data_port: Default::default(),
             by_cport: Default::default(),
             held: Vec::new(),
+            replies: Vec::new(),
             observer: Observer::default(),
         };
         for i in 0..shape.node_count() {
@@ -326,7 +330,7 @@ impl World {
                 self.hasher.update([0u8]);
                 self.hasher.update(idx.0.to_le_bytes());
                 self.hasher.update(self.now.0.to_le_bytes());
-                self.procs[idx.index()].node.on_cron(self.now);
+                self.procs[idx.index()].node.handle(self.now, Input::Cron);
                 self.schedule(
                     self.now + SimDuration(crate::node::CRON_PERIOD_MS),
                     Item::Cron(idx, generation),
@@ -344,9 +348,13 @@ impl World {
                 self.hasher.update([5u8]);
                 self.hasher.update(node.0.to_le_bytes());
                 self.hasher.update(port.to_le_bytes());
-                self.procs[node.index()]
-                    .node
-                    .on_connection_lost(self.now, &ip, port, cport, link);
+                let lost = Input::ConnectionLost {
+                    ip: &ip,
+                    port,
+                    cport,
+                    link,
+                };
+                self.procs[node.index()].node.handle(self.now, lost);
                 self.collect(node);
             }
             Item::LinkUp { node, link } => {
@@ -354,7 +362,7 @@ impl World {
                 self.hasher.update(node.0.to_le_bytes());
                 self.procs[node.index()]
                     .node
-                    .on_link_connected(self.now, link);
+                    .handle(self.now, Input::LinkUp(link));
                 self.collect(node);
             }
             Item::Resume(idx) => {
@@ -411,38 +419,59 @@ impl World {
         self.hasher.update(self.now.0.to_le_bytes());
         let src_ip = self.procs[env.from.index()].ip.clone();
         let local_ip = self.procs[to.index()].ip.clone();
-        match env.payload {
+        let from = env.from;
+        let input = match env.payload {
             Payload::Bus(msg) => {
                 self.traffic.bus_messages += 1;
                 self.traffic.bus_bytes += msg.wire_size() as u64;
                 self.hasher.update([msg.kind() as u8]);
-                self.procs[to.index()]
-                    .node
-                    .on_bus_message(self.now, env.from, &src_ip, &local_ip, env.via, msg);
+                Input::Bus {
+                    from,
+                    src_ip: &src_ip,
+                    local_ip: &local_ip,
+                    via: env.via,
+                    msg,
+                }
             }
-            Payload::Connect => {}
+            // A connection opening is a LinkUp once established, never a delivery.
+            Payload::Connect => return,
             Payload::Repl(msg) => {
                 self.traffic.repl_messages += 1;
                 self.hasher.update([2u8]);
-                self.procs[to.index()]
-                    .node
-                    .on_repl_message(self.now, env.from, &src_ip, msg);
+                Input::Repl {
+                    from,
+                    src_ip: &src_ip,
+                    msg,
+                }
             }
             Payload::Migrate(msg) => {
                 self.hasher.update([5u8]);
-                self.procs[to.index()]
-                    .node
-                    .on_migrate_message(self.now, env.from, msg);
+                Input::Migrate { from, msg }
             }
-        }
-        self.procs[to.index()].node.manual_failover_before_sleep();
+        };
+        self.procs[to.index()].node.handle(self.now, input);
         self.collect(to);
     }
 
-    /// Moves a node's outbox into the queue and its events into the log.
+    /// Carries out what a node produced: messages go into the queue, events into the
+    /// log, replies to the connections waiting for them.
     fn collect(&mut self, idx: NodeIdx) {
         let outputs = self.procs[idx.index()].node.take_outputs();
-        for out in outputs {
+        for output in outputs {
+            let out = match output {
+                Output::Send(out) => out,
+                Output::Event(kind) => {
+                    self.log_node_event(idx, kind);
+                    continue;
+                }
+                Output::Reply { client, reply } => {
+                    // Replies for connections that closed meanwhile are dropped.
+                    if self.conns.get(client as usize).copied().flatten() == Some(idx) {
+                        self.replies.push((ConnId(client), reply));
+                    }
+                    continue;
+                }
+            };
             let target = match &out.dest {
                 Dest::Conn(n) => Some(*n),
                 Dest::Addr { ip, port } => self.resolve(ip, *port, &out.payload),
@@ -505,19 +534,20 @@ impl World {
             self.observer.on_send(&env);
             self.schedule(at, Item::Deliver(Box::new(env)));
         }
-        let events = self.procs[idx.index()].node.take_events();
+    }
+
+    /// Logs an event of a node; promotions and demotions mark lost writes in the ledger.
+    fn log_node_event(&mut self, idx: NodeIdx, kind: EventKind) {
         let port = self.procs[idx.index()].port;
-        for kind in events {
-            let promotion = matches!(kind, EventKind::BecameMaster { .. });
-            let demotion = matches!(kind, EventKind::BecameReplica { .. });
-            self.log_event(Some(idx), Some(port), kind);
-            if promotion {
-                self.on_promotion(idx);
-            }
-            if demotion {
-                let replid = self.procs[idx.index()].node.replication().replid.clone();
-                self.on_demotion(idx, &replid, false);
-            }
+        let promotion = matches!(kind, EventKind::BecameMaster { .. });
+        let demotion = matches!(kind, EventKind::BecameReplica { .. });
+        self.log_event(Some(idx), Some(port), kind);
+        if promotion {
+            self.on_promotion(idx);
+        }
+        if demotion {
+            let replid = self.procs[idx.index()].node.replication().replid.clone();
+            self.on_demotion(idx, &replid, false);
         }
     }
 

@@ -1,0 +1,97 @@
+//! Client connections as a node keeps them: each connection's session (READONLY, ASKING,
+//! RESP3, MULTI, WATCH), the clients blocked in WAIT, and the writes an EXEC holds back.
+//! All of it is gone when the process restarts.
+
+use std::collections::BTreeMap;
+
+use crate::node::Node;
+use crate::time::SimTime;
+
+/// Per-connection client state on a node.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClientSession {
+    /// READONLY was sent (until READWRITE).
+    pub readonly: bool,
+    /// ASKING was sent for the next command only.
+    pub asking: bool,
+    /// The master offset after this client's last write (WAIT waits for it).
+    pub woff: u64,
+    /// CLIENT SETNAME.
+    pub name: Option<Vec<u8>>,
+    /// RESP2, or RESP3 after `HELLO 3`.
+    pub protocol: crate::reply::Protocol,
+    /// When the connection sent its first command, and its latest.
+    pub since: SimTime,
+    pub last_at: SimTime,
+    /// The latest known command's full name (`client|info`), and its sizes: the request's
+    /// RESP length and its arguments' bytes.
+    pub last_command: String,
+    pub request_len: u64,
+    pub argv_mem: u64,
+    /// Inside MULTI: the queued commands.
+    pub queued: Option<Vec<Vec<Vec<u8>>>>,
+    /// A command was rejected while queueing: EXEC aborts.
+    pub dirty_exec: bool,
+    /// WATCHed keys, and whether one of them was written since.
+    pub watched: Vec<Vec<u8>>,
+    pub dirty_cas: bool,
+}
+
+/// A command blocked on a node (WAIT).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlockedWait {
+    pub client: u64,
+    pub numreplicas: usize,
+    pub woff: u64,
+    pub deadline: Option<SimTime>,
+}
+
+/// Every client connection of one process.
+#[derive(Clone, Debug, Default)]
+pub struct Clients {
+    pub sessions: BTreeMap<u64, ClientSession>,
+    /// Clients blocked in WAIT.
+    pub blocked: Vec<BlockedWait>,
+    /// During EXEC: the writes to send to replicas afterwards, wrapped in MULTI/EXEC.
+    pub held_propagation: Option<Vec<Vec<Vec<u8>>>>,
+}
+
+impl Node {
+    /// The protocol a client speaks.
+    pub fn protocol(&self, client: u64) -> crate::reply::Protocol {
+        self.clients
+            .sessions
+            .get(&client)
+            .map(|s| s.protocol)
+            .unwrap_or_default()
+    }
+
+    /// The session of a client, creating it on first use.
+    pub(crate) fn session(&mut self, client: u64) -> &mut ClientSession {
+        self.clients.sessions.entry(client).or_default()
+    }
+
+    /// Forgets a client connection's state (READONLY, ASKING, a blocked WAIT).
+    pub(crate) fn disconnect_client(&mut self, client: u64) {
+        self.clients.sessions.remove(&client);
+        self.clients.blocked.retain(|w| w.client != client);
+    }
+
+    /// A write touched `key`: transactions WATCHing it will abort.
+    pub(crate) fn touch_watched(&mut self, key: &[u8]) {
+        for s in self.clients.sessions.values_mut() {
+            if s.watched.iter().any(|k| k == key) {
+                s.dirty_cas = true;
+            }
+        }
+    }
+
+    /// FLUSHALL touches every watched key.
+    pub(crate) fn touch_all_watched(&mut self) {
+        for s in self.clients.sessions.values_mut() {
+            if !s.watched.is_empty() {
+                s.dirty_cas = true;
+            }
+        }
+    }
+}
