@@ -397,3 +397,6 @@ impl Node {
         self.config.unix_epoch_ms + t.as_millis()
     }
 }
+
+#[cfg(test)]
+mod tests;
