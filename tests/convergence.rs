@@ -1,7 +1,7 @@
 //! After `cluster create`, every node's own table agrees on owners, roles and epochs,
 //! reached through bus messages only.
 
-use clusterlab_core::create::fully_converged;
+use clusterlab_core::converge::fully_converged;
 use clusterlab_core::node::flags;
 use clusterlab_core::{ClusterShape, SLOTS};
 use clusterlab_tests::console;
@@ -58,7 +58,7 @@ fn larger_shapes_converge_with_redis_cli_slot_split() {
         let c = console(shape(7, masters, replicas));
         let world = c.world();
         assert!(fully_converged(world), "{masters} masters × {replicas}");
-        let splits = clusterlab_core::create::slot_split(masters);
+        let splits = clusterlab_core::cluster_manager::slot_split(masters);
         let n = &world.processes()[0].node;
         for (i, (a, b)) in splits.iter().enumerate() {
             let owner_port = n.slot_owner(*a).expect("assigned").port;
@@ -82,7 +82,7 @@ fn config_epoch_collisions_resolve_to_distinct_epochs() {
         world.disconnect(c);
         r
     };
-    for (i, (a, b)) in clusterlab_core::create::slot_split(3)
+    for (i, (a, b)) in clusterlab_core::cluster_manager::slot_split(3)
         .into_iter()
         .enumerate()
     {

@@ -247,7 +247,7 @@ pub fn check_invariants(console: &Console) {
             );
         }
     }
-    if clusterlab_core::create::fully_converged(w) {
+    if clusterlab_core::converge::fully_converged(w) {
         let n = &w.processes()[0].node;
         let mut seen: Vec<(u16, u64)> = Vec::new();
         for (_, p) in n.peers().iter() {

@@ -7,7 +7,7 @@
 //! ## Driving contract
 //!
 //! * **Create**: [`World::new`] starts the processes of a [`ClusterShape`] (fresh nodes,
-//!   not joined); [`create::create_cluster`] joins them as `redis-cli --cluster create`
+//!   not joined); [`cluster_manager::create_cluster`] joins them as `redis-cli --cluster create`
 //!   does; [`console::Console::new`] does both and waits for convergence.
 //! * **Advance**: [`World::step`] runs the next event; [`World::run_until`] and
 //!   [`World::advance`] run every event up to a time. Nothing happens between calls.
@@ -37,10 +37,11 @@
 
 pub mod bus;
 pub mod client;
+pub mod cluster_manager;
 pub mod commands;
 pub mod config;
 pub mod console;
-pub mod create;
+pub mod converge;
 pub mod dump;
 pub mod event;
 pub mod faults;

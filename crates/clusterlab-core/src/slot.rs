@@ -58,7 +58,11 @@ impl Default for SlotSet {
 
 impl fmt::Debug for SlotSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SlotSet[{}]", format_ranges(self.ranges()))
+        write!(
+            f,
+            "SlotSet[{}]",
+            format_ranges(&self.ranges(), RangeStyle::Spaces)
+        )
     }
 }
 
@@ -128,19 +132,35 @@ impl SlotSet {
     }
 }
 
-/// Formats slot runs as CLUSTER NODES does: `0-5460 14687`.
-pub fn format_ranges(ranges: Vec<(Slot, Slot)>) -> String {
+/// How slot runs are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RangeStyle {
+    /// As CLUSTER NODES writes them: `0-5460 14687`.
+    Spaces,
+    /// As redis-cli's config signature writes them: `0-5460,14687`.
+    Commas,
+    /// As redis-cli's `--cluster check` prints them: `[0-5460],[14687]`.
+    Bracketed,
+}
+
+/// Formats slot runs (`(first, last)`, inclusive) in one of the ways Redis prints them.
+pub fn format_ranges(ranges: &[(Slot, Slot)], style: RangeStyle) -> String {
+    let (sep, open, close) = match style {
+        RangeStyle::Spaces => (" ", "", ""),
+        RangeStyle::Commas => (",", "", ""),
+        RangeStyle::Bracketed => (",", "[", "]"),
+    };
     ranges
         .iter()
         .map(|&(a, b)| {
             if a == b {
-                a.to_string()
+                format!("{open}{a}{close}")
             } else {
-                format!("{a}-{b}")
+                format!("{open}{a}-{b}{close}")
             }
         })
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(sep)
 }
 
 #[cfg(test)]
@@ -189,7 +209,18 @@ mod tests {
             s.insert(x);
         }
         s.insert(14687);
-        assert_eq!(format_ranges(s.ranges()), "0-5460 14687");
+        assert_eq!(
+            format_ranges(&s.ranges(), RangeStyle::Spaces),
+            "0-5460 14687"
+        );
+        assert_eq!(
+            format_ranges(&s.ranges(), RangeStyle::Commas),
+            "0-5460,14687"
+        );
+        assert_eq!(
+            format_ranges(&s.ranges(), RangeStyle::Bracketed),
+            "[0-5460],[14687]"
+        );
         assert_eq!(s.count(), 5462);
         s.remove(14687);
         assert!(!s.contains(14687));

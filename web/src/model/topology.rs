@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use clusterlab_core::node::flags;
-use clusterlab_core::slot::format_ranges;
+use clusterlab_core::slot::{format_ranges, RangeStyle};
 use clusterlab_core::{NodeIdx, NodeName, ProcessState, World};
 
 /// Shards in creation order: each is its master, then its replicas.
@@ -129,7 +129,7 @@ pub fn card(world: &World, idx: NodeIdx) -> Card {
         master: !me.has(flags::SLAVE),
         replica_of,
         config_epoch: node.my_epoch(),
-        slots: format_ranges(me.slots.ranges()),
+        slots: format_ranges(&me.slots.ranges(), RangeStyle::Spaces),
         keys: node.keyspace().len(),
         offset: node.replication().offset,
         process: match proc_.state {

@@ -4,7 +4,7 @@
 use crate::bus::MessageType;
 use crate::node::{flags, Node, Peer, PeerRef};
 use crate::reply::Reply;
-use crate::slot::format_ranges;
+use crate::slot::{format_ranges, RangeStyle};
 
 /// CLUSTER INFO's text (`\r\n` line ends; per-type counters only when non-zero).
 pub fn cluster_info_text(node: &Node) -> String {
@@ -62,7 +62,7 @@ pub fn node_line(node: &Node, p: &Peer) -> String {
             "disconnected"
         },
     );
-    let ranges = format_ranges(p.slots.ranges());
+    let ranges = format_ranges(&p.slots.ranges(), RangeStyle::Spaces);
     if !ranges.is_empty() {
         line.push(' ');
         line.push_str(&ranges);

@@ -62,6 +62,15 @@ fn value(c: &NodeConfig, name: &str) -> String {
     }
 }
 
+/// CONFIG's subcommands with their arities (`processCommand` checks them first).
+pub(crate) const SUBCOMMANDS: &[(&str, i32)] = &[
+    ("get", -3),
+    ("help", 2),
+    ("resetstat", 2),
+    ("rewrite", 2),
+    ("set", -4),
+];
+
 pub fn config(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
     let sub = String::from_utf8_lossy(&args[1]).to_ascii_lowercase();
     match sub.as_str() {

@@ -144,6 +144,19 @@ pub fn command_names() -> impl Iterator<Item = &'static str> {
     COMMANDS.iter().map(|c| c.name)
 }
 
+/// The subcommand table (name, arity) of a container command (`cluster`, `client`,
+/// `command`, `config`, `function`), as `processCommand` checks it.
+pub fn subcommands(command: &str) -> Option<&'static [(&'static str, i32)]> {
+    Some(match command {
+        "client" => client::SUBCOMMANDS,
+        "cluster" => cluster::SUBCOMMANDS,
+        "command" => command::SUBCOMMANDS,
+        "config" => config::SUBCOMMANDS,
+        "function" => function::SUBCOMMANDS,
+        _ => return None,
+    })
+}
+
 impl CommandSpec {
     /// Positions of the key arguments of this very command: MIGRATE's keys follow KEYS
     /// (its key argument is then empty), every other command's are fixed.
@@ -358,17 +371,11 @@ impl Node {
         if !spec.arity_ok(args.len()) {
             return Exec::Reply(arity_error(spec.name));
         }
-        let subcommands = match spec.name {
-            "cluster" => Some(check_subcommand("cluster", cluster::SUBCOMMANDS, args)),
-            "client" => Some(check_subcommand("client", client::SUBCOMMANDS, args)),
-            "function" => Some(check_subcommand("function", function::SUBCOMMANDS, args)),
-            "command" if args.len() > 1 => {
-                Some(check_subcommand("command", command::SUBCOMMANDS, args))
+        // COMMAND alone is a command of its own; the others need a subcommand.
+        if let Some(table) = subcommands(spec.name).filter(|_| args.len() > 1) {
+            if let Err(e) = check_subcommand(spec.name, table, args) {
+                return Exec::Reply(e);
             }
-            _ => None,
-        };
-        if let Some(Err(e)) = subcommands {
-            return Exec::Reply(e);
         }
         let in_multi = self
             .clients

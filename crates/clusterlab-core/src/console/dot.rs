@@ -1,107 +1,12 @@
 //! Dot-commands: console controls that are not Redis commands (Redis has none starting
 //! with a dot, so they never shadow one).
 
+use super::help::help_text;
 use super::{Console, LineOutput};
 use crate::faults::{Fault, FAULT_COMMANDS};
 use crate::node::flags;
-use crate::slot::format_ranges;
+use crate::slot::{format_ranges, RangeStyle};
 use crate::time::SimDuration;
-
-/// Every dot-command with its one-line help.
-pub const DOT_COMMANDS: &[(&str, &str)] = &[
-    (".help", "this list"),
-    (
-        ".connect PORT",
-        "talk to another node (like restarting redis-cli with -p PORT)",
-    ),
-    (
-        ".advance DURATION",
-        "let simulated time pass, e.g. .advance 2s, .advance 250ms, .advance 1m",
-    ),
-    (
-        ".cluster on|off|smart",
-        "follow MOVED/ASK like redis-cli -c (on), print them raw (off), or route by a cached slot map like a cluster client library (smart)",
-    ),
-    (
-        ".slotmap",
-        "the smart client's cached slot map beside who serves each slot now (stale runs marked)",
-    ),
-    (".time", "the current simulated time"),
-    (
-        ".nodes",
-        "every node as the simulation knows it: port, role, epoch, slots, keys, offset",
-    ),
-    (
-        ".events [N]",
-        "the last N events (default 10), each with the rule and numbers behind it",
-    ),
-    (
-        ".trace-hash",
-        "a hash of the whole event log so far (the browser shows the same one)",
-    ),
-    (".seed", "the seed of this run"),
-    (
-        ".kill PORT",
-        "kill a node: the process is gone, connections to it are refused",
-    ),
-    (
-        ".restart PORT [empty|aof]",
-        "start a killed node again with its ID and nodes.conf; empty dataset unless aof",
-    ),
-    (
-        ".pause PORT DURATION",
-        "freeze a node (like DEBUG SLEEP): alive but silent",
-    ),
-    (
-        ".partition A,B / C,D",
-        "split the nodes into groups that cannot talk (unlisted nodes form one more group)",
-    ),
-    (
-        ".oneway FROM TO",
-        "drop every message from one node to another",
-    ),
-    (
-        ".blockbus PORTS",
-        "block the cluster bus ports of these nodes; clients still reach them",
-    ),
-    (
-        ".loss FROM TO PERCENT",
-        "drop a percentage of the messages from one node to another",
-    ),
-    (
-        ".delay FROM TO MS",
-        "add latency to the link from one node to another",
-    ),
-    (
-        ".heal",
-        "remove every network fault and wake paused nodes (killed nodes stay down)",
-    ),
-    (
-        ".failover PORT [force|takeover]",
-        "send CLUSTER FAILOVER to a replica (maintenance), keeping this connection",
-    ),
-    (
-        ".cluster-tool SUBCOMMAND ARGS",
-        "redis-cli --cluster, with its text (as if --cluster-yes were given):\n\
-        create HOST:PORT... [--cluster-replicas N]   (nodes from .start)\n\
-        check HOST:PORT | info HOST:PORT\n\
-        fix HOST:PORT                                (open slots, uncovered slots)\n\
-        reshard HOST:PORT --cluster-from IDS|all --cluster-to ID --cluster-slots N [--cluster-pipeline N] [--cluster-replace]\n\
-        rebalance HOST:PORT [--cluster-weight ID=W ...] [--cluster-threshold P] [--cluster-use-empty-masters] [--cluster-simulate]\n\
-        add-node NEW_HOST:PORT EXISTING_HOST:PORT [--cluster-slave [--cluster-master-id ID]]\n\
-        del-node HOST:PORT NODE_ID\n\
-        stop                                         (in the playground, where moves run as time passes)",
-    ),
-    (
-        ".start PORT",
-        "start a new empty node (cluster-enabled, knows only itself) on 127.0.0.1:PORT",
-    ),
-    (
-        ".lost",
-        "acknowledged writes that were lost, and the fault behind each",
-    ),
-    (".quit", "leave (quit and exit work too)"),
-];
 
 fn usage(text: &str) -> LineOutput {
     LineOutput::text(format!("(console) {text}\n"))
@@ -208,7 +113,7 @@ impl Console {
                 if self.live_tools || rest.first().is_some_and(|w| w.eq_ignore_ascii_case("stop")) {
                     self.live_cluster_tool(&rest)
                 } else {
-                    self.cluster_tool(&rest)
+                    self.manager.run(&mut self.world, &rest)
                 },
             ),
             ".lost" => {
@@ -313,7 +218,7 @@ impl Console {
             } else {
                 "master".to_string()
             };
-            let slots = format_ranges(me.slots.ranges());
+            let slots = format_ranges(&me.slots.ranges(), RangeStyle::Spaces);
             s.push_str(&format!(
                 "{:<5} {:<8} {:<9} {:<6} {:<21} {:<5} {}\n",
                 p.port,
@@ -336,137 +241,4 @@ impl Console {
 fn port(word: &str) -> Result<u16, String> {
     word.parse::<u16>()
         .map_err(|_| format!("'{word}' is not a port"))
-}
-
-fn help_text() -> String {
-    let mut s = String::from(
-        "Type Redis commands as in redis-cli (cluster mode follows MOVED/ASK), or console commands:\n",
-    );
-    for (name, what) in DOT_COMMANDS {
-        s.push_str(&format!("  {name:<18} {what}\n"));
-    }
-    s
-}
-
-/// redis-cli's `help` output (`cliOutputGenericHelp`).
-pub fn redis_cli_help() -> String {
-    "redis-cli 7.0.15\n\
-To get help about Redis commands type:\n      \"help @<group>\" to get a list of commands in <group>\n      \"help <command>\" for help on <command>\n      \"help <tab>\" to get a list of possible help topics\n      \"quit\" to exit\n\n\
-To set redis-cli preferences:\n      \":set hints\" enable online hints\n      \":set nohints\" disable online hints\n\
-Set your preferences in ~/.redisclirc\n"
-        .to_string()
-}
-
-/// The argument hint redis-cli would show after what is typed so far: the command's
-/// arguments minus one for every argument already typed.
-pub fn hint_for(line: &str) -> Option<String> {
-    const HINTS: &[(&str, &str)] = &[
-        ("set", " key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]"),
-        ("get", " key"),
-        ("del", " key [key ...]"),
-        ("exists", " key [key ...]"),
-        ("expire", " key seconds [NX|XX|GT|LT]"),
-        ("pexpire", " key milliseconds [NX|XX|GT|LT]"),
-        ("ttl", " key"),
-        ("pttl", " key"),
-        ("persist", " key"),
-        ("type", " key"),
-        ("incr", " key"),
-        ("incrby", " key increment"),
-        ("decr", " key"),
-        ("decrby", " key decrement"),
-        ("append", " key value"),
-        ("strlen", " key"),
-        ("mget", " key [key ...]"),
-        ("mset", " key value [key value ...]"),
-        ("hset", " key field value [field value ...]"),
-        ("hget", " key field"),
-        ("hgetall", " key"),
-        ("hdel", " key field [field ...]"),
-        ("hincrby", " key field increment"),
-        ("hlen", " key"),
-        ("lpush", " key element [element ...]"),
-        ("rpush", " key element [element ...]"),
-        ("lpop", " key [count]"),
-        ("rpop", " key [count]"),
-        ("lrange", " key start stop"),
-        ("llen", " key"),
-        ("sadd", " key member [member ...]"),
-        ("srem", " key member [member ...]"),
-        ("smembers", " key"),
-        ("sismember", " key member"),
-        ("scard", " key"),
-        ("zadd", " key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]"),
-        ("zincrby", " key increment member"),
-        ("zscore", " key member"),
-        ("zrange", " key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES]"),
-        ("zcard", " key"),
-        ("keys", " pattern"),
-        ("wait", " numreplicas timeout"),
-        ("info", " [section [section ...]]"),
-        ("ping", " [message]"),
-        ("echo", " message"),
-        ("cluster keyslot", " key"),
-        ("cluster countkeysinslot", " slot"),
-        ("cluster getkeysinslot", " slot count"),
-        ("cluster meet", " ip port [cluster-bus-port]"),
-        ("cluster addslots", " slot [slot ...]"),
-        ("cluster addslotsrange", " start-slot end-slot [start-slot end-slot ...]"),
-        ("cluster delslots", " slot [slot ...]"),
-        ("cluster replicate", " node-id"),
-        ("cluster replicas", " node-id"),
-        ("cluster forget", " node-id"),
-        ("cluster count-failure-reports", " node-id"),
-        ("cluster set-config-epoch", " config-epoch"),
-        ("cluster reset", " [HARD|SOFT]"),
-        (".connect", " PORT"),
-        (".advance", " DURATION"),
-        (".cluster", " on|off|smart"),
-        (".events", " [N]"),
-    ];
-    let lower = line.to_ascii_lowercase();
-    let words: Vec<&str> = lower.split_whitespace().collect();
-    let ends_with_space = line.ends_with(' ');
-    for cmd_words in [2usize, 1] {
-        if words.len() < cmd_words {
-            continue;
-        }
-        let name = words[..cmd_words].join(" ");
-        let Some((_, hint)) = HINTS.iter().find(|(c, _)| *c == name) else {
-            continue;
-        };
-        let typed_args = words.len() - cmd_words;
-        if !ends_with_space && typed_args > 0 {
-            // In the middle of a word: redis-cli shows nothing until the next space.
-            return None;
-        }
-        let rest: Vec<&str> = hint.split_whitespace().skip(typed_args).collect();
-        return (!rest.is_empty()).then(|| rest.join(" "));
-    }
-    None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::hint_for;
-
-    #[test]
-    fn hints_drop_the_arguments_already_typed() {
-        assert_eq!(hint_for("get").as_deref(), Some("key"));
-        assert_eq!(hint_for("get ").as_deref(), Some("key"));
-        assert_eq!(hint_for("get k").as_deref(), None);
-        assert_eq!(hint_for("get k ").as_deref(), None);
-        assert_eq!(
-            hint_for("set k ")
-                .as_deref()
-                .map(|h| h.starts_with("value [NX|XX]")),
-            Some(true)
-        );
-        assert_eq!(hint_for("cluster keyslot").as_deref(), Some("key"));
-        assert_eq!(
-            hint_for("CLUSTER GETKEYSINSLOT 1 ").as_deref(),
-            Some("count")
-        );
-        assert_eq!(hint_for("nosuch "), None);
-    }
 }

@@ -99,14 +99,14 @@ impl Console {
             .map(|w| w.to_ascii_lowercase())
             .unwrap_or_default();
         if sub == "info" || sub == "check" {
-            let running = self.job.take();
+            let running = std::mem::take(&mut self.manager);
             let out = self.start_cluster_tool(words);
-            self.job = running;
+            self.manager = running;
             return out;
         }
         match (self.cluster_tool_running(), sub == "stop") {
             (true, true) => {
-                self.job = None;
+                self.manager.stop();
                 "(console) the tool stopped here, like redis-cli interrupted with Ctrl-C; \
                  a slot it was moving may stay open: .cluster-tool fix HOST:PORT closes it\n"
                     .into()

@@ -3,21 +3,17 @@
 //! The native binary and the browser drive the same console, so the same seed and the
 //! same lines print the same bytes everywhere.
 
-mod cluster_fix;
-mod cluster_job;
-mod cluster_manage;
-mod cluster_rebalance;
-mod cluster_reshard;
-mod cluster_tool;
 mod dot;
+mod help;
 mod live;
 mod split;
 
 pub use split::split_args;
 
 use crate::client::RedisCli;
+use crate::cluster_manager::{create_cluster, ClusterManager};
 use crate::config::ClusterShape;
-use crate::create::{check_report, create_cluster, wait_converged};
+use crate::converge::{convergence_gap, slots_converged, wait_converged, wait_for};
 use crate::time::{SimDuration, SimTime};
 use crate::world::World;
 
@@ -49,10 +45,8 @@ pub struct Console {
     cli: RedisCli,
     shape: ClusterShape,
     create_log: String,
-    /// A `.cluster-tool` job with moves left (see [`Console::cluster_tool_step`]).
-    job: Option<cluster_job::ToolJob>,
-    /// Whether a step of the last job failed.
-    job_failed: bool,
+    /// `.cluster-tool`: redis-cli's cluster manager, with the moves of its last command.
+    manager: ClusterManager,
     /// Tool moves run as time passes (see `live.rs`).
     live_tools: bool,
     /// What a live tool printed and nobody has taken yet.
@@ -73,23 +67,22 @@ impl Console {
         let converged = if shape.node_count() <= 20 {
             wait_converged(&mut world, CONVERGE_LIMIT)
         } else {
-            crate::create::wait_for(&mut world, CONVERGE_LIMIT, crate::create::slots_converged)
+            wait_for(&mut world, CONVERGE_LIMIT, slots_converged)
         };
         if !converged {
-            let gap = crate::create::convergence_gap(&world).unwrap_or_default();
+            let gap = convergence_gap(&world).unwrap_or_default();
             return Err(format!(
                 "the cluster did not converge within 120 s of simulated time ({gap})"
             ));
         }
-        create_log.push_str(&check_report(&world, shape.base_port));
+        create_log.push_str(&ClusterManager::check_now(&mut world, shape.base_port));
         let cli = RedisCli::new(&shape.ip, shape.base_port, true);
         Ok(Console {
             world,
             cli,
             shape,
             create_log,
-            job: None,
-            job_failed: false,
+            manager: ClusterManager::default(),
             live_tools: false,
             tool_output: String::new(),
             tool_steps: 0,
@@ -129,6 +122,24 @@ impl Console {
         }
     }
 
+    /// Starts a `.cluster-tool` command (the words after `.cluster-tool`) and returns what
+    /// it prints before its first slot move; the moves, if any, are left for
+    /// [`Console::cluster_tool_step`]. A running job is abandoned.
+    pub fn start_cluster_tool(&mut self, words: &[&str]) -> String {
+        self.manager.start(&mut self.world, words)
+    }
+
+    /// True while a `.cluster-tool` job has steps left.
+    pub fn cluster_tool_running(&self) -> bool {
+        self.manager.running()
+    }
+
+    /// Runs one step of the running `.cluster-tool` job (one command or one MIGRATE batch)
+    /// and returns what redis-cli would have printed by then; `None` when nothing runs.
+    pub fn cluster_tool_step(&mut self) -> Option<String> {
+        self.manager.step(&mut self.world)
+    }
+
     /// Runs one typed line and returns what to print.
     pub fn run_line(&mut self, line: &str) -> LineOutput {
         let trimmed = line.trim();
@@ -163,7 +174,7 @@ impl Console {
             return LineOutput::default();
         }
         if word(0, "help") || word(0, "?") {
-            return LineOutput::text(dot::redis_cli_help());
+            return LineOutput::text(help::redis_cli_help());
         }
         // "3 incr counter" repeats a command, as in redis-cli.
         let mut repeat = 1u64;
@@ -195,7 +206,7 @@ impl Console {
     pub fn complete(line: &str) -> Vec<String> {
         let lower = line.to_ascii_lowercase();
         if lower.starts_with('.') {
-            return dot::DOT_COMMANDS
+            return help::DOT_COMMANDS
                 .iter()
                 .map(|(name, _)| name.to_string())
                 .filter(|n| n.starts_with(&lower))
@@ -222,6 +233,6 @@ impl Console {
 
     /// The argument hint redis-cli shows after a command name, if known.
     pub fn hint(line: &str) -> Option<String> {
-        dot::hint_for(line)
+        help::hint_for(line)
     }
 }

@@ -118,6 +118,26 @@ impl World {
         Ok(reply)
     }
 
+    /// Answers a read-only command as the process on `port` would right now, without a
+    /// connection and without letting simulated time pass: what an observer reads (the
+    /// create's closing `--cluster check`). Only `CLUSTER NODES` and `DBSIZE`; `None` for
+    /// anything else, or when nothing runs there.
+    pub fn peek(&self, port: u16, args: &[&str]) -> Option<Reply> {
+        let idx = self.by_port(port)?;
+        let p = &self.procs[idx.index()];
+        if p.state == ProcessState::Killed {
+            return None;
+        }
+        let is = |i: usize, w: &str| args.get(i).is_some_and(|a| a.eq_ignore_ascii_case(w));
+        match args.len() {
+            2 if is(0, "cluster") && is(1, "nodes") => Some(Reply::Verbatim(
+                crate::commands::cluster_nodes_text(&p.node),
+            )),
+            1 if is(0, "dbsize") => Some(Reply::int(p.node.keyspace().len() as i64)),
+            _ => None,
+        }
+    }
+
     /// Waits until the process can read the command (a paused one reads it on waking).
     fn wait_running(&mut self, idx: NodeIdx) -> Result<(), ConnError> {
         let give_up = self.now + SimDuration(MAX_BLOCK_MS);

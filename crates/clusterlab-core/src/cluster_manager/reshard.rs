@@ -2,9 +2,9 @@
 //! `redis-cli --cluster reshard`'s plan (`clusterManagerComputeReshardTable`) and moves
 //! (`clusterManagerMoveSlot`), with its text, as if `--cluster-yes` were given.
 
-use super::cluster_job::{Endpoint, MoveStyle, SlotMove, Task, ToolJob};
-use super::cluster_tool::{count, ToolNode};
-use super::Console;
+use super::job::{Endpoint, MoveStyle, SlotMove, Task, ToolJob};
+use super::load::{count, ToolNode};
+use super::Tool;
 
 /// Keys asked for and moved per MIGRATE (`--cluster-pipeline`, 10 by default).
 pub(super) const PIPELINE: usize = 10;
@@ -15,7 +15,7 @@ fn slot_list(n: &ToolNode) -> Vec<u16> {
     n.slots.iter().flat_map(|&(a, b)| a..=b).collect()
 }
 
-impl Console {
+impl Tool<'_> {
     /// Plans a reshard: the check, the plan's text, and the moves to run.
     pub(super) fn plan_reshard(
         nodes: &[ToolNode],

@@ -2,10 +2,10 @@
 //! [--cluster-use-empty-masters] [--cluster-simulate]`: `clusterManagerCommandRebalance`,
 //! its arithmetic in f32 as redis-cli does it, and its text.
 
-use super::cluster_job::{MoveStyle, SlotMove, Task, ToolJob};
-use super::cluster_reshard::{masters_of, reshard_table, PIPELINE};
-use super::cluster_tool::{count, Loaded, ToolNode};
-use super::Console;
+use super::job::{MoveStyle, SlotMove, Task, ToolJob};
+use super::load::{count, Loaded, ToolNode};
+use super::reshard::{masters_of, reshard_table, PIPELINE};
+use super::Tool;
 use crate::slot::SLOTS;
 
 /// `CLUSTER_MANAGER_REBALANCE_THRESHOLD`: 2%.
@@ -13,7 +13,7 @@ const THRESHOLD: f32 = 2.0;
 
 const USAGE: &str = "(console) .cluster-tool rebalance HOST:PORT [--cluster-weight ID=W ...] [--cluster-threshold P] [--cluster-use-empty-masters] [--cluster-simulate] [--cluster-pipeline N] [--cluster-replace]\n";
 
-impl Console {
+impl Tool<'_> {
     pub(super) fn rebalance(&mut self, loaded: &mut Loaded, opts: &[&str]) -> String {
         let (mut weights, mut threshold, mut use_empty, mut simulate) =
             (Vec::new(), THRESHOLD, false, false);
@@ -162,7 +162,7 @@ impl Console {
             }
         }
         if !job.tasks.is_empty() {
-            self.job = Some(job);
+            self.manager.job = Some(job);
         }
         out
     }

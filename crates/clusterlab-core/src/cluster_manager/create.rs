@@ -1,8 +1,10 @@
 //! `redis-cli --cluster create … --cluster-replicas R`, done the way redis-cli does it:
-//! the same slot split, replica assignment, config epochs and MEETs, through real commands.
+//! the same slot split, replica assignment, config epochs and MEETs, through real commands;
+//! `.cluster-tool create` runs it on nodes started with `.start`.
 
+use super::{host_port, Tool, INVALID_HOST, USAGE};
 use crate::config::ClusterShape;
-use crate::node::flags;
+use crate::converge::ports_agree;
 use crate::reply::Reply;
 use crate::rng::SimRng;
 use crate::slot::SLOTS;
@@ -112,103 +114,6 @@ fn run(world: &mut World, port: u16, args: &[&str]) -> Reply {
     r
 }
 
-/// Whether the nodes on `ports` agree on who owns which slots (redis-cli's signature).
-fn ports_agree(world: &World, ports: &[u16]) -> bool {
-    let sig = |port: u16| {
-        world.by_port(port).map(|i| {
-            let node = world.node(i);
-            let mut v: Vec<_> = node
-                .peers()
-                .iter()
-                .filter(|(_, p)| p.num_slots() > 0)
-                .map(|(_, p)| (p.name, p.slots.ranges()))
-                .collect();
-            v.sort();
-            v
-        })
-    };
-    let first = sig(ports[0]);
-    ports.iter().all(|&p| sig(p) == first)
-}
-
-/// Every node's view of who owns which slots, as redis-cli's config signature.
-fn signatures_agree(world: &World) -> bool {
-    let ports: Vec<u16> = world.processes().iter().map(|p| p.port).collect();
-    ports_agree(world, &ports)
-}
-
-/// Whether every node agrees on every node's role, master, slots and configEpoch, and
-/// every replica has finished its first sync.
-pub fn fully_converged(world: &World) -> bool {
-    convergence_gap(world).is_none()
-}
-
-/// The first disagreement that keeps the cluster from being converged, in words.
-pub fn convergence_gap(world: &World) -> Option<String> {
-    gap(world, true)
-}
-
-/// Whether every node agrees on slot owners and epochs, reports `cluster_state:ok`, and
-/// every replica synced, even if some nodes have not yet heard a replica announce its role
-/// (in a large cluster that can take minutes, in Redis as here: roles travel only in a
-/// node's own headers).
-pub fn slots_converged(world: &World) -> bool {
-    gap(world, false).is_none()
-}
-
-fn gap(world: &World, roles: bool) -> Option<String> {
-    let procs = world.processes();
-    for viewer in procs {
-        let v = &viewer.node;
-        if v.known_nodes() != procs.len() {
-            return Some(format!(
-                "{} knows {} of {} nodes",
-                viewer.port,
-                v.known_nodes(),
-                procs.len()
-            ));
-        }
-        if !v.state_ok() {
-            return Some(format!("{} reports cluster_state:fail", viewer.port));
-        }
-        for subject in procs {
-            let truth = subject.node.myself();
-            let Some(seen) = v.peers().by_name(&truth.name) else {
-                return Some(format!("{} does not know {}", viewer.port, subject.port));
-            };
-            let role = |f: u16| f & (flags::MASTER | flags::SLAVE);
-            let truth_epoch = subject.node.my_epoch();
-            let seen_epoch = match seen.master.and_then(|m| v.peers().by_name(&m)) {
-                Some(m) if seen.is_replica() => m.config_epoch,
-                _ => seen.config_epoch,
-            };
-            if roles && (role(seen.flags) != role(truth.flags) || seen.master != truth.master) {
-                return Some(format!(
-                    "{} has the wrong role or master for {}",
-                    viewer.port, subject.port
-                ));
-            }
-            let epoch_matters = roles || truth.is_master();
-            if seen.slots != truth.slots || (epoch_matters && seen_epoch != truth_epoch) {
-                return Some(format!(
-                    "{} has stale slots or epoch for {}",
-                    viewer.port, subject.port
-                ));
-            }
-            if seen.has(flags::HANDSHAKE) {
-                return Some(format!(
-                    "{} is still in a handshake with {}",
-                    viewer.port, subject.port
-                ));
-            }
-        }
-        if v.myself().is_replica() && !v.replication().link_up() {
-            return Some(format!("{} has not finished its first sync", viewer.port));
-        }
-    }
-    None
-}
-
 /// Creates the cluster on a fresh world and returns redis-cli's output text.
 pub fn create_cluster(world: &mut World, shape: &ClusterShape) -> String {
     let ports: Vec<u16> = (0..shape.node_count())
@@ -310,88 +215,58 @@ pub fn create_on(
     out
 }
 
-/// redis-cli's slot list of a node: `[0-5460],[14687]`.
-fn slots_string(ranges: &[(u16, u16)]) -> String {
-    ranges
-        .iter()
-        .map(|&(a, b)| {
-            if a == b {
-                format!("[{a}]")
-            } else {
-                format!("[{a}-{b}]")
+impl Tool<'_> {
+    /// `clusterManagerCommandCreate` on nodes started with `.start`, as if `--cluster-yes`
+    /// were given.
+    pub(super) fn tool_create(&mut self, args: &[&str]) -> String {
+        let mut hosts = Vec::new();
+        let mut per_master = 0usize;
+        let mut i = 0;
+        while i < args.len() {
+            match args[i] {
+                "--cluster-replicas" => match args.get(i + 1).and_then(|v| v.parse().ok()) {
+                    Some(r) => {
+                        per_master = r;
+                        i += 1;
+                    }
+                    None => return USAGE.into(),
+                },
+                "--cluster-yes" => {}
+                a if a.starts_with("--") => return USAGE.into(),
+                a => match host_port(a) {
+                    Some(h) => hosts.push(h),
+                    None => return format!("Invalid address format: {a}\n"),
+                },
             }
-        })
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-/// What `redis-cli --cluster check ip:port` prints, from that node's view (the create
-/// command prints it at the end).
-pub fn check_report(world: &World, port: u16) -> String {
-    let Some(idx) = world.by_port(port) else {
-        return format!("[ERR] No simulated node listens on port {port}.\n");
-    };
-    let node = world.node(idx);
-    let ip = &world.processes()[idx.index()].ip;
-    let mut out = format!(">>> Performing Cluster Check (using node {ip}:{port})\n");
-    for (_, p) in node.peers().iter() {
-        if p.is_replica() {
-            out.push_str(&format!(
-                "S: {} {}:{}\n   slots: (0 slots) slave\n",
-                p.name, p.ip, p.port
-            ));
-            if let Some(m) = p.master {
-                out.push_str(&format!("   replicates {m}\n"));
+            i += 1;
+        }
+        if hosts.is_empty() {
+            return INVALID_HOST.into();
+        }
+        for (ip, port) in &hosts {
+            if self.world.by_port(*port).is_none() || self.tool_call(*port, &["PING"]).is_none() {
+                return format!("Could not connect to Redis at {ip}:{port}: Connection refused\n");
             }
-        } else {
-            out.push_str(&format!(
-                "M: {} {}:{}\n   slots:{} ({} slots) master\n",
-                p.name,
-                p.ip,
-                p.port,
-                slots_string(&p.slots.ranges()),
-                p.num_slots()
-            ));
-            let replicas = node.peers().replicas_of(&p.name).len();
-            if replicas > 0 {
-                out.push_str(&format!("   {replicas} additional replica(s)\n"));
+            if !self.node_is_empty(*port) {
+                return format!("[ERR] Node {ip}:{port} is not empty. Either the node already knows other nodes (check with CLUSTER NODES) or contains some key in database 0.\n");
             }
         }
-    }
-    if signatures_agree(world) {
-        out.push_str("[OK] All nodes agree about slots configuration.\n");
-    } else {
-        out.push_str("[ERR] Nodes don't agree about configuration!\n");
-    }
-    out.push_str(">>> Check for open slots...\n>>> Check slots coverage...\n");
-    if node.assigned_slots() == SLOTS {
-        out.push_str("[OK] All 16384 slots covered.\n");
-    } else {
-        out.push_str("[ERR] Not all 16384 slots are covered by nodes.\n");
-    }
-    out
-}
-
-/// Advances until [`fully_converged`], at most `limit`; returns whether it converged.
-pub fn wait_converged(world: &mut World, limit: SimDuration) -> bool {
-    wait_for(world, limit, fully_converged)
-}
-
-/// Advances until `done` holds, at most `limit`; large clusters are checked once a second.
-pub fn wait_for(world: &mut World, limit: SimDuration, done: fn(&World) -> bool) -> bool {
-    let deadline = world.now() + limit;
-    let step = if world.processes().len() > 20 {
-        1000
-    } else {
-        100
-    };
-    while world.now() < deadline {
-        if done(world) {
-            return true;
+        let n = hosts.len();
+        if n / (per_master + 1) < 3 {
+            return format!(
+                "*** ERROR: Invalid configuration for cluster creation.\n*** Redis Cluster requires at least 3 master nodes.\n*** This is not possible with {n} nodes and {per_master} replicas per node.\n*** At least {} nodes are required.\n",
+                3 * (per_master + 1)
+            );
         }
-        world.advance(SimDuration(step));
+        let ports: Vec<u16> = hosts.iter().map(|(_, p)| *p).collect();
+        let seed = self.world.seed();
+        let mut out = create_on(self.world, &hosts[0].0, &ports, per_master, seed);
+        match self.tool_load(ports[0]) {
+            Ok(mut loaded) => out.push_str(&self.check_cluster(&mut loaded, false, false).0),
+            Err(e) => out.push_str(&format!("{e}\n")),
+        }
+        out
     }
-    done(world)
 }
 
 #[cfg(test)]

@@ -1,93 +1,13 @@
-//! `.cluster-tool`: which `redis-cli --cluster` command runs, and the two that change
-//! membership, `add-node` (`clusterManagerCommandAddNode`) and `del-node`
-//! (`clusterManagerCommandDeleteNode`), with redis-cli's text.
+//! The two commands that change membership, `add-node` (`clusterManagerCommandAddNode`)
+//! and `del-node` (`clusterManagerCommandDeleteNode`), with redis-cli's text, and the
+//! wait for a join.
 
-use super::cluster_tool::{Loaded, ToolNode};
-use super::Console;
+use super::load::{Loaded, ToolNode};
+use super::{Tool, USAGE};
 use crate::reply::Reply;
 use crate::time::SimDuration;
 
-pub(super) const USAGE: &str = "(console) .cluster-tool create|check|info|fix|reshard|rebalance|add-node|del-node ARGS (see .help)\n";
-const INVALID_HOST: &str = "[ERR] Invalid arguments: you need to pass either a valid address (ie. 120.0.0.1:7000) or space separated IP and port (ie. 120.0.0.1 7000)\n";
-
-fn host_port(addr: &str) -> Option<(String, u16)> {
-    let (host, port) = addr.rsplit_once(':')?;
-    Some((host.to_string(), port.parse().ok()?))
-}
-
-impl Console {
-    /// Starts a `.cluster-tool` command (the words after `.cluster-tool`) and returns what
-    /// it prints before its first slot move; the moves, if any, are left for
-    /// [`Console::cluster_tool_step`]. A running job is abandoned.
-    pub fn start_cluster_tool(&mut self, words: &[&str]) -> String {
-        self.job = None;
-        let Some(sub) = words.first().map(|s| s.to_ascii_lowercase()) else {
-            return USAGE.into();
-        };
-        let args = &words[1..];
-        match sub.as_str() {
-            "create" => self.tool_create(args),
-            "add-node" => match args {
-                [new, existing, opts @ ..] => match (host_port(new), host_port(existing)) {
-                    (Some(new), Some(existing)) => self.add_node(new, existing, opts),
-                    _ => INVALID_HOST.into(),
-                },
-                _ => INVALID_HOST.into(),
-            },
-            "del-node" => match args {
-                [addr, id] => match host_port(addr) {
-                    Some(addr) => self.del_node(addr, id),
-                    None => INVALID_HOST.into(),
-                },
-                _ => INVALID_HOST.into(),
-            },
-            "info" | "check" | "fix" | "reshard" | "rebalance" => {
-                let Some((_, port)) = args.first().and_then(|a| host_port(a)) else {
-                    return INVALID_HOST.into();
-                };
-                let mut loaded = match self.tool_load(port) {
-                    Ok(l) if !l.nodes.is_empty() => l,
-                    Ok(_) => {
-                        return format!(
-                            "[ERR] Node {} is not configured as a cluster node.\n",
-                            args[0]
-                        )
-                    }
-                    Err(e) => return format!("{e}\n"),
-                };
-                let opts = &args[1..];
-                match sub.as_str() {
-                    "info" => Self::tool_info(&loaded.nodes),
-                    "check" | "fix" => {
-                        let info = Self::tool_info(&loaded.nodes);
-                        info + &self.check_cluster(&mut loaded, false, sub == "fix").0
-                    }
-                    "reshard" => {
-                        let (check, _) = self.check_cluster(&mut loaded, false, false);
-                        match Self::plan_reshard(&loaded.nodes, check, opts) {
-                            Ok((text, job)) => {
-                                self.job = Some(job);
-                                text
-                            }
-                            Err(text) => text,
-                        }
-                    }
-                    _ => self.rebalance(&mut loaded, opts),
-                }
-            }
-            _ => USAGE.into(),
-        }
-    }
-
-    /// `.cluster-tool …` run to its end.
-    pub(super) fn cluster_tool(&mut self, words: &[&str]) -> String {
-        let mut out = self.start_cluster_tool(words);
-        while let Some(text) = self.cluster_tool_step() {
-            out.push_str(&text);
-        }
-        out
-    }
-
+impl Tool<'_> {
     /// `clusterManagerWaitForClusterJoin`: a dot per second until every node agrees.
     pub(super) fn wait_for_join(&mut self, ports: &[u16]) -> String {
         let mut out = String::from("Waiting for the cluster to join\n");
@@ -104,7 +24,7 @@ impl Console {
     }
 
     /// `clusterManagerNodeIsEmpty`: no keys in db0 and no other node known.
-    fn node_is_empty(&mut self, port: u16) -> bool {
+    pub(super) fn node_is_empty(&mut self, port: u16) -> bool {
         let keyspace = self
             .tool_text(port, &["INFO", "keyspace"])
             .unwrap_or_default();
@@ -114,7 +34,7 @@ impl Console {
         !keyspace.contains("db0:") && info.contains("cluster_known_nodes:1\r\n")
     }
 
-    fn add_node(
+    pub(super) fn add_node(
         &mut self,
         (ip, port): (String, u16),
         (ref_ip, ref_port): (String, u16),
@@ -216,60 +136,7 @@ impl Console {
         out + "[OK] New node added correctly.\n"
     }
 
-    /// `clusterManagerCommandCreate` on nodes started with `.start`, as if `--cluster-yes`
-    /// were given.
-    fn tool_create(&mut self, args: &[&str]) -> String {
-        let mut hosts = Vec::new();
-        let mut per_master = 0usize;
-        let mut i = 0;
-        while i < args.len() {
-            match args[i] {
-                "--cluster-replicas" => match args.get(i + 1).and_then(|v| v.parse().ok()) {
-                    Some(r) => {
-                        per_master = r;
-                        i += 1;
-                    }
-                    None => return USAGE.into(),
-                },
-                "--cluster-yes" => {}
-                a if a.starts_with("--") => return USAGE.into(),
-                a => match host_port(a) {
-                    Some(h) => hosts.push(h),
-                    None => return format!("Invalid address format: {a}\n"),
-                },
-            }
-            i += 1;
-        }
-        if hosts.is_empty() {
-            return INVALID_HOST.into();
-        }
-        for (ip, port) in &hosts {
-            if self.world.by_port(*port).is_none() || self.tool_call(*port, &["PING"]).is_none() {
-                return format!("Could not connect to Redis at {ip}:{port}: Connection refused\n");
-            }
-            if !self.node_is_empty(*port) {
-                return format!("[ERR] Node {ip}:{port} is not empty. Either the node already knows other nodes (check with CLUSTER NODES) or contains some key in database 0.\n");
-            }
-        }
-        let n = hosts.len();
-        if n / (per_master + 1) < 3 {
-            return format!(
-                "*** ERROR: Invalid configuration for cluster creation.\n*** Redis Cluster requires at least 3 master nodes.\n*** This is not possible with {n} nodes and {per_master} replicas per node.\n*** At least {} nodes are required.\n",
-                3 * (per_master + 1)
-            );
-        }
-        let ports: Vec<u16> = hosts.iter().map(|(_, p)| *p).collect();
-        let seed = self.world.seed();
-        let mut out =
-            crate::create::create_on(&mut self.world, &hosts[0].0, &ports, per_master, seed);
-        match self.tool_load(ports[0]) {
-            Ok(mut loaded) => out.push_str(&self.check_cluster(&mut loaded, false, false).0),
-            Err(e) => out.push_str(&format!("{e}\n")),
-        }
-        out
-    }
-
-    fn del_node(&mut self, (ip, port): (String, u16), id: &str) -> String {
+    pub(super) fn del_node(&mut self, (ip, port): (String, u16), id: &str) -> String {
         let mut out = format!(">>> Removing node {id} from cluster {ip}:{port}\n");
         let nodes = match self.tool_load(port) {
             Ok(l) => l.nodes,

@@ -3,11 +3,12 @@
 //! (open slots, uncovered slots) we go in slot order, and "a random node" is the first
 //! master: both are noted on the fidelity page.
 
-use super::cluster_job::{MoveStyle, SlotMove, Task, ToolJob};
-use super::cluster_reshard::{masters_of, PIPELINE};
-use super::cluster_tool::{slot_set, slot_text, ToolNode};
-use super::Console;
+use super::job::{MoveStyle, SlotMove, Task, ToolJob};
+use super::load::{slot_set, ToolNode};
+use super::reshard::{masters_of, PIPELINE};
+use super::Tool;
 use crate::reply::Reply;
+use crate::slot::{format_ranges, RangeStyle};
 
 /// What redis-cli prints before reading the user's answer; the console answers `yes`
 /// itself and shows it, as a terminal would.
@@ -24,7 +25,7 @@ fn unhandled(owner: &ToolNode, migrating: &str, importing: &str, out: &mut Strin
     false
 }
 
-impl Console {
+impl Tool<'_> {
     fn count_keys(&mut self, port: u16, slot: u16) -> i64 {
         match self.tool_call(port, &["CLUSTER", "COUNTKEYSINSLOT", &slot.to_string()]) {
             Some(Reply::Integer(n)) => n,
@@ -339,7 +340,7 @@ impl Console {
             }
         }
         let list = |slots: &mut dyn Iterator<Item = u16>| {
-            slot_text(&slot_set(slots).ranges(), ",", true) + "\n"
+            format_ranges(&slot_set(slots).ranges(), RangeStyle::Bracketed) + "\n"
         };
         // Slots without keys go to the first master, slots with keys on one node to it.
         let mut cover: Vec<(u16, usize)> = Vec::new();

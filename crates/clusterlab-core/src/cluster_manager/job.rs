@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 
-use super::Console;
+use super::Tool;
 use crate::reply::Reply;
 
 /// MIGRATE's timeout in ms (`--cluster-timeout`, 60000 by default).
@@ -93,17 +93,10 @@ pub(super) struct ToolJob {
     pub(super) rebalance_errors: bool,
 }
 
-impl Console {
-    /// True while a `.cluster-tool` job started with [`Console::start_cluster_tool`] has
-    /// steps left.
-    pub fn cluster_tool_running(&self) -> bool {
-        self.job.as_ref().is_some_and(|j| !j.tasks.is_empty())
-    }
-
-    /// Runs one step of the running `.cluster-tool` job (one command or one MIGRATE batch)
-    /// and returns what redis-cli would have printed by then; `None` when nothing runs.
-    pub fn cluster_tool_step(&mut self) -> Option<String> {
-        let mut job = self.job.take()?;
+impl Tool<'_> {
+    /// One step of the job; see [`super::ClusterManager::step`].
+    pub(super) fn step(&mut self) -> Option<String> {
+        let mut job = self.manager.job.take()?;
         let out = match job.tasks.pop_front() {
             None => return None,
             Some(Task::Text(t)) => t,
@@ -116,7 +109,7 @@ impl Console {
                 }
                 Err(e) => {
                     job.tasks.clear();
-                    self.job_failed = true;
+                    self.manager.job_failed = true;
                     let (node_error, reason) = e.rsplit_once('\n').unwrap_or(("", &e));
                     if job.rebalance_errors {
                         format!("\n{node_error}\n*** clusterManagerMoveSlot: {reason}\n")
@@ -127,20 +120,20 @@ impl Console {
             },
         };
         if !job.tasks.is_empty() {
-            self.job = Some(job);
+            self.manager.job = Some(job);
         }
         Some(out)
     }
 
     /// Runs the job to its end; returns all it printed and whether every step succeeded.
     pub(super) fn run_job(&mut self, job: ToolJob) -> (String, bool) {
-        self.job = Some(job);
-        self.job_failed = false;
+        self.manager.job = Some(job);
+        self.manager.job_failed = false;
         let mut out = String::new();
-        while let Some(text) = self.cluster_tool_step() {
+        while let Some(text) = self.step() {
             out.push_str(&text);
         }
-        (out, !self.job_failed)
+        (out, !self.manager.job_failed)
     }
 
     /// One stage of a slot move; returns its text and whether the move is over.
