@@ -1,205 +1,163 @@
 //! The event log: every event with its explanation, filterable by node and kind, with
 //! bookmarks for the moments learners look for; a click highlights what an event concerns.
 
-use std::collections::VecDeque;
-
 use clusterlab_core::{Event, EventCategory};
-
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::{App, Msg};
-use crate::model::events::{category_name, concerned_nodes, BookmarkIndex, BOOKMARKS, CATEGORIES};
+use super::store::{dispatch, use_playground};
+use crate::model::events::{
+    category_name, passes, FilteredEvents, BOOKMARKS, CATEGORIES, FILTERED_ROWS,
+};
+use crate::model::state::Action;
 
-/// Rows drawn at once, and how far back a new filter looks.
-const ROWS: usize = 200;
-const SCAN: usize = 20_000;
-
-/// The node and kind filters.
-type FilterKey = (Option<u16>, Option<EventCategory>);
-
+/// Where the list was last scrolled to.
 #[derive(Default)]
-pub struct LogState {
-    pub selected: Option<u64>,
-    pub node: Option<u16>,
-    pub category: Option<EventCategory>,
-    pub list_ref: NodeRef,
-    last_seen: u64,
-    scrolled_to: Option<u64>,
-    pub bookmarks: BookmarkIndex,
-    /// The newest events that pass the filters, oldest first, kept up to date as events
-    /// arrive (a new filter looks back once), so a frame never rescans the log.
-    filtered: VecDeque<Event>,
-    /// How many events had been logged when `filtered` was last brought up to date.
-    filtered_upto: u64,
-    filtered_for: Option<FilterKey>,
+struct Scroll {
+    /// The selected event it was scrolled to, and how many events were logged when it
+    /// last followed the newest.
+    selected: Option<u64>,
+    logged: u64,
 }
 
-impl App {
-    fn event_matches(&self, e: &Event) -> bool {
-        let world = self.session.console().world();
-        if self.log.category.is_some_and(|c| e.kind.category() != c) {
-            return false;
-        }
-        match self.log.node.and_then(|p| world.by_port(p)) {
-            Some(idx) => e.node == Some(idx) || concerned_nodes(world, e).contains(&idx),
-            None => true,
-        }
-    }
-
-    /// Brings the filtered rows up to date: only the events logged since the last call are
-    /// examined, unless the filters changed or the run started again.
-    pub(super) fn refresh_filtered(&mut self) {
-        let key = (self.log.node, self.log.category);
-        if key == (None, None) {
-            // Unfiltered, the view reads the log's tail directly: nothing to keep.
-            self.log.filtered.clear();
-            self.log.filtered_for = None;
-            return;
-        }
-        let world = self.session.console().world();
-        let logged = world.events_logged();
-        let fresh = self.log.filtered_for != Some(key) || logged < self.log.filtered_upto;
-        let new = if fresh {
-            SCAN
-        } else {
-            (logged - self.log.filtered_upto) as usize
-        };
-        let mut found: Vec<Event> = world
-            .events()
-            .rev()
-            .take(new)
-            .filter(|e| self.event_matches(e))
-            .take(ROWS)
-            .cloned()
-            .collect();
-        found.reverse();
-        if fresh {
-            self.log.filtered.clear();
-            self.log.filtered_for = Some(key);
-        }
-        self.log.filtered.extend(found);
-        while self.log.filtered.len() > ROWS {
-            self.log.filtered.pop_front();
-        }
-        self.log.filtered_upto = logged;
-    }
-
-    /// Follows the newest event unless one is selected, which is scrolled into view.
-    pub(super) fn log_rendered(&mut self) {
-        if self.log.selected.is_some() && self.log.selected != self.log.scrolled_to {
-            self.log.scrolled_to = self.log.selected;
-            if let Some(list) = self.log.list_ref.cast::<HtmlElement>() {
-                // Scroll the list only (not the page) so the selected row sits in the middle.
-                if let Some(row) = list
-                    .query_selector(".event.selected")
-                    .ok()
-                    .flatten()
-                    .and_then(|r| r.dyn_into::<HtmlElement>().ok())
-                {
-                    let top = row.offset_top() - list.client_height() / 2;
-                    list.set_scroll_top(top.max(0));
+#[function_component(EventLog)]
+pub fn event_log() -> Html {
+    let store = use_playground();
+    let node = use_state_eq(|| None::<u16>);
+    let category = use_state_eq(|| None::<EventCategory>);
+    let filtered = use_mut_ref(FilteredEvents::default);
+    let scroll = use_mut_ref(Scroll::default);
+    let list = use_node_ref();
+    {
+        // Follow the newest event unless one is selected, which is scrolled into view.
+        let (list, scroll, store) = (list.clone(), scroll.clone(), store.clone());
+        use_effect(move || {
+            let p = store.get();
+            let mut s = scroll.borrow_mut();
+            let selected = p.selected_event;
+            if selected.is_some() && selected != s.selected {
+                s.selected = selected;
+                if let Some(l) = list.cast::<HtmlElement>() {
+                    // Scroll the list only (not the page) so the selected row sits in the middle.
+                    if let Some(row) = l
+                        .query_selector(".event.selected")
+                        .ok()
+                        .flatten()
+                        .and_then(|r| r.dyn_into::<HtmlElement>().ok())
+                    {
+                        let top = row.offset_top() - l.client_height() / 2;
+                        l.set_scroll_top(top.max(0));
+                    }
                 }
             }
-        }
-        if self.log.selected.is_none() {
-            self.log.scrolled_to = None;
-        }
-        let logged = self.session.console().world().events_logged();
-        if self.log.selected.is_none() && logged != self.log.last_seen {
-            self.log.last_seen = logged;
-            if let Some(el) = self.log.list_ref.cast::<HtmlElement>() {
-                el.set_scroll_top(el.scroll_height());
+            if selected.is_none() {
+                s.selected = None;
             }
-        }
-    }
-
-    pub(super) fn view_event_log(&self, ctx: &Context<Self>) -> Html {
-        let link = ctx.link();
-        let world = self.session.console().world();
-        let events: Vec<&Event> = match self.log.selected {
-            Some(sel) => {
-                // The retained log is in sequence order: start 40 events before the
-                // selected one instead of walking the whole log.
-                let first = world.events_logged() - world.events().len() as u64;
-                let skip = sel.saturating_sub(40).saturating_sub(first) as usize;
-                let mut v: Vec<&Event> = world
-                    .events()
-                    .skip(skip)
-                    .filter(|e| self.event_matches(e))
-                    .take(ROWS)
-                    .collect();
-                if !v.iter().any(|e| e.seq == sel) {
-                    v.extend(world.events().skip(skip).find(|e| e.seq == sel));
+            let logged = p.session().console().world().events_logged();
+            if selected.is_none() && logged != s.logged {
+                s.logged = logged;
+                if let Some(el) = list.cast::<HtmlElement>() {
+                    el.set_scroll_top(el.scroll_height());
                 }
-                v
             }
-            None if self.log.node.is_none() && self.log.category.is_none() => {
-                let mut v: Vec<&Event> = world.events().rev().take(ROWS).collect();
-                v.reverse();
-                v
-            }
-            None => self.log.filtered.iter().collect(),
-        };
-        let ports: Vec<u16> = world.processes().iter().map(|p| p.port).collect();
-        let node_filter = link.callback(|e: web_sys::Event| {
-            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
-            Msg::FilterNode(v.parse().ok())
         });
-        let cat_filter = link.callback(|e: web_sys::Event| {
+    }
+    let p = store.get();
+    let world = p.session().console().world();
+    let (node_f, cat_f) = (*node, *category);
+    let unfiltered = node_f.is_none() && cat_f.is_none();
+    if !unfiltered {
+        filtered.borrow_mut().refresh(world, node_f, cat_f);
+    }
+    let kept = filtered.borrow();
+    let events: Vec<&Event> = match p.selected_event {
+        Some(sel) => {
+            // The retained log is in sequence order: start 40 events before the selected
+            // one instead of walking the whole log.
+            let first = world.events_logged() - world.events().len() as u64;
+            let skip = sel.saturating_sub(40).saturating_sub(first) as usize;
+            let mut v: Vec<&Event> = world
+                .events()
+                .skip(skip)
+                .filter(|e| passes(world, e, node_f, cat_f))
+                .take(FILTERED_ROWS)
+                .collect();
+            if !v.iter().any(|e| e.seq == sel) {
+                v.extend(world.events().skip(skip).find(|e| e.seq == sel));
+            }
+            v
+        }
+        None if unfiltered => {
+            let mut v: Vec<&Event> = world.events().rev().take(FILTERED_ROWS).collect();
+            v.reverse();
+            v
+        }
+        None => kept.rows().collect(),
+    };
+    let ports: Vec<u16> = world.processes().iter().map(|x| x.port).collect();
+    let node_filter = {
+        let node = node.clone();
+        Callback::from(move |e: web_sys::Event| {
             let v = e.target_unchecked_into::<HtmlSelectElement>().value();
-            Msg::FilterCategory(
+            node.set(v.parse().ok());
+        })
+    };
+    let cat_filter = {
+        let category = category.clone();
+        Callback::from(move |e: web_sys::Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            category.set(
                 v.parse::<usize>()
                     .ok()
                     .and_then(|i| CATEGORIES.get(i).copied()),
-            )
-        });
-        html! {
-            <>
-                <div class="panel-head">
-                    <h2>{ "Events" }</h2>
-                    <select aria-label="Filter by node" onchange={node_filter}>
-                        <option value="" selected={self.log.node.is_none()}>{ "all nodes" }</option>
-                        { for ports.iter().map(|p| html! { <option value={p.to_string()} selected={self.log.node == Some(*p)}>{ p }</option> }) }
-                    </select>
-                    <select aria-label="Filter by kind" onchange={cat_filter}>
-                        <option value="" selected={self.log.category.is_none()}>{ "all kinds" }</option>
-                        { for CATEGORIES.iter().enumerate().map(|(i, c)| html! {
-                            <option value={i.to_string()} selected={self.log.category == Some(*c)}>{ category_name(*c) }</option>
-                        }) }
-                    </select>
-                    if self.log.selected.is_some() {
-                        <button onclick={link.callback(|_| Msg::SelectEvent(None))} title="Follow the newest events again">{ "live ↓" }</button>
+            );
+        })
+    };
+    html! {
+        <>
+            <div class="panel-head">
+                <h2>{ "Events" }</h2>
+                <select aria-label="Filter by node" onchange={node_filter}>
+                    <option value="" selected={node_f.is_none()}>{ "all nodes" }</option>
+                    { for ports.iter().map(|port| html! { <option value={port.to_string()} selected={node_f == Some(*port)}>{ port }</option> }) }
+                </select>
+                <select aria-label="Filter by kind" onchange={cat_filter}>
+                    <option value="" selected={cat_f.is_none()}>{ "all kinds" }</option>
+                    { for CATEGORIES.iter().enumerate().map(|(i, c)| html! {
+                        <option value={i.to_string()} selected={cat_f == Some(*c)}>{ category_name(*c) }</option>
+                    }) }
+                </select>
+                if p.selected_event.is_some() {
+                    <button onclick={dispatch(&store, |_: MouseEvent| Action::SelectEvent(None))} title="Follow the newest events again">{ "live ↓" }</button>
+                }
+            </div>
+            <nav class="bookmarks" aria-label="Bookmarks">
+                { for BOOKMARKS.iter().map(|b| {
+                    let at = p.bookmarks.get(*b);
+                    html! {
+                        <button disabled={at.is_none()} class={classes!((at.is_some() && at == p.selected_event).then_some("on"))}
+                            title={if at.is_some() { "Jump to this event" } else { "Has not happened yet" }}
+                            onclick={dispatch(&store, move |_: MouseEvent| Action::SelectEvent(at))}>{ b.label() }</button>
                     }
-                </div>
-                <nav class="bookmarks" aria-label="Bookmarks">
-                    { for BOOKMARKS.iter().map(|b| {
-                        let at = self.log.bookmarks.get(*b);
-                        html! {
-                            <button disabled={at.is_none()} class={classes!((at.is_some() && at == self.log.selected).then_some("on"))}
-                                title={if at.is_some() { "Jump to this event" } else { "Has not happened yet" }}
-                                onclick={link.callback(move |_| Msg::SelectEvent(at))}>{ b.label() }</button>
-                        }
-                    }) }
-                </nav>
-                <ol class="events" ref={self.log.list_ref.clone()}>
-                    { for events.iter().map(|e| {
-                        let seq = e.seq;
-                        let selected = self.log.selected == Some(seq);
-                        let toggle = if selected { None } else { Some(seq) };
-                        html! {
-                            <li key={seq} class={classes!("event", format!("c-{}", category_name(e.kind.category()).replace(' ', "-")), selected.then_some("selected"))}
-                                onclick={link.callback(move |_| Msg::SelectEvent(toggle))}>
-                                <time>{ e.at.to_string() }</time>
-                                <span class="port">{ e.port.map(|p| p.to_string()).unwrap_or_default() }</span>
-                                <span class="kind">{ category_name(e.kind.category()) }</span>
-                                <span class="text">{ e.kind.to_string() }</span>
-                            </li>
-                        }
-                    }) }
-                </ol>
-            </>
-        }
+                }) }
+            </nav>
+            <ol class="events" ref={list}>
+                { for events.iter().map(|e| {
+                    let seq = e.seq;
+                    let selected = p.selected_event == Some(seq);
+                    let toggle = if selected { None } else { Some(seq) };
+                    html! {
+                        <li key={seq} class={classes!("event", format!("c-{}", category_name(e.kind.category()).replace(' ', "-")), selected.then_some("selected"))}
+                            onclick={dispatch(&store, move |_: MouseEvent| Action::SelectEvent(toggle))}>
+                            <time>{ e.at.to_string() }</time>
+                            <span class="port">{ e.port.map(|x| x.to_string()).unwrap_or_default() }</span>
+                            <span class="kind">{ category_name(e.kind.category()) }</span>
+                            <span class="text">{ e.kind.to_string() }</span>
+                        </li>
+                    }
+                }) }
+            </ol>
+        </>
     }
 }

@@ -1,6 +1,8 @@
 //! The event log's helpers: bookmarks for the moments learners look for, filters, and the
 //! nodes an event concerns (for highlighting).
 
+use std::collections::VecDeque;
+
 use clusterlab_core::event::{Mention, Redirect};
 use clusterlab_core::{Event, EventCategory, EventKind, NodeIdx, World};
 
@@ -135,6 +137,74 @@ pub fn concerned_nodes(world: &World, e: &Event) -> Vec<NodeIdx> {
     out
 }
 
+/// Rows kept by a filtered view, and how far back a new filter looks.
+pub const FILTERED_ROWS: usize = 200;
+const FILTER_SCAN: usize = 20_000;
+
+/// The newest events that pass a node and kind filter, oldest first, kept up to date as
+/// events arrive: each refresh looks only at the events logged since the last one, unless
+/// the filters changed or the run started again (then it looks back once).
+#[derive(Clone, Debug, Default)]
+pub struct FilteredEvents {
+    rows: VecDeque<Event>,
+    /// How many events had been logged at the last refresh, and for which filters.
+    upto: u64,
+    filters: Option<(Option<u16>, Option<EventCategory>)>,
+}
+
+impl FilteredEvents {
+    /// Brings the rows up to date for these filters.
+    pub fn refresh(&mut self, world: &World, node: Option<u16>, category: Option<EventCategory>) {
+        let logged = world.events_logged();
+        let key = (node, category);
+        let fresh = self.filters != Some(key) || logged < self.upto;
+        let new = if fresh {
+            FILTER_SCAN
+        } else {
+            (logged - self.upto) as usize
+        };
+        let mut found: Vec<Event> = world
+            .events()
+            .rev()
+            .take(new)
+            .filter(|e| passes(world, e, node, category))
+            .take(FILTERED_ROWS)
+            .cloned()
+            .collect();
+        found.reverse();
+        if fresh {
+            self.rows.clear();
+            self.filters = Some(key);
+        }
+        self.rows.extend(found);
+        while self.rows.len() > FILTERED_ROWS {
+            self.rows.pop_front();
+        }
+        self.upto = logged;
+    }
+
+    pub fn rows(&self) -> impl Iterator<Item = &Event> {
+        self.rows.iter()
+    }
+}
+
+/// Whether `e` passes a node filter (where it happened or a node it concerns) and a kind
+/// filter.
+pub fn passes(
+    world: &World,
+    e: &Event,
+    node: Option<u16>,
+    category: Option<EventCategory>,
+) -> bool {
+    if category.is_some_and(|c| e.kind.category() != c) {
+        return false;
+    }
+    match node.and_then(|p| world.by_port(p)) {
+        Some(idx) => e.node == Some(idx) || concerned_nodes(world, e).contains(&idx),
+        None => true,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,5 +242,32 @@ mod tests {
             nodes.len() >= 2,
             "the promoted replica and the old master: {nodes:?}"
         );
+    }
+
+    #[test]
+    fn a_filtered_view_keeps_up_with_new_events_and_starts_over_for_new_filters() {
+        let mut c = Console::new(ClusterShape::default()).unwrap();
+        let mut f = FilteredEvents::default();
+        f.refresh(c.world(), None, Some(EventCategory::Failure));
+        assert_eq!(f.rows().count(), 0);
+        c.world_mut().apply(Fault::Kill(7003)).unwrap();
+        c.world_mut().advance(SimDuration(20_000));
+        f.refresh(c.world(), None, Some(EventCategory::Failure));
+        let failures = c
+            .world()
+            .events()
+            .filter(|e| e.kind.category() == EventCategory::Failure)
+            .count();
+        assert_eq!(f.rows().count(), failures.min(FILTERED_ROWS));
+        assert!(f
+            .rows()
+            .all(|e| e.kind.category() == EventCategory::Failure));
+        f.refresh(c.world(), Some(7005), None);
+        assert!(f.rows().count() > 0);
+        let w = c.world();
+        let idx = w.by_port(7005).unwrap();
+        assert!(f
+            .rows()
+            .all(|e| e.node == Some(idx) || concerned_nodes(w, e).contains(&idx)));
     }
 }

@@ -2,11 +2,19 @@
 //! playground's own session, so every view shows it live and the learner may leave the
 //! script at any point and play on from there.
 
+use std::sync::OnceLock;
+
 use clusterlab_core::scenario::{
-    export_markdown, run_checkpoint, Checkpoint, CheckpointOutcome, Scenario,
+    export_markdown, library, run_checkpoint, Checkpoint, CheckpointOutcome, Scenario,
 };
 
 use super::session::Session;
+
+/// The scenario library, parsed once.
+pub fn scenarios() -> &'static [Scenario] {
+    static LIBRARY: OnceLock<Vec<Scenario>> = OnceLock::new();
+    LIBRARY.get_or_init(|| library().into_iter().flatten().collect())
+}
 
 /// A scenario being played.
 pub struct Guide {
