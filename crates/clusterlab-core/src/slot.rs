@@ -120,14 +120,47 @@ impl SlotSet {
     }
 
     /// Maximal runs of consecutive slots, ascending, as inclusive `(start, end)` pairs.
+    /// Whole words of set or clear bits are taken at once (CLUSTER NODES asks this of
+    /// every node it lists).
     pub fn ranges(&self) -> Vec<(Slot, Slot)> {
         let mut out: Vec<(Slot, Slot)> = Vec::new();
-        for s in self.iter() {
-            match out.last_mut() {
-                Some((_, end)) if *end + 1 == s => *end = s,
-                _ => out.push((s, s)),
+        // The start of the run being read, if one is open.
+        let mut open: Option<usize> = None;
+        let mut close = |open: &mut Option<usize>, end: usize| {
+            if let Some(start) = open.take() {
+                out.push((start as Slot, end as Slot));
+            }
+        };
+        for (i, &w) in self.words.iter().enumerate() {
+            let base = i * 64;
+            match w {
+                0 => close(&mut open, base.saturating_sub(1)),
+                u64::MAX => {
+                    open.get_or_insert(base);
+                }
+                _ => {
+                    let mut bit = 0;
+                    while bit < 64 {
+                        let rest = w >> bit;
+                        if rest & 1 == 1 {
+                            open.get_or_insert(base + bit);
+                            bit += rest.trailing_ones() as usize;
+                            if bit < 64 {
+                                close(&mut open, base + bit - 1);
+                            }
+                        } else {
+                            close(&mut open, (base + bit).saturating_sub(1));
+                            bit += if rest == 0 {
+                                64 - bit
+                            } else {
+                                rest.trailing_zeros() as usize
+                            };
+                        }
+                    }
+                }
             }
         }
+        close(&mut open, SLOTS - 1);
         out
     }
 }
@@ -166,6 +199,47 @@ pub fn format_ranges(ranges: &[(Slot, Slot)], style: RangeStyle) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Runs the slow way: slot by slot.
+    fn ranges_one_by_one(set: &SlotSet) -> Vec<(Slot, Slot)> {
+        let mut out: Vec<(Slot, Slot)> = Vec::new();
+        for s in set.iter() {
+            match out.last_mut() {
+                Some((_, end)) if *end + 1 == s => *end = s,
+                _ => out.push((s, s)),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn ranges_read_word_by_word_match_ranges_read_slot_by_slot() {
+        let mut rng = crate::rng::SimRng::new(9);
+        for round in 0..400 {
+            let mut set = SlotSet::new();
+            // Runs of random lengths, some across word boundaries, some whole words.
+            let mut s = rng.below(200) as usize;
+            while s < SLOTS {
+                let len = 1 + rng.below(if round % 2 == 0 { 3 } else { 300 }) as usize;
+                for x in s..(s + len).min(SLOTS) {
+                    set.insert(x as Slot);
+                }
+                s += len + rng.below(if round % 3 == 0 { 2 } else { 500 }) as usize;
+            }
+            assert_eq!(set.ranges(), ranges_one_by_one(&set), "round {round}");
+        }
+        let mut full = SlotSet::new();
+        for x in 0..SLOTS {
+            full.insert(x as Slot);
+        }
+        assert_eq!(full.ranges(), vec![(0, 16383)]);
+        assert_eq!(SlotSet::new().ranges(), vec![]);
+        let mut edges = SlotSet::new();
+        for x in [0, 63, 64, 127, 16383] {
+            edges.insert(x);
+        }
+        assert_eq!(edges.ranges(), ranges_one_by_one(&edges));
+    }
 
     #[test]
     fn crc16_check_value() {

@@ -180,6 +180,9 @@ impl Node {
 
     /// MIGRATEs whose target said nothing within the timeout.
     pub(crate) fn check_migrate_timeouts(&mut self) {
+        if self.migrate.pending.is_empty() {
+            return;
+        }
         let now = self.now;
         let (late, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut self.migrate.pending)
             .into_iter()

@@ -398,6 +398,10 @@ impl Node {
 
     /// Unblocks WAIT clients whose replicas caught up or whose timeout passed.
     pub(crate) fn check_blocked_waits(&mut self) {
+        // Runs before every sleep: nothing to do is the common case.
+        if self.clients.blocked.is_empty() {
+            return;
+        }
         let now = self.now;
         let mut still = Vec::new();
         for w in std::mem::take(&mut self.clients.blocked) {

@@ -3,6 +3,7 @@
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
+use std::fmt::Write;
 
 use sha2::{Digest, Sha256};
 
@@ -128,6 +129,16 @@ pub struct TrafficStats {
     pub bus_messages: u64,
     pub bus_bytes: u64,
     pub repl_messages: u64,
+}
+
+/// Feeds formatted text straight into the trace hash.
+struct HashWriter<'a>(&'a mut Sha256);
+
+impl std::fmt::Write for HashWriter<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.update(s.as_bytes());
+        Ok(())
+    }
 }
 
 /// The simulated world.
@@ -599,7 +610,8 @@ impl World {
             kind,
         };
         self.hasher.update([3u8]);
-        self.hasher.update(event.to_string().as_bytes());
+        // The explanation goes into the hash as it is written, never built as a string.
+        let _ = write!(HashWriter(&mut self.hasher), "{event}");
         self.logged += 1;
         if self.log.len() == EVENT_LOG_CAPACITY {
             self.log.pop_front();
