@@ -133,3 +133,60 @@ fn a_cycle_would_be_found() {
         Some(vec!["a".into(), "b".into(), "a".into()])
     );
 }
+
+/// The files a code-map cell names: `a.rs`, `dir/{x,y}.rs`, or a whole `dir/`.
+fn named_files(cell: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for part in cell.split('`').skip(1).step_by(2) {
+        match (part.find('{'), part.find('}')) {
+            (Some(a), Some(b)) if a < b => {
+                for name in part[a + 1..b].split(',') {
+                    out.push(format!("{}{}{}", &part[..a], name, &part[b + 1..]));
+                }
+            }
+            _ => out.push(part.to_string()),
+        }
+    }
+    out
+}
+
+#[test]
+fn the_code_map_lists_every_source_file_once() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let map = std::fs::read_to_string(root.join("ARCHITECTURE.md")).expect("ARCHITECTURE.md");
+    for (dir, prefix) in [("crates/clusterlab-core/src", ""), ("web", "")] {
+        let base = root.join(dir);
+        let mut all = Vec::new();
+        let scan = if dir == "web" {
+            base.join("src")
+        } else {
+            base.clone()
+        };
+        files(&scan, &mut all);
+        let section = if dir == "web" {
+            &map[map.find("`web/` (the playground").expect("the web table")..]
+        } else {
+            &map[..map.find("`web/` (the playground").expect("the web table")]
+        };
+        // The first cell of every table row.
+        let cells: Vec<Vec<String>> = section
+            .lines()
+            .filter(|l| l.starts_with("| `"))
+            .map(|l| named_files(l.split('|').nth(1).unwrap_or("")))
+            .collect();
+        for f in &all {
+            let rel = f
+                .strip_prefix(&base)
+                .expect("below the folder")
+                .to_string_lossy()
+                .replace('\\', "/");
+            let rel = format!("{prefix}{rel}");
+            let listed = cells
+                .iter()
+                .flatten()
+                .filter(|c| **c == rel || (c.ends_with('/') && rel.starts_with(c.as_str())))
+                .count();
+            assert_eq!(listed, 1, "ARCHITECTURE.md lists {dir}/{rel} {listed} times");
+        }
+    }
+}
