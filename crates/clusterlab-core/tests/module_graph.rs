@@ -186,7 +186,10 @@ fn the_code_map_lists_every_source_file_once() {
                 .flatten()
                 .filter(|c| **c == rel || (c.ends_with('/') && rel.starts_with(c.as_str())))
                 .count();
-            assert_eq!(listed, 1, "ARCHITECTURE.md lists {dir}/{rel} {listed} times");
+            assert_eq!(
+                listed, 1,
+                "ARCHITECTURE.md lists {dir}/{rel} {listed} times"
+            );
         }
     }
 }

@@ -12,6 +12,22 @@ fn badge_class(badge: &str) -> String {
     badge.replace('?', "q")
 }
 
+/// The classes of a card or chip: its kind, role and state, and how it is marked.
+fn marks(kind: &'static str, state: String, props: &CardProps) -> Classes {
+    classes!(
+        kind,
+        if props.card.master {
+            "master"
+        } else {
+            "replica"
+        },
+        state,
+        props.highlight.then_some("highlight"),
+        props.selected.then_some("selected"),
+        props.inspected.then_some("inspected")
+    )
+}
+
 #[derive(Properties, PartialEq)]
 pub struct CardProps {
     pub card: CardData,
@@ -46,14 +62,7 @@ pub fn card(props: &CardProps) -> Html {
             c.seen_ok, c.seen_pfail, c.seen_fail
         )
     };
-    let class = classes!(
-        "card",
-        if c.master { "master" } else { "replica" },
-        format!("st-{}", badge_class(badge)),
-        props.highlight.then_some("highlight"),
-        props.selected.then_some("selected"),
-        props.inspected.then_some("inspected")
-    );
+    let class = marks("card", format!("st-{}", badge_class(badge)), props);
     let on_inspect = props.on_inspect.reform(move |_: MouseEvent| idx);
     let on_select = props.on_select.reform(move |e: MouseEvent| {
         e.stop_propagation();
@@ -86,14 +95,7 @@ pub fn chip(props: &CardProps) -> Html {
     let c = &props.card;
     let idx = c.idx;
     let badge = c.badge();
-    let class = classes!(
-        "chip",
-        if c.master { "master" } else { "replica" },
-        format!("b-{}", badge_class(badge)),
-        props.highlight.then_some("highlight"),
-        props.selected.then_some("selected"),
-        props.inspected.then_some("inspected")
-    );
+    let class = marks("chip", format!("b-{}", badge_class(badge)), props);
     let title = format!(
         "{} {} · {} · epoch {} · {} keys{}",
         c.port,
