@@ -369,7 +369,7 @@ impl Playground {
 
     /// Puts a new session in place. The viewer's settings (playing, speed, heartbeats) and
     /// the learning state (the Learn dialog, interview progress) stay; a guide is put back
-    /// by its caller; everything else starts afresh.
+    /// by its caller; everything else (the About and Fidelity dialogs too) starts afresh.
     fn install(&mut self, s: Session) {
         let mut fresh = Playground::new(s, None, std::mem::take(&mut self.interview));
         fresh.generation = self.generation + 1;
@@ -379,8 +379,6 @@ impl Playground {
         fresh.learn = self.learn.take();
         fresh.saved = std::mem::take(&mut self.saved);
         fresh.effects = std::mem::take(&mut self.effects);
-        fresh.about_open = self.about_open;
-        fresh.fidelity_open = self.fidelity_open;
         *self = fresh;
         self.save();
     }

@@ -56,7 +56,7 @@ pub fn plan(shape: &ClusterShape, rng: &mut SimRng) -> CreatePlan {
 /// The plan for `ports` (in the order given) with `per_master` replicas each, and whether
 /// nodes were left over ("Adding extra replicas...": one more per master in turn).
 pub fn plan_for(ports: &[u16], per_master: usize, rng: &mut SimRng) -> (CreatePlan, usize) {
-    let m = ports.len() / (per_master + 1);
+    let m = ports.len() / per_master.saturating_add(1);
     let masters = ports[..m].to_vec();
     let mut rest: Vec<u16> = ports[m..].to_vec();
     if !rest.is_empty() {
@@ -252,10 +252,10 @@ impl Tool<'_> {
             }
         }
         let n = hosts.len();
-        if n / (per_master + 1) < 3 {
+        if n / per_master.saturating_add(1) < 3 {
             return format!(
                 "*** ERROR: Invalid configuration for cluster creation.\n*** Redis Cluster requires at least 3 master nodes.\n*** This is not possible with {n} nodes and {per_master} replicas per node.\n*** At least {} nodes are required.\n",
-                3 * (per_master + 1)
+                per_master.saturating_add(1).saturating_mul(3)
             );
         }
         let ports: Vec<u16> = hosts.iter().map(|(_, p)| *p).collect();

@@ -203,7 +203,7 @@ fn meet(node: &mut Node, args: &[Vec<u8>]) -> Reply {
                 ))
             }
         },
-        None => port + 10_000,
+        None => port.saturating_add(10_000),
     };
     let ip = String::from_utf8_lossy(&args[2]).into_owned();
     let valid_ip = ip.parse::<std::net::IpAddr>().is_ok();

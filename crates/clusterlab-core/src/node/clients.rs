@@ -75,6 +75,9 @@ impl Node {
     pub(crate) fn disconnect_client(&mut self, client: u64) {
         self.clients.sessions.remove(&client);
         self.clients.blocked.retain(|w| w.client != client);
+        // Nothing the client waited for is answered any more.
+        self.migrate.pending.retain(|m| m.client != client);
+        self.failover.paused_writes.retain(|(c, _)| *c != client);
     }
 
     /// A write touched `key`: transactions WATCHing it will abort.

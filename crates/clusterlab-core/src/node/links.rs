@@ -81,9 +81,11 @@ impl Node {
         }
         // Everything of the old life goes but the table (nodes.conf) and the ids of links
         // and MIGRATEs, which are never reused. The cluster size stays until the state
-        // is next computed.
+        // is next computed, by the first cron tick (a starting Redis has nothing flagged
+        // for beforeSleep).
         self.state = ClusterState {
             size: self.state.size,
+            dirty: false,
             ..ClusterState::default()
         };
         self.bus = BusState::default();
