@@ -468,7 +468,7 @@ async fn guided_scenario_and_interview_practice_in_chromium() {
     until(
         c,
         "the exported interview notes",
-        "const x = window.__exported; return x !== null && x.name === 'interview-practice.md' && x.text.includes('**My answer:** Yes, replication is asynchronous.') && x.text.includes('clusterlab --scenario split-brain');",
+        "const x = window.__exported; return x !== null && x.name === 'interview-practice.md' && x.text.includes('**My answer:** Yes, replication is asynchronous.') && x.text.includes('clusterlab scenario split-brain');",
     )
     .await;
     // Progress is kept: a reload shows the answer and the revealed mark.

@@ -1,9 +1,10 @@
-//! redis-py's `RedisCluster` (Debian's python3-redis) against `clusterlab serve`: it reads
+//! redis-py's `RedisCluster` (from PyPI, in `target/tools/python`) against `clusterlab serve`: it reads
 //! the slot map and the command table at connect, sends keys to their masters, pipelines
 //! by slot, and finds the new master after the simulated one is killed (at ten times real
 //! time, so the failover takes under a second).
 //!
-//! Needs python3-redis: `cargo xtask test` runs it (`--ignored`).
+//! Needs redis-py: `cargo xtask test` installs it and runs this (`--ignored`) with
+//! `PYTHONPATH` set to it.
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
@@ -42,9 +43,10 @@ for _ in range(600):
 print("after failover", value, "master", rc.get_node_from_key("mykey").port, flush=True)
 "#;
 
-/// The first Python that has redis-py's cluster client.
+/// The first Python that has redis-py's cluster client (with `PYTHONPATH`, the one
+/// `cargo xtask test` installed).
 fn python() -> String {
-    for candidate in ["/usr/bin/python3", "python3"] {
+    for candidate in ["python3", "/usr/bin/python3"] {
         let ok = Command::new(candidate)
             .args(["-c", "import redis.cluster"])
             .stderr(Stdio::null())
@@ -54,7 +56,7 @@ fn python() -> String {
             return candidate.to_string();
         }
     }
-    panic!("no python3 with redis-py's RedisCluster: apt install python3-redis (.ci/run does)");
+    panic!("no python3 with redis-py's RedisCluster: `cargo xtask test` installs it into target/tools/python");
 }
 
 #[test]

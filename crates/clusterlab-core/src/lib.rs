@@ -65,4 +65,4 @@ pub use name::{NodeIdx, NodeName};
 pub use reply::{Protocol, Reply};
 pub use slot::{key_hash_slot, Slot, SlotSet, SLOTS};
 pub use time::{SimDuration, SimTime};
-pub use world::{ConnError, ConnId, Moment, ProcessState, World};
+pub use world::{ConnError, ConnId, Moment, ProcessState, Submitted, World};

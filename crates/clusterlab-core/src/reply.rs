@@ -121,6 +121,11 @@ impl Reply {
         out
     }
 
+    /// [`Reply::encode`], appending to `out`.
+    pub fn encode_into(&self, out: &mut Vec<u8>, protocol: Protocol) {
+        self.write_resp(out, protocol);
+    }
+
     fn write_resp(&self, out: &mut Vec<u8>, protocol: Protocol) {
         match self {
             Reply::Bulk(None) | Reply::Array(None) if protocol == Protocol::Resp3 => {

@@ -13,6 +13,7 @@
 //! differential suite against a real Redis 7 cluster.
 
 mod playground;
+mod setup;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -103,6 +104,7 @@ pub(crate) fn ensure_target(target: &str) -> Result<(), String> {
 }
 
 fn test() -> Result<(), String> {
+    setup::ensure_system_packages()?;
     if have("rustfmt", "--version") {
         run(
             "cargo fmt --check",
@@ -144,29 +146,17 @@ fn test() -> Result<(), String> {
     differential_suite()
 }
 
-/// The same scripts against a real Redis 7 cluster and the simulation (needs Debian's
-/// redis-server and redis-tools; `.ci/run` installs them).
+/// redis-py from PyPI, into `target/tools/python`.
+pub(crate) const REDIS_PY: &str = "redis==8.1.0";
+
+/// The same scripts against a real Redis 7 cluster and the simulation, and real clients
+/// against `clusterlab serve` (Debian's redis-server and redis-tools, which
+/// [`setup::ensure_system_packages`] installs; redis-py from PyPI).
 fn differential_suite() -> Result<(), String> {
-    for (program, package) in [
-        ("redis-server", "redis-server"),
-        ("redis-cli", "redis-tools"),
-    ] {
-        if !have(program, "--version") {
-            return Err(format!(
-                "{program} is missing: install Debian's {package} (.ci/run does)"
-            ));
-        }
-    }
-    let have_redis_py = Command::new("/usr/bin/python3")
-        .args(["-c", "import redis.cluster"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !have_redis_py {
-        return Err("redis-py is missing: install Debian's python3-redis (.ci/run does)".into());
-    }
+    setup::ensure_pypi(&[REDIS_PY])?;
     run(
         "redis-py's RedisCluster against clusterlab serve",
-        cargo().args([
+        cargo().env("PYTHONPATH", setup::python_dir()).args([
             "test",
             "-p",
             "clusterlab-tests",

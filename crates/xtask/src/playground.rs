@@ -48,16 +48,7 @@ fn browser_env(c: &mut Command) -> &mut Command {
 /// The tests that need Chromium: wasm-bindgen tests of the core and the app, then the
 /// built page end to end through chromedriver.
 pub fn browser_tests() -> Result<(), String> {
-    for (program, package) in [
-        ("chromium", "chromium"),
-        ("chromedriver", "chromium-driver"),
-    ] {
-        if !crate::have(program, "--version") {
-            return Err(format!(
-                "{program} is missing: install Debian's {package} (.ci/run does)"
-            ));
-        }
-    }
+    crate::setup::ensure_system_packages()?;
     build()?;
     run(
         "wasm-bindgen tests in headless Chromium",

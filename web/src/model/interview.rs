@@ -96,7 +96,7 @@ impl InterviewState {
                 md.push_str(&format!("- {}", c.text));
                 if let Some((id, i)) = c.demo_target() {
                     md.push_str(&format!(
-                        " (see it: `clusterlab --scenario {id}`, checkpoint {})",
+                        " (see it: `clusterlab scenario {id}`, checkpoint {})",
                         i + 1
                     ));
                 }
@@ -197,6 +197,6 @@ mod tests {
             md.matches("**My answer:** (none yet)").count(),
             qs().len() - 1
         );
-        assert!(md.contains("(see it: `clusterlab --scenario "));
+        assert!(md.contains("(see it: `clusterlab scenario "));
     }
 }

@@ -5,7 +5,7 @@ use sha2::Digest;
 use super::{ProcessState, World};
 use crate::name::NodeIdx;
 use crate::node::Input;
-use crate::reply::Reply;
+use crate::reply::{Protocol, Reply};
 use crate::time::SimDuration;
 
 /// The longest a client waits in simulated time (a blocked WAIT 0, a long pause).
@@ -14,6 +14,20 @@ pub const MAX_BLOCK_MS: u64 = 3_600_000;
 /// A client connection to one process.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ConnId(pub u64);
+
+/// What became of a command handed over with [`World::submit`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Submitted {
+    /// The reply, shaped for the connection's protocol.
+    Reply(Reply, Protocol),
+    /// The client waits: the command blocked, or its process is paused.
+    Blocked,
+    /// The connection is closed (its process died).
+    Closed,
+}
+
+/// A blocked command's reply with the protocol to encode it in, or why none came.
+pub type Unblocked = Result<(Reply, Protocol), ConnError>;
 
 /// Why a command got no reply.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -39,11 +53,16 @@ impl World {
     }
 
     /// The protocol a connection speaks (RESP3 after `HELLO 3`); RESP2 if it is closed.
-    pub fn protocol(&self, conn: ConnId) -> crate::reply::Protocol {
+    pub fn protocol(&self, conn: ConnId) -> Protocol {
         match self.conns.get(conn.0 as usize).copied().flatten() {
             Some(idx) => self.procs[idx.index()].node.protocol(conn.0),
-            None => crate::reply::Protocol::Resp2,
+            None => Protocol::Resp2,
         }
+    }
+
+    /// Whether `conn` is still open (its process has not died).
+    pub fn is_open(&self, conn: ConnId) -> bool {
+        self.conns.get(conn.0 as usize).copied().flatten().is_some()
     }
 
     /// Closes a client connection.
@@ -54,12 +73,21 @@ impl World {
         }
     }
 
-    /// The process forgets a client connection.
+    /// The process forgets a client connection (a paused one when it wakes).
     fn close_client(&mut self, idx: NodeIdx, conn: ConnId) {
+        self.replies.retain(|(c, _)| *c != conn);
+        self.blocked.remove(&conn);
+        if let ProcessState::Paused { .. } = self.procs[idx.index()].state {
+            self.held[idx.index()].push(super::Item::Disconnect { node: idx, conn });
+            return;
+        }
+        self.forget_client(idx, conn);
+    }
+
+    pub(super) fn forget_client(&mut self, idx: NodeIdx, conn: ConnId) {
         let input = Input::Disconnect { client: conn.0 };
         self.procs[idx.index()].node.handle(self.now, input);
         self.collect(idx);
-        self.replies.retain(|(c, _)| *c != conn);
     }
 
     /// The reply waiting for `conn`, if its process produced one.
@@ -68,13 +96,17 @@ impl World {
         Some(self.replies.remove(i).1)
     }
 
-    /// Drops every client connection of a process that died.
+    /// Drops every client connection of a process that died, and the replies it had
+    /// produced for them.
     pub(super) fn close_connections_to(&mut self, idx: NodeIdx) {
         for c in self.conns.iter_mut() {
             if *c == Some(idx) {
                 *c = None;
             }
         }
+        let conns = &self.conns;
+        self.replies
+            .retain(|(c, _)| conns.get(c.0 as usize).copied().flatten().is_some());
     }
 
     /// Sends a command on `conn` and waits (in simulated time) for its reply: the request
@@ -87,6 +119,103 @@ impl World {
         let there = self.now + self.net.sample_latency();
         self.run_until(there);
         self.wait_running(idx)?;
+        let reply = match self.run_command(idx, conn, args) {
+            Some(r) => r,
+            None => {
+                let r = self.wait_unblocked(idx, conn)?;
+                self.acknowledge(idx, args, &r);
+                r
+            }
+        };
+        let protocol = self.procs[idx.index()].node.protocol(conn.0);
+        let reply = reply.for_protocol(protocol);
+        let back = self.now + self.net.sample_latency();
+        self.run_until(back);
+        if self.conns.get(conn.0 as usize).copied().flatten().is_none() {
+            return Err(ConnError::Closed);
+        }
+        Ok(reply)
+    }
+
+    /// Hands a command on `conn` to its process now, without simulated latency and
+    /// without letting time pass: what a server following the wall clock does with a
+    /// request that just arrived on a real socket. The reply is there at once unless the
+    /// command blocks (WAIT, a MIGRATE round trip) or the process is paused; then
+    /// [`World::take_unblocked`] hands it over once simulated time has brought it.
+    pub fn submit(&mut self, conn: ConnId, args: Vec<Vec<u8>>) -> Submitted {
+        let Some(Some(idx)) = self.conns.get(conn.0 as usize).copied() else {
+            return Submitted::Closed;
+        };
+        match self.procs[idx.index()].state {
+            ProcessState::Killed => return Submitted::Closed,
+            ProcessState::Paused { .. } => {
+                // A stopped process reads the request when it wakes.
+                self.held[idx.index()].push(super::Item::Command {
+                    node: idx,
+                    conn,
+                    args: args.clone(),
+                });
+                self.blocked.insert(conn, (idx, args));
+                return Submitted::Blocked;
+            }
+            ProcessState::Running => {}
+        }
+        match self.run_command(idx, conn, &args) {
+            Some(reply) => {
+                let protocol = self.procs[idx.index()].node.protocol(conn.0);
+                Submitted::Reply(reply.for_protocol(protocol), protocol)
+            }
+            None => {
+                self.blocked.insert(conn, (idx, args));
+                Submitted::Blocked
+            }
+        }
+    }
+
+    /// The replies of submitted commands that were blocked and have been answered since,
+    /// and the blocked connections that closed meanwhile (their process died), in
+    /// connection order.
+    pub fn take_unblocked(&mut self) -> Vec<(ConnId, Unblocked)> {
+        if self.blocked.is_empty() {
+            return Vec::new();
+        }
+        let mut done = Vec::new();
+        let waiting: Vec<ConnId> = self.blocked.keys().copied().collect();
+        for conn in waiting {
+            if self.conns.get(conn.0 as usize).copied().flatten().is_none() {
+                self.blocked.remove(&conn);
+                done.push((conn, Err(ConnError::Closed)));
+                continue;
+            }
+            let Some(reply) = self.take_reply(conn) else {
+                continue;
+            };
+            let Some((idx, args)) = self.blocked.remove(&conn) else {
+                continue;
+            };
+            self.acknowledge(idx, &args, &reply);
+            let protocol = self.procs[idx.index()].node.protocol(conn.0);
+            done.push((conn, Ok((reply.for_protocol(protocol), protocol))));
+        }
+        done
+    }
+
+    /// Runs a command on a running process at the current time; its reply, unless the
+    /// command blocked.
+    pub(super) fn run_command(
+        &mut self,
+        idx: NodeIdx,
+        conn: ConnId,
+        args: &[Vec<u8>],
+    ) -> Option<Reply> {
+        self.dispatch_command(idx, conn, args);
+        let reply = self.take_reply(conn)?;
+        self.acknowledge(idx, args, &reply);
+        Some(reply)
+    }
+
+    /// Hands a command to a running process; a reply it produces waits in `replies`.
+    pub(super) fn dispatch_command(&mut self, idx: NodeIdx, conn: ConnId, args: &[Vec<u8>]) {
         self.hasher.update([4u8]);
         for a in args {
             self.hasher.update((a.len() as u64).to_le_bytes());
@@ -100,22 +229,15 @@ impl World {
         };
         self.procs[idx.index()].node.handle(self.now, command);
         self.collect(idx);
-        let reply = match self.take_reply(conn) {
-            Some(r) => r,
-            None => self.wait_unblocked(idx, conn)?,
-        };
-        let protocol = self.procs[idx.index()].node.protocol(conn.0);
-        let reply = reply.for_protocol(protocol);
+    }
+
+    /// Enters an acknowledged write in the ledger.
+    fn acknowledge(&mut self, idx: NodeIdx, args: &[Vec<u8>], reply: &Reply) {
+        let spec = args.first().and_then(|a| crate::commands::lookup(a));
         let is_write = spec.is_some_and(|c| c.flags & crate::commands::WRITE != 0);
         if is_write && !reply.is_error() {
             self.record_ack(idx, args);
         }
-        let back = self.now + self.net.sample_latency();
-        self.run_until(back);
-        if self.conns.get(conn.0 as usize).copied().flatten().is_none() {
-            return Err(ConnError::Closed);
-        }
-        Ok(reply)
     }
 
     /// Answers a read-only command as the process on `port` would right now, without a

@@ -23,7 +23,7 @@ mod ledger;
 mod observe;
 mod replay;
 
-pub use clients::{ConnError, ConnId, MAX_BLOCK_MS};
+pub use clients::{ConnError, ConnId, Submitted, MAX_BLOCK_MS};
 pub use ledger::{AckedWrite, Ledger};
 pub use observe::{Observer, SentMessage, Wire, SENT_LOG_CAPACITY};
 pub use replay::Moment;
@@ -57,6 +57,17 @@ enum Item {
         node: NodeIdx,
         link: crate::node::LinkId,
     },
+    /// A client's command that reached a paused process, read when it wakes.
+    Command {
+        node: NodeIdx,
+        conn: ConnId,
+        args: Vec<Vec<u8>>,
+    },
+    /// A client closed its connection to a paused process, noticed when it wakes.
+    Disconnect {
+        node: NodeIdx,
+        conn: ConnId,
+    },
 }
 
 impl Item {
@@ -65,7 +76,10 @@ impl Item {
         match self {
             Item::Cron(i, _) | Item::Resume(i) => *i,
             Item::Deliver(e) => e.to,
-            Item::ConnLost { node, .. } | Item::LinkUp { node, .. } => *node,
+            Item::ConnLost { node, .. }
+            | Item::LinkUp { node, .. }
+            | Item::Command { node, .. }
+            | Item::Disconnect { node, .. } => *node,
         }
     }
 }
@@ -166,6 +180,8 @@ pub struct World {
     held: Vec<Vec<Item>>,
     /// Replies produced for client connections, until their `execute` takes them.
     replies: Vec<(ConnId, Reply)>,
+    /// Submitted commands still waiting for their reply, with their arguments.
+    blocked: std::collections::BTreeMap<ConnId, (NodeIdx, Vec<Vec<u8>>)>,
     observer: Observer,
 }
 
@@ -201,6 +217,7 @@ impl World {
             by_cport: Default::default(),
             held: Vec::new(),
             replies: Vec::new(),
+            blocked: Default::default(),
             observer: Observer::default(),
         };
         for i in 0..shape.node_count() {
@@ -376,6 +393,13 @@ impl World {
                     .handle(self.now, Input::LinkUp(link));
                 self.collect(node);
             }
+            Item::Command { node, conn, args } => {
+                if self.conns.get(conn.0 as usize).copied().flatten() == Some(node) {
+                    // The reply waits for `take_unblocked`, which enters it in the ledger.
+                    self.dispatch_command(node, conn, &args);
+                }
+            }
+            Item::Disconnect { node, conn } => self.forget_client(node, conn),
             Item::Resume(idx) => {
                 if let ProcessState::Paused { until } = self.procs[idx.index()].state {
                     if until <= self.now {
