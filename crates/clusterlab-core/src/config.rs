@@ -21,6 +21,9 @@ pub struct NodeConfig {
     pub replica_no_failover: bool,
     /// `repl-ping-replica-period`, in seconds.
     pub repl_ping_replica_period: u64,
+    /// `protected-mode`: without a password, only loopback clients are accepted (the
+    /// server that holds the sockets enforces it).
+    pub protected_mode: bool,
     /// The Unix time, in ms, of simulated time zero.
     pub unix_epoch_ms: u64,
 }
@@ -36,6 +39,7 @@ impl Default for NodeConfig {
             allow_replica_migration: true,
             replica_no_failover: false,
             repl_ping_replica_period: 10,
+            protected_mode: true,
             unix_epoch_ms: DEFAULT_UNIX_EPOCH_MS,
         }
     }

@@ -126,3 +126,47 @@ fn connections_beyond_maxclients_get_redis_error() {
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(exchange(port, b"PING\r\n"), "+PONG\r\n");
 }
+
+/// An IPv4 address of this machine other than loopback, if it has one.
+fn outside_address() -> Option<std::net::Ipv4Addr> {
+    let out = Command::new("hostname").arg("-I").output().ok()?;
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .filter_map(|w| w.parse::<std::net::Ipv4Addr>().ok())
+        .find(|a| !a.is_loopback())
+}
+
+#[test]
+fn protected_mode_denies_clients_from_beyond_loopback() {
+    let Some(outside) = outside_address() else {
+        eprintln!("no address but loopback here: nothing to connect from");
+        return;
+    };
+    let server = start_with(5, &["--bind", "0.0.0.0"]);
+    let port = server.base;
+    let from_outside = || {
+        let mut s = TcpStream::connect((outside, port)).expect("a connection");
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let _ = s.write_all(b"PING\r\n");
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    };
+    let denied = from_outside();
+    assert!(
+        denied.starts_with("-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user."),
+        "{denied:?}"
+    );
+    assert!(denied.ends_with("from the outside.\r\n"), "{denied:?}");
+    // From loopback, protected mode can be turned off; then the same client is served.
+    assert_eq!(
+        exchange(port, b"CONFIG SET protected-mode no\r\n"),
+        "+OK\r\n"
+    );
+    let mut s = TcpStream::connect((outside, port)).expect("a connection");
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    s.write_all(b"PING\r\n").unwrap();
+    let mut buf = [0u8; 16];
+    let n = s.read(&mut buf).expect("a reply");
+    assert_eq!(&buf[..n], b"+PONG\r\n");
+}

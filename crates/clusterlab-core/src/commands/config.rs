@@ -1,4 +1,5 @@
-//! CONFIG GET / CONFIG SET for the cluster settings the simulation models.
+//! CONFIG GET / CONFIG SET for the settings the simulation models: the cluster ones and
+//! `protected-mode`.
 
 use super::args::is;
 use super::keys::glob_match;
@@ -36,6 +37,7 @@ const PARAMS: &[(&str, Option<&str>, Kind)] = &[
         Kind::Int(0, i32::MAX as i64),
     ),
     ("cluster-require-full-coverage", None, Kind::Bool),
+    ("protected-mode", None, Kind::Bool),
     (
         "repl-ping-replica-period",
         Some("repl-ping-slave-period"),
@@ -57,6 +59,7 @@ fn value(c: &NodeConfig, name: &str) -> String {
         "cluster-replica-no-failover" => yes_no(c.replica_no_failover),
         "cluster-replica-validity-factor" => c.replica_validity_factor.to_string(),
         "cluster-require-full-coverage" => yes_no(c.require_full_coverage),
+        "protected-mode" => yes_no(c.protected_mode),
         "repl-ping-replica-period" => c.repl_ping_replica_period.to_string(),
         _ => String::new(),
     }
@@ -172,6 +175,7 @@ fn set(node: &mut Node, pairs: &[Vec<u8>]) -> Reply {
             "cluster-replica-no-failover" => c.replica_no_failover = b,
             "cluster-replica-validity-factor" => c.replica_validity_factor = n as u32,
             "cluster-require-full-coverage" => c.require_full_coverage = b,
+            "protected-mode" => c.protected_mode = b,
             "repl-ping-replica-period" => c.repl_ping_replica_period = n as u64,
             _ => {}
         }

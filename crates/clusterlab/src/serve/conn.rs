@@ -39,17 +39,24 @@ pub async fn serve(stream: TcpStream, peer: SocketAddr, port: u16, shared: Arc<S
     };
     if shared.tx.send(open).is_ok() {
         // A process that died meanwhile answers Closed: the connection just closes.
-        if let Some(FromSim::Opened(conn)) = back.recv().await {
-            let mut session = Session {
-                conn,
-                stream,
-                back,
-                shared: shared.clone(),
-                reader: RequestReader::new(),
-                out: Vec::new(),
-            };
-            session.run().await;
-            let _ = shared.tx.send(ToSim::Close(conn));
+        match back.recv().await {
+            Some(FromSim::Opened(conn)) => {
+                let mut session = Session {
+                    conn,
+                    stream,
+                    back,
+                    shared: shared.clone(),
+                    reader: RequestReader::new(),
+                    out: Vec::new(),
+                };
+                session.run().await;
+                let _ = shared.tx.send(ToSim::Close(conn));
+            }
+            Some(FromSim::Refused(text)) => {
+                let mut stream = stream;
+                let _ = stream.write_all(text.as_bytes()).await;
+            }
+            _ => {}
         }
     }
     shared.clients.fetch_sub(1, Ordering::SeqCst);
@@ -162,7 +169,7 @@ impl Session {
                     self.out.clear();
                 }
                 Some(FromSim::Opened(_)) => {}
-                Some(FromSim::Closed) | None => return false,
+                Some(FromSim::Closed | FromSim::Refused(_)) | None => return false,
             }
         }
         true

@@ -16,6 +16,7 @@ mod clock;
 mod conn;
 mod info;
 mod listeners;
+mod protected;
 mod sim;
 
 use std::io::BufRead;
@@ -150,6 +151,9 @@ pub fn run(console: Console, args: &crate::cli::ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(warning) = protected::bind_warning(args.bind) {
+        eprintln!("{warning}");
+    }
     let ports = &serving.ports;
     eprintln!(
         "clusterlab: serving {} simulated nodes on {}:{}-{} ({}× real time). Try: redis-cli -c -p {}",

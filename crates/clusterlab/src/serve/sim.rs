@@ -43,6 +43,8 @@ pub enum FromSim {
     Replies(Vec<(Reply, Protocol)>),
     /// The process closed the connection (it died, or was never there).
     Closed,
+    /// The connection is refused with these bytes (protected mode), then closed.
+    Refused(&'static str),
 }
 
 /// A connection as the simulation thread sees it.
@@ -134,7 +136,16 @@ impl Simulation {
         }
     }
 
-    fn open(&mut self, port: u16, _peer: SocketAddr, back: UnboundedSender<FromSim>) {
+    fn open(&mut self, port: u16, peer: SocketAddr, back: UnboundedSender<FromSim>) {
+        let world = self.console.world();
+        let protected = world
+            .by_port(port)
+            .is_some_and(|idx| world.node(idx).config().protected_mode);
+        // No user has a password yet: the default user is always `nopass`.
+        if super::protected::denies(peer.ip(), protected, false) {
+            let _ = back.send(FromSim::Refused(super::protected::DENIED));
+            return;
+        }
         match self.console.world_mut().connect(port) {
             Some(conn) => {
                 let _ = back.send(FromSim::Opened(conn));
