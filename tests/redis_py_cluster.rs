@@ -60,7 +60,7 @@ fn python() -> String {
 }
 
 #[test]
-#[ignore = "needs python3-redis: run `cargo xtask test`"]
+#[ignore = "needs redis-py: run `cargo xtask test`"]
 fn redis_py_cluster_runs_a_session_and_survives_a_failover() {
     // Ten times real time: the failover takes under a second.
     let serving = clusterlab_tests::serve_default(BASE, 10.0);

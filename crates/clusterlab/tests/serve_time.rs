@@ -139,3 +139,42 @@ fn a_paused_node_accepts_connections_and_answers_when_it_wakes() {
     let n = s.read(&mut buf).expect("an answer on waking");
     assert_eq!(&buf[..n], b"+PONG\r\n");
 }
+
+#[test]
+fn a_client_that_floods_and_never_reads_stalls_only_itself() {
+    let server = start_with(3, &[]);
+    let port = server.base;
+    let mut flood = connect(port);
+    flood
+        .set_write_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let flooder = std::thread::spawn(move || {
+        // 100 MB of pipelined commands; its replies are never read, so the server's
+        // writes to it block, then its own writes do.
+        let chunk = b"SET flood:key some-value\r\n".repeat(40_000);
+        let mut sent = 0usize;
+        while sent < 100 * 1024 * 1024 {
+            match flood.write(&chunk) {
+                Ok(n) => sent += n,
+                Err(_) => break,
+            }
+        }
+        sent
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    // Meanwhile another client is served as usual, on the same node and on others.
+    for p in [port, port + 1] {
+        let mut other = connect(p);
+        for i in 0..100 {
+            assert_eq!(
+                request(&mut other, &format!("ECHO {i}")),
+                format!("${}\r\n{i}\r\n", i.to_string().len())
+            );
+        }
+    }
+    let sent = flooder.join().expect("the flooder");
+    assert!(
+        sent < 100 * 1024 * 1024,
+        "the server read all {sent} bytes of a client that never reads"
+    );
+}

@@ -145,7 +145,9 @@ impl Session {
             return false;
         }
         while waiting > 0 {
-            let reading = !*eof && self.reader.pending() <= QUERY_BUFFER_LIMIT;
+            // Only a little is read ahead: enough to notice a client that went away,
+            // while one that pipelines without reading its replies is held back by TCP.
+            let reading = !*eof && self.reader.pending() < READ_SIZE;
             let msg = tokio::select! {
                 msg = self.back.recv() => msg,
                 read = self.stream.read(buf), if reading => {
