@@ -20,19 +20,27 @@ fn store(node: &mut Node, key: &[u8], x: VecDeque<Vec<u8>>) {
 }
 
 fn push(node: &mut Node, args: &[Vec<u8>], left: bool) -> Reply {
-    let mut l = match read(node, &args[1]) {
-        Ok(l) => l.unwrap_or_default(),
-        Err(e) => return e,
-    };
-    for v in &args[2..] {
-        if left {
-            l.push_front(v.clone());
-        } else {
-            l.push_back(v.clone());
+    let push_all = |l: &mut VecDeque<Vec<u8>>| {
+        for v in &args[2..] {
+            if left {
+                l.push_front(v.clone());
+            } else {
+                l.push_back(v.clone());
+            }
         }
-    }
-    let len = l.len();
-    store(node, &args[1], l);
+        l.len()
+    };
+    // An existing list grows in place (a push costs the same however long it is).
+    let len = match node.keyspace.get_mut(&args[1], node.now) {
+        Some(Value::List(l)) => push_all(l),
+        Some(_) => return Reply::err(super::args::ERR_WRONGTYPE),
+        None => {
+            let mut l = VecDeque::new();
+            let len = push_all(&mut l);
+            store(node, &args[1], l);
+            len
+        }
+    };
     node.propagate(args.to_vec());
     Reply::int(len as i64)
 }
