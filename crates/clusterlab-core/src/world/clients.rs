@@ -40,6 +40,15 @@ pub enum ConnError {
     TimedOut,
 }
 
+/// The command a request names, if it is one.
+fn lookup(args: &[Vec<u8>]) -> Option<&'static crate::commands::CommandSpec> {
+    args.first().and_then(|a| crate::commands::lookup(a))
+}
+
+fn is_write(spec: Option<&crate::commands::CommandSpec>) -> bool {
+    spec.is_some_and(|c| c.flags & crate::commands::WRITE != 0)
+}
+
 impl World {
     /// Opens a client connection to the process on `port`; `None` if nothing listens
     /// there (no such port, or the process is down).
@@ -54,7 +63,7 @@ impl World {
 
     /// The protocol a connection speaks (RESP3 after `HELLO 3`); RESP2 if it is closed.
     pub fn protocol(&self, conn: ConnId) -> Protocol {
-        match self.conns.get(conn.0 as usize).copied().flatten() {
+        match self.process_of(conn) {
             Some(idx) => self.procs[idx.index()].node.protocol(conn.0),
             None => Protocol::Resp2,
         }
@@ -62,12 +71,17 @@ impl World {
 
     /// Whether `conn` is still open (its process has not died).
     pub fn is_open(&self, conn: ConnId) -> bool {
-        self.conns.get(conn.0 as usize).copied().flatten().is_some()
+        self.process_of(conn).is_some()
+    }
+
+    /// The process an open connection is to.
+    pub(super) fn process_of(&self, conn: ConnId) -> Option<NodeIdx> {
+        self.conns.get(conn.0 as usize).copied().flatten()
     }
 
     /// Closes a client connection.
     pub fn disconnect(&mut self, conn: ConnId) {
-        if let Some(Some(idx)) = self.conns.get(conn.0 as usize).copied() {
+        if let Some(idx) = self.process_of(conn) {
             self.conns[conn.0 as usize] = None;
             self.close_client(idx, conn);
         }
@@ -113,7 +127,7 @@ impl World {
     /// travels with one link latency, the node executes it (after waking up, if paused),
     /// and the reply travels back.
     pub fn execute(&mut self, conn: ConnId, args: &[Vec<u8>]) -> Result<Reply, ConnError> {
-        let Some(Some(idx)) = self.conns.get(conn.0 as usize).copied() else {
+        let Some(idx) = self.process_of(conn) else {
             return Err(ConnError::Closed);
         };
         let there = self.now + self.net.sample_latency();
@@ -123,7 +137,7 @@ impl World {
             Some(r) => r,
             None => {
                 let r = self.wait_unblocked(idx, conn)?;
-                self.acknowledge(idx, args, &r);
+                self.acknowledge(idx, args, is_write(lookup(args)), &r);
                 r
             }
         };
@@ -131,7 +145,7 @@ impl World {
         let reply = reply.for_protocol(protocol);
         let back = self.now + self.net.sample_latency();
         self.run_until(back);
-        if self.conns.get(conn.0 as usize).copied().flatten().is_none() {
+        if !self.is_open(conn) {
             return Err(ConnError::Closed);
         }
         Ok(reply)
@@ -143,7 +157,7 @@ impl World {
     /// command blocks (WAIT, a MIGRATE round trip) or the process is paused; then
     /// [`World::take_unblocked`] hands it over once simulated time has brought it.
     pub fn submit(&mut self, conn: ConnId, args: Vec<Vec<u8>>) -> Submitted {
-        let Some(Some(idx)) = self.conns.get(conn.0 as usize).copied() else {
+        let Some(idx) = self.process_of(conn) else {
             return Submitted::Closed;
         };
         match self.procs[idx.index()].state {
@@ -182,7 +196,7 @@ impl World {
         let mut done = Vec::new();
         let waiting: Vec<ConnId> = self.blocked.keys().copied().collect();
         for conn in waiting {
-            if self.conns.get(conn.0 as usize).copied().flatten().is_none() {
+            if !self.is_open(conn) {
                 self.blocked.remove(&conn);
                 done.push((conn, Err(ConnError::Closed)));
                 continue;
@@ -193,7 +207,7 @@ impl World {
             let Some((idx, args)) = self.blocked.remove(&conn) else {
                 continue;
             };
-            self.acknowledge(idx, &args, &reply);
+            self.acknowledge(idx, &args, is_write(lookup(&args)), &reply);
             let protocol = self.procs[idx.index()].node.protocol(conn.0);
             done.push((conn, Ok((reply.for_protocol(protocol), protocol))));
         }
@@ -208,20 +222,26 @@ impl World {
         conn: ConnId,
         args: &[Vec<u8>],
     ) -> Option<Reply> {
-        self.dispatch_command(idx, conn, args);
+        let write = self.dispatch_command(idx, conn, args);
         let reply = self.take_reply(conn)?;
-        self.acknowledge(idx, args, &reply);
+        self.acknowledge(idx, args, write, &reply);
         Some(reply)
     }
 
     /// Hands a command to a running process; a reply it produces waits in `replies`.
-    pub(super) fn dispatch_command(&mut self, idx: NodeIdx, conn: ConnId, args: &[Vec<u8>]) {
+    /// Returns whether the command is a write (its reply then goes into the ledger).
+    pub(super) fn dispatch_command(
+        &mut self,
+        idx: NodeIdx,
+        conn: ConnId,
+        args: &[Vec<u8>],
+    ) -> bool {
         self.hasher.update([4u8]);
         for a in args {
             self.hasher.update((a.len() as u64).to_le_bytes());
             self.hasher.update(a);
         }
-        let spec = args.first().and_then(|a| crate::commands::lookup(a));
+        let spec = lookup(args);
         self.observer.on_command(spec, args);
         let command = Input::Command {
             client: conn.0,
@@ -229,13 +249,12 @@ impl World {
         };
         self.procs[idx.index()].node.handle(self.now, command);
         self.collect(idx);
+        is_write(spec)
     }
 
     /// Enters an acknowledged write in the ledger.
-    fn acknowledge(&mut self, idx: NodeIdx, args: &[Vec<u8>], reply: &Reply) {
-        let spec = args.first().and_then(|a| crate::commands::lookup(a));
-        let is_write = spec.is_some_and(|c| c.flags & crate::commands::WRITE != 0);
-        if is_write && !reply.is_error() {
+    fn acknowledge(&mut self, idx: NodeIdx, args: &[Vec<u8>], write: bool, reply: &Reply) {
+        if write && !reply.is_error() {
             self.record_ack(idx, args);
         }
     }

@@ -394,7 +394,7 @@ impl World {
                 self.collect(node);
             }
             Item::Command { node, conn, args } => {
-                if self.conns.get(conn.0 as usize).copied().flatten() == Some(node) {
+                if self.process_of(conn) == Some(node) {
                     // The reply waits for `take_unblocked`, which enters it in the ledger.
                     self.dispatch_command(node, conn, &args);
                 }
@@ -501,7 +501,7 @@ impl World {
                 }
                 Output::Reply { client, reply } => {
                     // Replies for connections that closed meanwhile are dropped.
-                    if self.conns.get(client as usize).copied().flatten() == Some(idx) {
+                    if self.process_of(ConnId(client)) == Some(idx) {
                         self.replies.push((ConnId(client), reply));
                     }
                     continue;
