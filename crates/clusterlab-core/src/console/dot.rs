@@ -117,7 +117,7 @@ impl Console {
                 },
             ),
             ".lost" => {
-                let total = self.world.acknowledged_writes().len();
+                let total = self.world.acknowledged_count();
                 let lost: Vec<String> = self
                     .world
                     .lost_writes()

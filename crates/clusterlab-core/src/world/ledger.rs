@@ -12,7 +12,7 @@ use crate::faults::Fault;
 use crate::name::NodeIdx;
 use crate::time::SimTime;
 
-/// One write a master acknowledged to a client.
+/// One write a master acknowledged to a client, as the ledger reports it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AckedWrite {
     pub id: u64,
@@ -28,23 +28,76 @@ pub struct AckedWrite {
     pub lost: Option<Loss>,
 }
 
+/// How the ledger keeps a write: small and without an allocation of its own, because
+/// `clusterlab serve` enters every write a benchmark sends.
+#[derive(Clone, Copy, Debug)]
+struct Record {
+    at: SimTime,
+    offset: u64,
+    /// Where its command's text ends in [`Ledger::text`] (it starts where the previous one ends).
+    text_end: u32,
+    /// Index of its replication ID in [`Ledger::histories`].
+    history: u32,
+    port: u16,
+}
+
 /// Acknowledged writes and the points where a replication history forked.
 #[derive(Clone, Debug, Default)]
 pub struct Ledger {
-    pub writes: Vec<AckedWrite>,
+    records: Vec<Record>,
+    /// The records' command texts, one after the other.
+    text: String,
+    /// Every replication ID a write was acknowledged under.
+    histories: Vec<String>,
+    /// Why each lost write (by id) was lost.
+    lost: BTreeMap<u64, Loss>,
     /// replid → the offset at which a replica took over that history.
     forks: BTreeMap<String, u64>,
 }
 
+/// The ledger keeps at most this much command text (about 50 MB); past it, writes are
+/// still counted and checked, with their command shortened to nothing.
+const TEXT_LIMIT: usize = 1 << 26;
+
+impl Ledger {
+    fn write(&self, id: usize) -> AckedWrite {
+        let r = self.records[id];
+        let start = id
+            .checked_sub(1)
+            .map_or(0, |p| self.records[p].text_end as usize);
+        AckedWrite {
+            id: id as u64,
+            at: r.at,
+            port: r.port,
+            command: self.text[start..r.text_end as usize].to_string(),
+            replid: self.histories[r.history as usize].clone(),
+            offset: r.offset,
+            lost: self.lost.get(&(id as u64)).cloned(),
+        }
+    }
+
+    fn history(&mut self, replid: &str) -> u32 {
+        let found = self.histories.iter().rposition(|h| h == replid);
+        let index = found.unwrap_or_else(|| {
+            self.histories.push(replid.to_string());
+            self.histories.len() - 1
+        });
+        index as u32
+    }
+}
+
 impl World {
-    /// Every acknowledged write so far.
-    pub fn acknowledged_writes(&self) -> &[AckedWrite] {
-        &self.ledger.writes
+    /// How many writes were acknowledged so far.
+    pub fn acknowledged_count(&self) -> usize {
+        self.ledger.records.len()
     }
 
     /// The acknowledged writes that were lost.
-    pub fn lost_writes(&self) -> impl Iterator<Item = &AckedWrite> {
-        self.ledger.writes.iter().filter(|w| w.lost.is_some())
+    pub fn lost_writes(&self) -> impl Iterator<Item = AckedWrite> + '_ {
+        self.ledger
+            .lost
+            .keys()
+            .map(|&id| self.ledger.write(id as usize))
     }
 
     pub(super) fn record_ack(&mut self, idx: NodeIdx, args: &[Vec<u8>]) {
@@ -52,16 +105,23 @@ impl World {
         if !node.is_master() {
             return;
         }
-        let command = crate::commands::command_text(args, 4);
-        let id = self.ledger.writes.len() as u64;
-        self.ledger.writes.push(AckedWrite {
-            id,
+        let r = node.replication();
+        let (offset, history) = (r.offset, self.ledger.history(&r.replid));
+        let ledger = &mut self.ledger;
+        if ledger.text.len() < TEXT_LIMIT {
+            for (i, word) in args.iter().take(4).enumerate() {
+                if i > 0 {
+                    ledger.text.push(' ');
+                }
+                ledger.text.push_str(&String::from_utf8_lossy(word));
+            }
+        }
+        ledger.records.push(Record {
             at: self.now,
+            offset,
+            text_end: ledger.text.len() as u32,
+            history,
             port: self.procs[idx.index()].port,
-            command,
-            replid: node.replication().replid.clone(),
-            offset: node.replication().offset,
-            lost: None,
         });
     }
 
@@ -88,14 +148,20 @@ impl World {
             reason,
             blame: self.blame(port),
         };
-        let mut lost = Vec::new();
-        for w in self.ledger.writes.iter_mut() {
-            if w.lost.is_none() && w.replid == replid && w.offset > after {
-                w.lost = Some(loss.clone());
-                lost.push(w.clone());
-            }
-        }
-        for w in lost {
+        let Some(history) = self.ledger.histories.iter().position(|h| h == replid) else {
+            return;
+        };
+        let lost: Vec<usize> = (0..self.ledger.records.len())
+            .filter(|&id| {
+                let r = &self.ledger.records[id];
+                r.history as usize == history
+                    && r.offset > after
+                    && !self.ledger.lost.contains_key(&(id as u64))
+            })
+            .collect();
+        for id in lost {
+            self.ledger.lost.insert(id as u64, loss.clone());
+            let w = self.ledger.write(id);
             let kind = EventKind::LostWrite {
                 command: w.command,
                 port: w.port,
@@ -120,11 +186,15 @@ impl World {
         let port = self.procs[idx.index()].port;
         let old_master = self
             .ledger
-            .writes
+            .histories
             .iter()
-            .rev()
-            .find(|w| w.replid == old)
-            .map_or(0, |w| w.port);
+            .position(|h| *h == old)
+            .map_or(0, |h| {
+                let mut records = self.ledger.records.iter().rev();
+                records
+                    .find(|w| w.history as usize == h)
+                    .map_or(0, |w| w.port)
+            });
         let reason = LossReason::Promoted { port, fork };
         self.mark_lost(&old, fork, reason, old_master);
     }
