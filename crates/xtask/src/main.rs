@@ -8,10 +8,12 @@
 //!   serves it on http://127.0.0.1:8080.
 //!
 //! * `cargo xtask bench-page`: the playground's speed in headless Chromium.
+//! * `cargo xtask bench-serve`: `clusterlab serve` beside real Redis under redis-benchmark.
 //!
 //! `test` also builds the page and runs the browser tests in headless Chromium, and the
 //! differential suite against a real Redis 7 cluster.
 
+mod bench_serve;
 mod playground;
 mod setup;
 mod tools;
@@ -26,9 +28,10 @@ fn main() -> ExitCode {
         Some("console") => console(&args[1..]),
         Some("serve") => playground::serve(&args[1..]),
         Some("bench-page") => playground::bench(),
+        Some("bench-serve") => bench_serve::bench(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask test | cargo xtask serve | cargo xtask console [clusterlab options]"
+                "usage: cargo xtask test | serve | console [clusterlab options] | bench-page | bench-serve [--rounds N] [--requests N]"
             );
             return ExitCode::from(2);
         }

@@ -107,7 +107,10 @@ pub fn listen(console: Console, bind: IpAddr, speed: f64) -> Result<Serving, Str
 
 /// [`listen`] with every option.
 pub fn listen_with(console: Console, options: Options) -> Result<Serving, String> {
+    // One socket thread beside the simulation thread: on a small machine a second one
+    // only adds hand-offs between threads (measured with `cargo xtask bench-serve`).
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
         .enable_all()
         .thread_name("clusterlab-io")
         .build()
