@@ -187,7 +187,7 @@ impl Reply {
         let items = |n: i64, used: &mut usize| -> Option<Vec<Reply>> {
             let mut out = Vec::new();
             for _ in 0..n {
-                let (item, len) = Reply::parse(&input[*used..])?;
+                let (item, len) = Reply::parse(input.get(*used..)?)?;
                 *used += len;
                 out.push(item);
             }
@@ -204,8 +204,12 @@ impl Reply {
                 if n < 0 {
                     return Some((Reply::Bulk(None), used));
                 }
-                let body = input.get(used..used + n as usize)?.to_vec();
-                used += n as usize + 2;
+                let end = used.checked_add(usize::try_from(n).ok()?)?;
+                let body = input.get(used..end)?.to_vec();
+                if input.get(end..end + 2)? != b"\r\n" {
+                    return None;
+                }
+                used = end + 2;
                 if input.first() == Some(&b'=') {
                     let text = String::from_utf8(body).ok()?;
                     Reply::Verbatim(text.get(4..)?.to_string())
@@ -216,7 +220,7 @@ impl Reply {
             b'*' if number()? < 0 => Reply::Array(None),
             b'*' => Reply::Array(Some(items(number()?, &mut used)?)),
             b'~' => Reply::Set(items(number()?, &mut used)?),
-            b'%' => Reply::map_flat(items(2 * number()?, &mut used)?),
+            b'%' => Reply::map_flat(items(number()?.checked_mul(2)?, &mut used)?),
             _ => return None,
         };
         Some((reply, used))
@@ -243,6 +247,23 @@ pub fn command_resp_len(args: &[Vec<u8>]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parse_gives_none_for_every_truncation_and_never_panics() {
+        let whole = Reply::array(vec![
+            Reply::bulk("abc"),
+            Reply::Map(vec![(Reply::bulk("k"), Reply::Integer(7))]),
+            Reply::Set(vec![Reply::Double("1.5".into())]),
+        ])
+        .encode(Protocol::Resp3);
+        assert!(Reply::parse(&whole).is_some_and(|(_, used)| used == whole.len()));
+        for cut in 0..whole.len() {
+            assert_eq!(Reply::parse(&whole[..cut]), None, "cut at {cut}");
+        }
+        assert_eq!(Reply::parse(b"$9223372036854775807\r\nab\r\n"), None);
+        assert_eq!(Reply::parse(b"%9223372036854775807\r\n"), None);
+        assert_eq!(Reply::parse(b"$3\r\nabcXY"), None);
+    }
 
     #[test]
     fn resp_encoding() {
