@@ -195,6 +195,12 @@ fn the_simulation_answers_like_redis_7() {
     let (real_ids, sim_ids) = (substitutions(REAL_BASE), substitutions(SIM_BASE));
     let mut rows = Vec::new();
     for step in script(&replica_of) {
+        if step.line == ".reconnect" {
+            // A new connection to the node on both sides (a client that connects now).
+            real_clients[step.node] = Client::connect(REAL_BASE + step.node as u16).unwrap();
+            sim_clients[step.node] = Client::connect(SIM_BASE + step.node as u16).unwrap();
+            continue;
+        }
         if step.line == ".settle" {
             // CLUSTER SLOTS hides a replica until its offset, learned from gossip, is above
             // 0: wait (on both sides alike) until this node lists every replica.

@@ -24,6 +24,8 @@ pub struct NodeConfig {
     /// `protected-mode`: without a password, only loopback clients are accepted (the
     /// server that holds the sockets enforces it).
     pub protected_mode: bool,
+    /// `requirepass`: the default user's password (`None`: `nopass`, anyone is in).
+    pub requirepass: Option<Vec<u8>>,
     /// The Unix time, in ms, of simulated time zero.
     pub unix_epoch_ms: u64,
 }
@@ -40,6 +42,7 @@ impl Default for NodeConfig {
             replica_no_failover: false,
             repl_ping_replica_period: 10,
             protected_mode: true,
+            requirepass: None,
             unix_epoch_ms: DEFAULT_UNIX_EPOCH_MS,
         }
     }

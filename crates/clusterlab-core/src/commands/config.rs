@@ -1,5 +1,5 @@
-//! CONFIG GET / CONFIG SET for the settings the simulation models: the cluster ones and
-//! `protected-mode`.
+//! CONFIG GET / CONFIG SET for the settings the simulation models: the cluster ones,
+//! `protected-mode` and `requirepass`.
 
 use super::args::is;
 use super::keys::glob_match;
@@ -13,6 +13,8 @@ enum Kind {
     /// An integer with its inclusive bounds.
     Int(i64, i64),
     Immutable,
+    /// Any string.
+    Str,
 }
 
 /// (name, alias, kind).
@@ -38,6 +40,7 @@ const PARAMS: &[(&str, Option<&str>, Kind)] = &[
     ),
     ("cluster-require-full-coverage", None, Kind::Bool),
     ("protected-mode", None, Kind::Bool),
+    ("requirepass", None, Kind::Str),
     (
         "repl-ping-replica-period",
         Some("repl-ping-slave-period"),
@@ -50,6 +53,9 @@ fn yes_no(b: bool) -> String {
 }
 
 fn value(c: &NodeConfig, name: &str) -> String {
+    if name == "requirepass" {
+        return String::from_utf8_lossy(c.requirepass.as_deref().unwrap_or_default()).into_owned();
+    }
     match name {
         "cluster-allow-reads-when-down" => yes_no(c.allow_reads_when_down),
         "cluster-allow-replica-migration" => yes_no(c.allow_replica_migration),
@@ -130,6 +136,7 @@ fn failed(name: &str, why: &str) -> Reply {
 fn set(node: &mut Node, pairs: &[Vec<u8>]) -> Reply {
     // Validate everything first: CONFIG SET is all or nothing.
     let mut changes: Vec<(&str, String)> = Vec::new();
+    let mut password = None;
     for pair in pairs.chunks(2) {
         let asked = String::from_utf8_lossy(&pair[0]).to_ascii_lowercase();
         let Some((name, _, kind)) = PARAMS
@@ -144,6 +151,10 @@ fn set(node: &mut Node, pairs: &[Vec<u8>]) -> Reply {
             return failed(&asked, "duplicate parameter");
         }
         let v = String::from_utf8_lossy(&pair[1]).into_owned();
+        if *name == "requirepass" {
+            // The empty password turns the default user back to `nopass`.
+            password = Some((!pair[1].is_empty()).then(|| pair[1].clone()));
+        }
         match kind {
             Kind::Immutable => return failed(&asked, "can't set immutable config"),
             Kind::Bool if !is(&pair[1], "yes") && !is(&pair[1], "no") => {
@@ -164,6 +175,9 @@ fn set(node: &mut Node, pairs: &[Vec<u8>]) -> Reply {
         changes.push((name, v.to_ascii_lowercase()));
     }
     let c = &mut node.config;
+    if let Some(p) = password {
+        c.requirepass = p;
+    }
     for (name, v) in changes {
         let b = v == "yes";
         let n = v.parse::<i64>().unwrap_or(0);

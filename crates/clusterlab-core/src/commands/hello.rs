@@ -1,4 +1,5 @@
-//! HELLO: switches a connection between RESP2 and RESP3 and describes the server.
+//! HELLO (switches a connection between RESP2 and RESP3 and describes the server) and
+//! AUTH, with the default user as `requirepass` configures it.
 
 use super::args::is;
 use crate::node::Node;
@@ -7,8 +8,43 @@ use crate::reply::{Protocol, Reply};
 /// The Redis version the simulation answers as.
 pub const REDIS_VERSION: &str = "7.0.15";
 
-/// `HELLO [protover [AUTH username password] [SETNAME clientname]]`, checked in Redis's
-/// order: the version, every option, the credentials, the name, then the switch.
+const WRONGPASS: &str = "WRONGPASS invalid username-password pair or user is disabled.";
+
+/// Whether `user`/`password` are the default user's credentials (any password does
+/// while it is `nopass`). The simulation has no other users.
+fn credentials_ok(n: &Node, user: &[u8], password: &[u8]) -> bool {
+    user == b"default"
+        && n.config
+            .requirepass
+            .as_ref()
+            .is_none_or(|p| p.as_slice() == password)
+}
+
+/// `AUTH [username] password`.
+pub fn auth(n: &mut Node, c: u64, args: &[Vec<u8>]) -> Reply {
+    if args.len() > 3 {
+        return Reply::err(super::args::ERR_SYNTAX);
+    }
+    let (user, password) = match args.len() {
+        2 if n.config.requirepass.is_none() => {
+            return Reply::err(
+                "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?",
+            )
+        }
+        2 => (&b"default"[..], &args[1]),
+        _ => (&args[1][..], &args[2]),
+    };
+    if credentials_ok(n, user, password) {
+        n.session(c).authenticated = true;
+        Reply::ok()
+    } else {
+        Reply::err(WRONGPASS)
+    }
+}
+
+/// `HELLO [protover [AUTH username password] [SETNAME clientname]]`, in Redis's order:
+/// the version, then each option as it comes (AUTH authenticates at once), then the
+/// authentication check, then the switch.
 pub fn hello(n: &mut Node, c: u64, args: &[Vec<u8>]) -> Reply {
     let mut protocol = None;
     if let Some(v) = args.get(1) {
@@ -19,16 +55,19 @@ pub fn hello(n: &mut Node, c: u64, args: &[Vec<u8>]) -> Reply {
             Some(_) => return Reply::err("NOPROTO unsupported protocol version"),
         };
     }
-    let mut user = None;
-    let mut name = None;
     let mut j = 2;
     while j < args.len() {
         let more = args.len() - 1 - j;
         if is(&args[j], "auth") && more >= 2 {
-            user = Some(&args[j + 1]);
+            if !credentials_ok(n, &args[j + 1], &args[j + 2]) {
+                return Reply::err(WRONGPASS);
+            }
+            n.session(c).authenticated = true;
             j += 3;
         } else if is(&args[j], "setname") && more >= 1 {
-            name = Some(&args[j + 1]);
+            if let Err(e) = super::client::set_name(n, c, &args[j + 1]) {
+                return e;
+            }
             j += 2;
         } else {
             let opt = String::from_utf8_lossy(&args[j]);
@@ -37,14 +76,8 @@ pub fn hello(n: &mut Node, c: u64, args: &[Vec<u8>]) -> Reply {
             )));
         }
     }
-    // The default user has no password (`nopass`); there are no other users.
-    if user.is_some_and(|u| u.as_slice() != b"default") {
-        return Reply::err("WRONGPASS invalid username-password pair or user is disabled.");
-    }
-    if let Some(name) = name {
-        if let Err(e) = super::client::set_name(n, c, name) {
-            return e;
-        }
+    if !n.session(c).authenticated {
+        return Reply::err("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
     }
     if let Some(p) = protocol {
         n.session(c).protocol = p;

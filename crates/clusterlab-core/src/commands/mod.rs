@@ -67,6 +67,7 @@ macro_rules! cmd {
 pub static COMMANDS: &[CommandSpec] = &[
     cmd!("append", 3, WRITE, 1, 1, 1, strings::append),
     cmd!("asking", 1, 0, 0, 0, 0, server::asking),
+    cmd!("auth", -2, 0, 0, 0, 0, hello::auth),
     cmd!("client", -2, 0, 0, 0, 0, client::client),
     cmd!("cluster", -2, 0, 0, 0, 0, cluster::cluster),
     cmd!("command", -1, 0, 0, 0, 0, command::command),
@@ -264,6 +265,9 @@ pub fn arity_error(fullname: &str) -> Reply {
     ))
 }
 
+/// The commands a client may send before it authenticates (`CMD_NO_AUTH`).
+const NO_AUTH: &[&str] = &["auth", "hello", "quit", "reset"];
+
 /// The error for an unknown command, formatted as Redis 7.0's `processCommand`.
 pub fn unknown_command_error(args: &[Vec<u8>]) -> Reply {
     let name = String::from_utf8_lossy(&args[0]);
@@ -313,12 +317,14 @@ impl Node {
     /// Records what CLIENT INFO shows about a connection's latest command.
     fn note_command(&mut self, client: u64, spec: Option<&CommandSpec>, args: &[Vec<u8>]) {
         let now = self.now;
+        let authenticated = self.config.requirepass.is_none();
         let session = self
             .clients
             .sessions
             .entry(client)
             .or_insert_with(|| ClientSession {
                 since: now,
+                authenticated,
                 ..ClientSession::default()
             });
         session.last_at = now;
@@ -356,6 +362,17 @@ impl Node {
         exec
     }
 
+    /// Redis's `authRequired`: the default user has a password and the client has not
+    /// authenticated.
+    pub(crate) fn auth_required(&self, client: u64) -> bool {
+        self.config.requirepass.is_some()
+            && !self
+                .clients
+                .sessions
+                .get(&client)
+                .is_some_and(|s| s.authenticated)
+    }
+
     fn process_checked(
         &mut self,
         client: u64,
@@ -376,6 +393,9 @@ impl Node {
             if let Err(e) = check_subcommand(spec.name, table, args) {
                 return Exec::Reply(e);
             }
+        }
+        if self.auth_required(client) && !NO_AUTH.contains(&spec.name) {
+            return Exec::Reply(Reply::err("NOAUTH Authentication required."));
         }
         let in_multi = self
             .clients

@@ -123,6 +123,7 @@ Set your preferences in ~/.redisclirc\n"
 pub const COMMAND_HINTS: &[(&str, &str)] = &[
     ("append", "key value"),
     ("asking", ""),
+    ("auth", "[username] password"),
     ("client", ""),
     ("client caching", "YES|NO"),
     ("client getname", ""),

@@ -35,6 +35,9 @@ pub struct ClientSession {
     /// WATCHed keys, and whether one of them was written since.
     pub watched: Vec<Vec<u8>>,
     pub dirty_cas: bool,
+    /// Authenticated as the default user: at connection when it has no password
+    /// (`requirepass` unset), otherwise after AUTH or HELLO … AUTH.
+    pub authenticated: bool,
 }
 
 /// A command blocked on a node (WAIT).

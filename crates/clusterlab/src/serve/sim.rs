@@ -138,11 +138,10 @@ impl Simulation {
 
     fn open(&mut self, port: u16, peer: SocketAddr, back: UnboundedSender<FromSim>) {
         let world = self.console.world();
-        let protected = world
-            .by_port(port)
-            .is_some_and(|idx| world.node(idx).config().protected_mode);
-        // No user has a password yet: the default user is always `nopass`.
-        if super::protected::denies(peer.ip(), protected, false) {
+        let config = world.by_port(port).map(|idx| world.node(idx).config());
+        let protected = config.is_some_and(|c| c.protected_mode);
+        let password = config.is_some_and(|c| c.requirepass.is_some());
+        if super::protected::denies(peer.ip(), protected, password) {
             let _ = back.send(FromSim::Refused(super::protected::DENIED));
             return;
         }
