@@ -13,6 +13,7 @@ pub struct RealCluster {
     children: Vec<Child>,
     dir: PathBuf,
     pub base: u16,
+    node_timeout: u64,
 }
 
 impl Drop for RealCluster {
@@ -56,25 +57,10 @@ impl RealCluster {
             children: Vec::new(),
             dir: dir.clone(),
             base,
+            node_timeout,
         };
         for i in 0..6 {
-            let port = base + i;
-            let child = Command::new("redis-server")
-                .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-                .args([
-                    "--cluster-enabled",
-                    "yes",
-                    "--cluster-config-file",
-                    &format!("nodes-{port}.conf"),
-                ])
-                .args(["--cluster-node-timeout", &node_timeout.to_string()])
-                .args(["--appendonly", "no", "--save", ""])
-                .arg("--dir")
-                .arg(&dir)
-                .args(["--logfile", &format!("redis-{port}.log")])
-                .stdout(Stdio::null())
-                .spawn()
-                .expect("redis-server starts (apt install redis-server; .ci/run does)");
+            let child = cluster.spawn(i);
             cluster.children.push(child);
         }
         for i in 0..6 {
@@ -96,6 +82,36 @@ impl RealCluster {
         );
         cluster.wait_converged();
         cluster
+    }
+
+    /// Starts node `i`'s process (with its nodes.conf, if it has one).
+    fn spawn(&self, i: usize) -> Child {
+        let port = self.port(i);
+        Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+            .args([
+                "--cluster-enabled",
+                "yes",
+                "--cluster-config-file",
+                &format!("nodes-{port}.conf"),
+            ])
+            .args(["--cluster-node-timeout", &self.node_timeout.to_string()])
+            .args(["--appendonly", "no", "--save", ""])
+            .arg("--dir")
+            .arg(&self.dir)
+            .args(["--logfile", &format!("redis-{port}.log")])
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("redis-server starts (apt install redis-server; .ci/run does)")
+    }
+
+    /// Starts killed node `i` again; with its nodes.conf it rejoins the cluster.
+    pub fn restart(&mut self, i: usize) {
+        self.children[i] = self.spawn(i);
+        let port = self.port(i);
+        wait("redis-server to answer", Duration::from_secs(10), || {
+            text(port, &["PING"]) == "PONG\n"
+        });
     }
 
     pub fn port(&self, i: usize) -> u16 {

@@ -9,6 +9,7 @@
 //!
 //! * `cargo xtask bench-page`: the playground's speed in headless Chromium.
 //! * `cargo xtask bench-serve`: `clusterlab serve` beside real Redis under redis-benchmark.
+//! * `cargo xtask bench-clients`: client libraries during a master kill, serve beside real Redis.
 //!
 //! `test` also builds the page and runs the browser tests in headless Chromium, and the
 //! differential suite against a real Redis 7 cluster.
@@ -29,9 +30,10 @@ fn main() -> ExitCode {
         Some("serve") => playground::serve(&args[1..]),
         Some("bench-page") => playground::bench(),
         Some("bench-serve") => bench_serve::bench(&args[1..]),
+        Some("bench-clients") => bench_clients(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask test | serve | console [clusterlab options] | bench-page | bench-serve [--rounds N] [--requests N]"
+                "usage: cargo xtask test | serve | console [clusterlab options] | bench-page | bench-serve [--rounds N] [--requests N] | bench-clients [KILLS]"
             );
             return ExitCode::from(2);
         }
@@ -152,21 +154,51 @@ fn test() -> Result<(), String> {
 /// redis-py from PyPI, into `target/tools/python`.
 pub(crate) const REDIS_PY: &str = "redis==8.1.0";
 
+/// Node's cluster clients from npm, into `target/tools/node_modules`.
+pub(crate) const NODE_CLIENTS: &[&str] = &["ioredis@6.0.0", "redis@6.3.1"];
+
+/// The client libraries' tests (and benchmark) need these installed.
+fn ensure_client_libraries() -> Result<(), String> {
+    setup::ensure_pypi(&[REDIS_PY])?;
+    setup::ensure_npm(NODE_CLIENTS)
+}
+
+/// `cargo xtask bench-clients [KILLS]`: each client library's writes during a master
+/// kill, against clusterlab serve and a real Redis 7 cluster.
+fn bench_clients(args: &[String]) -> Result<(), String> {
+    setup::ensure_system_packages()?;
+    ensure_client_libraries()?;
+    run(
+        "client libraries during a master kill: clusterlab serve and real Redis",
+        cargo()
+            .args([
+                "bench",
+                "-p",
+                "clusterlab-tests",
+                "--bench",
+                "client_failover",
+                "--",
+            ])
+            .args(args),
+    )
+}
+
 /// The same scripts against a real Redis 7 cluster and the simulation, and real clients
 /// against `clusterlab serve` (Debian's redis-server and redis-tools, which
 /// [`setup::ensure_system_packages`] installs; redis-py from PyPI).
 fn differential_suite() -> Result<(), String> {
-    setup::ensure_pypi(&[REDIS_PY])?;
+    ensure_client_libraries()?;
     run(
-        "redis-py's RedisCluster against clusterlab serve",
-        cargo().env("PYTHONPATH", setup::python_dir()).args([
+        "redis-py, ioredis, node-redis and the redis crate against clusterlab serve",
+        cargo().args([
             "test",
             "-p",
             "clusterlab-tests",
             "--test",
-            "redis_py_cluster",
+            "client_libraries",
             "--",
             "--ignored",
+            "--nocapture",
         ]),
     )?;
     run(

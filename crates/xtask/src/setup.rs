@@ -1,8 +1,8 @@
 //! What the test suite needs from the machine, installed when missing, saying what it
 //! does: Debian's packages (Chromium and chromedriver for the browser tests, a real Redis
 //! 7 server and its tools for the differential suite, Node.js and npm) with apt-get when
-//! running as root, otherwise the exact command to type. Client libraries from PyPI go
-//! into the project's own tool folder, `target/tools`, never into the system.
+//! running as root, otherwise the exact command to type. Client libraries from PyPI and
+//! npm go into the project's own tool folder, `target/tools`, never into the system.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -140,4 +140,35 @@ pub fn ensure_pypi(packages: &[&str]) -> Result<(), String> {
 /// The Python interpreter the tests use: the first `python3` on PATH.
 pub fn python() -> &'static str {
     "python3"
+}
+
+/// Where npm packages go: `target/tools/node_modules` (`NODE_PATH` for the tests).
+pub fn node_modules() -> PathBuf {
+    tools_dir().join("node_modules")
+}
+
+/// Installs npm packages (`name@version`) into `target/tools` unless there.
+pub fn ensure_npm(packages: &[&str]) -> Result<(), String> {
+    let missing: Vec<&str> = packages
+        .iter()
+        .copied()
+        .filter(|p| {
+            let (name, version) = p.rsplit_once('@').unwrap_or((p, ""));
+            let manifest = node_modules().join(name).join("package.json");
+            let text = std::fs::read_to_string(manifest).unwrap_or_default();
+            !text.contains(&format!("\"version\": \"{version}\""))
+        })
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let prefix = tools_dir();
+    std::fs::create_dir_all(&prefix).map_err(|e| format!("{}: {e}", prefix.display()))?;
+    run(
+        &format!("npm install {} into target/tools", missing.join(" ")),
+        Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&prefix)
+            .args(&missing),
+    )
 }
