@@ -74,6 +74,18 @@ impl Node {
         self.clients.sessions.entry(client).or_default()
     }
 
+    /// A new client connection's state, as `createClient` sets it: authenticated at once
+    /// while the default user has no password.
+    pub(crate) fn accept_client(&mut self, client: u64) {
+        let session = ClientSession {
+            since: self.now,
+            last_at: self.now,
+            authenticated: self.config.requirepass.is_none(),
+            ..ClientSession::default()
+        };
+        self.clients.sessions.insert(client, session);
+    }
+
     /// Forgets a client connection's state (READONLY, ASKING, a blocked WAIT).
     pub(crate) fn disconnect_client(&mut self, client: u64) {
         self.clients.sessions.remove(&client);

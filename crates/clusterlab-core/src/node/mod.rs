@@ -140,6 +140,8 @@ pub enum Input<'a> {
     },
     /// A MIGRATE connection's message from process `from`.
     Migrate { from: NodeIdx, msg: MigrateMessage },
+    /// A client connected on connection `client`.
+    Accept { client: u64 },
     /// A client command on connection `client`.
     Command { client: u64, args: &'a [Vec<u8>] },
     /// The client connection closed.
@@ -246,6 +248,7 @@ impl Node {
                     self.reply_to(client, reply);
                 }
             }
+            Input::Accept { client } => self.accept_client(client),
             Input::Disconnect { client } => self.disconnect_client(client),
             Input::Restart(data) => self.handle_restart(data),
         }

@@ -58,7 +58,20 @@ impl World {
             return None;
         }
         self.conns.push(Some(idx));
-        Some(ConnId(self.conns.len() as u64 - 1))
+        let conn = ConnId(self.conns.len() as u64 - 1);
+        if let ProcessState::Paused { .. } = self.procs[idx.index()].state {
+            self.held[idx.index()].push(super::Item::Accept { node: idx, conn });
+        } else {
+            self.accept_client(idx, conn);
+        }
+        Some(conn)
+    }
+
+    /// The process accepts a client connection (`createClient`).
+    pub(super) fn accept_client(&mut self, idx: NodeIdx, conn: ConnId) {
+        let input = Input::Accept { client: conn.0 };
+        self.procs[idx.index()].node.handle(self.now, input);
+        self.collect(idx);
     }
 
     /// The protocol a connection speaks (RESP3 after `HELLO 3`); RESP2 if it is closed.

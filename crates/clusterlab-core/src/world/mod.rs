@@ -63,6 +63,11 @@ enum Item {
         conn: ConnId,
         args: Vec<Vec<u8>>,
     },
+    /// A client connected to a paused process, accepted when it wakes.
+    Accept {
+        node: NodeIdx,
+        conn: ConnId,
+    },
     /// A client closed its connection to a paused process, noticed when it wakes.
     Disconnect {
         node: NodeIdx,
@@ -79,6 +84,7 @@ impl Item {
             Item::ConnLost { node, .. }
             | Item::LinkUp { node, .. }
             | Item::Command { node, .. }
+            | Item::Accept { node, .. }
             | Item::Disconnect { node, .. } => *node,
         }
     }
@@ -397,6 +403,11 @@ impl World {
                 if self.process_of(conn) == Some(node) {
                     // The reply waits for `take_unblocked`, which enters it in the ledger.
                     self.dispatch_command(node, conn, &args);
+                }
+            }
+            Item::Accept { node, conn } => {
+                if self.process_of(conn) == Some(node) {
+                    self.accept_client(node, conn);
                 }
             }
             Item::Disconnect { node, conn } => self.forget_client(node, conn),
