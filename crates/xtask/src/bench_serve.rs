@@ -17,10 +17,12 @@ use std::time::{Duration, Instant};
 use crate::{cargo, root, run};
 
 const TESTS: &str = "set,get,incr,lpush,zadd";
-const REAL_NODE: u16 = 26390;
-const SIM_NODE: u16 = 27390;
-const REAL_CLUSTER: u16 = 26401;
-const SIM_CLUSTER: u16 = 27401;
+// Real nodes' bus ports (+10000) stay below the ephemeral range (32768+), where a
+// client's socket could hold one.
+const REAL_NODE: u16 = 21490;
+const SIM_NODE: u16 = 21690;
+const REAL_CLUSTER: u16 = 21501;
+const SIM_CLUSTER: u16 = 21601;
 
 /// Options: `--rounds N` (default 3), `--requests N` (default 200000).
 pub fn bench(args: &[String]) -> Result<(), String> {
