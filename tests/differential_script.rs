@@ -371,6 +371,18 @@ pub fn script(replica_of: &BTreeMap<usize, usize>) -> Vec<Step> {
         (replica(0), ".reconnect".into()),
         (replica(0), "PING".into()),
         (replica(0), "AUTH s3cret".into()),
+        (replica(1), "CONFIG GET masterauth".into()),
+        (
+            replica(1),
+            "CONFIG SET masterauth x masteruser someone".into(),
+        ),
+        (replica(1), "CONFIG GET masterauth".into()),
+        (replica(1), "CONFIG GET masteruser".into()),
+        (
+            replica(1),
+            "CONFIG SET masterauth \"\" masteruser \"\"".into(),
+        ),
+        (replica(1), "CONFIG GET masteruser".into()),
     ];
     s.drain(..)
         .map(|(node, line)| Step { node, line })

@@ -26,6 +26,9 @@ pub struct NodeConfig {
     pub protected_mode: bool,
     /// `requirepass`: the default user's password (`None`: `nopass`, anyone is in).
     pub requirepass: Option<Vec<u8>>,
+    /// `masterauth` and `masteruser`: what a replica sends its master's AUTH.
+    pub masterauth: Option<Vec<u8>>,
+    pub masteruser: Option<Vec<u8>>,
     /// The Unix time, in ms, of simulated time zero.
     pub unix_epoch_ms: u64,
 }
@@ -43,6 +46,8 @@ impl Default for NodeConfig {
             repl_ping_replica_period: 10,
             protected_mode: true,
             requirepass: None,
+            masterauth: None,
+            masteruser: None,
             unix_epoch_ms: DEFAULT_UNIX_EPOCH_MS,
         }
     }

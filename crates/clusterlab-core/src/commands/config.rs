@@ -1,5 +1,5 @@
 //! CONFIG GET / CONFIG SET for the settings the simulation models: the cluster ones,
-//! `protected-mode` and `requirepass`.
+//! `protected-mode`, `requirepass`, `masterauth` and `masteruser`.
 
 use super::args::is;
 use super::keys::glob_match;
@@ -39,6 +39,8 @@ const PARAMS: &[(&str, Option<&str>, Kind)] = &[
         Kind::Int(0, i32::MAX as i64),
     ),
     ("cluster-require-full-coverage", None, Kind::Bool),
+    ("masterauth", None, Kind::Str),
+    ("masteruser", None, Kind::Str),
     ("protected-mode", None, Kind::Bool),
     ("requirepass", None, Kind::Str),
     (
@@ -53,8 +55,14 @@ fn yes_no(b: bool) -> String {
 }
 
 fn value(c: &NodeConfig, name: &str) -> String {
-    if name == "requirepass" {
-        return String::from_utf8_lossy(c.requirepass.as_deref().unwrap_or_default()).into_owned();
+    let text = |v: &Option<Vec<u8>>| {
+        String::from_utf8_lossy(v.as_deref().unwrap_or_default()).into_owned()
+    };
+    match name {
+        "requirepass" => return text(&c.requirepass),
+        "masterauth" => return text(&c.masterauth),
+        "masteruser" => return text(&c.masteruser),
+        _ => {}
     }
     match name {
         "cluster-allow-reads-when-down" => yes_no(c.allow_reads_when_down),
@@ -136,7 +144,7 @@ fn failed(name: &str, why: &str) -> Reply {
 fn set(node: &mut Node, pairs: &[Vec<u8>]) -> Reply {
     // Validate everything first: CONFIG SET is all or nothing.
     let mut changes: Vec<(&str, String)> = Vec::new();
-    let mut password = None;
+    let mut strings: Vec<(&str, Option<Vec<u8>>)> = Vec::new();
     for pair in pairs.chunks(2) {
         let asked = String::from_utf8_lossy(&pair[0]).to_ascii_lowercase();
         let Some((name, _, kind)) = PARAMS
@@ -151,9 +159,9 @@ fn set(node: &mut Node, pairs: &[Vec<u8>]) -> Reply {
             return failed(&asked, "duplicate parameter");
         }
         let v = String::from_utf8_lossy(&pair[1]).into_owned();
-        if *name == "requirepass" {
-            // The empty password turns the default user back to `nopass`.
-            password = Some((!pair[1].is_empty()).then(|| pair[1].clone()));
+        if let Kind::Str = kind {
+            // The empty string unsets it (`requirepass ""` makes the default user `nopass`).
+            strings.push((name, (!pair[1].is_empty()).then(|| pair[1].clone())));
         }
         match kind {
             Kind::Immutable => return failed(&asked, "can't set immutable config"),
@@ -175,8 +183,12 @@ fn set(node: &mut Node, pairs: &[Vec<u8>]) -> Reply {
         changes.push((name, v.to_ascii_lowercase()));
     }
     let c = &mut node.config;
-    if let Some(p) = password {
-        c.requirepass = p;
+    for (name, v) in strings {
+        match name {
+            "requirepass" => c.requirepass = v,
+            "masterauth" => c.masterauth = v,
+            _ => c.masteruser = v,
+        }
     }
     for (name, v) in changes {
         let b = v == "yes";

@@ -10,14 +10,17 @@ pub const REDIS_VERSION: &str = "7.0.15";
 
 const WRONGPASS: &str = "WRONGPASS invalid username-password pair or user is disabled.";
 
-/// Whether `user`/`password` are the default user's credentials (any password does
-/// while it is `nopass`). The simulation has no other users.
-fn credentials_ok(n: &Node, user: &[u8], password: &[u8]) -> bool {
-    user == b"default"
-        && n.config
-            .requirepass
-            .as_ref()
-            .is_none_or(|p| p.as_slice() == password)
+impl Node {
+    /// Whether `user`/`password` are the default user's credentials (any password does
+    /// while it is `nopass`). The simulation has no other users.
+    pub(crate) fn credentials_ok(&self, user: &[u8], password: &[u8]) -> bool {
+        user == b"default"
+            && self
+                .config
+                .requirepass
+                .as_ref()
+                .is_none_or(|p| p.as_slice() == password)
+    }
 }
 
 /// `AUTH [username] password`.
@@ -34,7 +37,7 @@ pub fn auth(n: &mut Node, c: u64, args: &[Vec<u8>]) -> Reply {
         2 => (&b"default"[..], &args[1]),
         _ => (&args[1][..], &args[2]),
     };
-    if credentials_ok(n, user, password) {
+    if n.credentials_ok(user, password) {
         n.session(c).authenticated = true;
         Reply::ok()
     } else {
@@ -59,7 +62,7 @@ pub fn hello(n: &mut Node, c: u64, args: &[Vec<u8>]) -> Reply {
     while j < args.len() {
         let more = args.len() - 1 - j;
         if is(&args[j], "auth") && more >= 2 {
-            if !credentials_ok(n, &args[j + 1], &args[j + 2]) {
+            if !n.credentials_ok(&args[j + 1], &args[j + 2]) {
                 return Reply::err(WRONGPASS);
             }
             n.session(c).authenticated = true;

@@ -5,6 +5,7 @@ use std::fmt;
 
 use super::{
     EpochReason, EventKind, FailClearReason, LearnedVia, LinkDownCause, NodeTag, ReplicaReason,
+    SyncRefusal,
 };
 
 impl fmt::Display for EventKind {
@@ -106,6 +107,18 @@ impl fmt::Display for EventKind {
                     FailClearReason::SlotlessMaster => "master without slots is reachable again.",
                     FailClearReason::Unserved => "is reachable again and nobody is serving its slots after some time.",
                 }
+            ),
+            SyncRefused { master, refusal: SyncRefusal::NoAuth } => write!(
+                f,
+                "cannot sync from {master}: \"MASTER aborted replication with an error: NOAUTH Authentication required.\" ({master} has requirepass, this replica has no masterauth); retrying every second, master_link_status:down"
+            ),
+            SyncRefused { master, refusal: SyncRefusal::WrongPass } => write!(
+                f,
+                "cannot sync from {master}: \"Unable to AUTH to MASTER: -WRONGPASS invalid username-password pair or user is disabled.\" (masterauth is not {master}'s password); retrying every second, master_link_status:down"
+            ),
+            SyncRefused { master, refusal: SyncRefusal::NoPasswordConfigured } => write!(
+                f,
+                "cannot sync from {master}: \"Unable to AUTH to MASTER: -ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?\" ({master} has no requirepass, this replica has masterauth); retrying every second, master_link_status:down"
             ),
             ReplicationLinkDown { master, cause: LinkDownCause::ConnectionLost } => write!(
                 f,

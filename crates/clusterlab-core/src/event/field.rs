@@ -4,7 +4,7 @@
 
 use super::{
     CantFailoverReason, DenyReason, EpochReason, FailClearReason, LearnedVia, LinkDownCause, Loss,
-    LossReason, NodeTag, Redirect, ReplicaReason, SlotCommand, StateReason,
+    LossReason, NodeTag, Redirect, ReplicaReason, SlotCommand, StateReason, SyncRefusal,
 };
 use crate::faults::Fault;
 use crate::ip::IpText;
@@ -241,6 +241,17 @@ impl Field for LinkDownCause {
         match self {
             LinkDownCause::ConnectionLost => "connection-lost",
             LinkDownCause::Timeout => "timeout",
+        }
+        .to_string()
+    }
+}
+
+impl Field for SyncRefusal {
+    fn text(&self) -> String {
+        match self {
+            SyncRefusal::NoAuth => "noauth",
+            SyncRefusal::WrongPass => "wrongpass",
+            SyncRefusal::NoPasswordConfigured => "no-password",
         }
         .to_string()
     }

@@ -14,7 +14,7 @@ mod reasons;
 pub use field::{Field, Mention};
 pub use reasons::{
     CantFailoverReason, DenyReason, EpochReason, FailClearReason, LearnedVia, LinkDownCause, Loss,
-    LossReason, Redirect, ReplicaReason, SlotCommand, StateReason,
+    LossReason, Redirect, ReplicaReason, SlotCommand, StateReason, SyncRefusal,
 };
 
 use std::fmt;
@@ -203,6 +203,8 @@ event_kinds! {
     FailReceived = "fail-received", Failure { from: NodeTag, about: NodeTag }
     /// A FAIL flag was cleared.
     FailCleared = "fail-cleared", Failure { peer: NodeTag, reason: FailClearReason }
+    /// A master refused a replica's sync: authentication failed (`masterauth`).
+    SyncRefused = "sync-refused", Failure { master: NodeTag, refusal: SyncRefusal }
     /// A replica link to its master went down.
     ReplicationLinkDown = "replication-link-down", Failure { master: NodeTag, cause: LinkDownCause }
     /// A replica whose master failed cannot fail over yet (logged as Redis rate-limits it).

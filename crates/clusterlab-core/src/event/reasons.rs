@@ -213,6 +213,18 @@ pub enum LinkDownCause {
     Timeout,
 }
 
+/// Why a master refused a replica's sync: the handshake's authentication failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SyncRefusal {
+    /// The master has a password and the replica sent no AUTH (no `masterauth`): PSYNC
+    /// got `-NOAUTH`.
+    NoAuth,
+    /// The replica's AUTH was wrong.
+    WrongPass,
+    /// The replica sent `AUTH masterauth` to a master without a password.
+    NoPasswordConfigured,
+}
+
 /// Why a replica is not failing over (`cant_failover_reason`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum CantFailoverReason {

@@ -6,7 +6,7 @@
 //! `SELECT 0` (23 bytes) before the first write after a sync, a `PING` (14 bytes) every
 //! `repl-ping-replica-period`, and `REPLCONF GETACK *` (37 bytes) when WAIT asks for acks.
 
-use crate::event::{EventKind, LinkDownCause, ReplicaReason};
+use crate::event::{EventKind, LinkDownCause, ReplicaReason, SyncRefusal};
 use crate::keyspace::Keyspace;
 use crate::name::{NodeIdx, NodeName};
 use crate::node::{flags, Dest, Node, Outgoing, Payload, Via};
@@ -23,8 +23,14 @@ pub const DISKLESS_SYNC_DELAY_MS: u64 = 5000;
 /// Replication messages (on the data port, not the bus).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ReplMessage {
-    /// Replica → master: `PSYNC ? -1` after `REPLCONF listening-port`.
-    Psync { listening_port: u16 },
+    /// Replica → master: `PSYNC ? -1` after `REPLCONF listening-port`, and before them
+    /// `AUTH [masteruser] masterauth` when the replica has a `masterauth`.
+    Psync {
+        listening_port: u16,
+        auth: Option<MasterAuth>,
+    },
+    /// Master → replica: the handshake's AUTH, or PSYNC, was refused.
+    Refused { refusal: SyncRefusal },
     /// Master → replica: `+FULLRESYNC <replid> <offset>` and the snapshot.
     FullResync {
         replid: String,
@@ -38,6 +44,13 @@ pub enum ReplMessage {
     },
     /// Replica → master: `REPLCONF ACK <offset>`.
     Ack { offset: u64 },
+}
+
+/// What a replica authenticates to its master with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MasterAuth {
+    pub user: Option<Vec<u8>>,
+    pub password: Vec<u8>,
 }
 
 /// A replica as its master sees it.
@@ -74,6 +87,8 @@ pub struct Upstream {
     pub last_io: SimTime,
     /// When the link last went down (`repl_down_since`); `None` if it never was up.
     pub down_since: Option<SimTime>,
+    /// How the master last refused a sync (said once, not at every retry).
+    pub refused: Option<SyncRefusal>,
 }
 
 /// Replication state of one node, master side and replica side.
@@ -164,9 +179,9 @@ impl Node {
         let (ip, port) = (m.ip, m.port);
         // Stop serving my own replicas' stream and drop the old link.
         self.repl.replicas.clear();
-        let (last_io, down_since) = match &self.repl.upstream {
-            Some(u) if u.master == master => (u.last_io, u.down_since),
-            _ => (self.now, None),
+        let (last_io, down_since, refused) = match &self.repl.upstream {
+            Some(u) if u.master == master => (u.last_io, u.down_since, u.refused),
+            _ => (self.now, None, None),
         };
         self.repl.upstream = Some(Upstream {
             master,
@@ -175,12 +190,20 @@ impl Node {
             state: UpstreamState::Syncing,
             last_io,
             down_since,
+            refused,
         });
         let listening_port = self.port();
+        let auth = self.config.masterauth.clone().map(|password| MasterAuth {
+            user: self.config.masteruser.clone(),
+            password,
+        });
         self.send(Outgoing {
             dest: Dest::Addr { ip, port },
             via: Via::SenderLink(0),
-            payload: Payload::Repl(ReplMessage::Psync { listening_port }),
+            payload: Payload::Repl(ReplMessage::Psync {
+                listening_port,
+                auth,
+            }),
         });
     }
 
@@ -307,12 +330,46 @@ impl Node {
         });
     }
 
+    /// How the handshake of a replica with these credentials fails here, if it does: its
+    /// `AUTH` first (when it sent one), then PSYNC's authentication check.
+    fn sync_refusal(&self, auth: Option<&MasterAuth>) -> Option<SyncRefusal> {
+        match auth {
+            Some(MasterAuth {
+                user: Some(user),
+                password,
+            }) => (!self.credentials_ok(user, password)).then_some(SyncRefusal::WrongPass),
+            Some(MasterAuth { user: None, .. }) if self.config.requirepass.is_none() => {
+                Some(SyncRefusal::NoPasswordConfigured)
+            }
+            Some(MasterAuth {
+                user: None,
+                password,
+            }) => (!self.credentials_ok(b"default", password)).then_some(SyncRefusal::WrongPass),
+            None => self
+                .config
+                .requirepass
+                .is_some()
+                .then_some(SyncRefusal::NoAuth),
+        }
+    }
+
     /// Handles a replication message from process `from` at `src_ip`.
     pub(crate) fn handle_repl(&mut self, from: NodeIdx, src_ip: &str, msg: ReplMessage) {
         let now = self.now;
         match msg {
-            ReplMessage::Psync { listening_port } => {
+            ReplMessage::Psync {
+                listening_port,
+                auth,
+            } => {
                 if !self.is_master() {
+                    return;
+                }
+                if let Some(refusal) = self.sync_refusal(auth.as_ref()) {
+                    self.send(Outgoing {
+                        dest: Dest::Conn(from),
+                        via: Via::SenderLink(0),
+                        payload: Payload::Repl(ReplMessage::Refused { refusal }),
+                    });
                     return;
                 }
                 self.repl.replicas.retain(|r| r.conn != from);
@@ -326,6 +383,22 @@ impl Node {
                     ack_time: now,
                 });
             }
+            ReplMessage::Refused { refusal } => {
+                let Some(up) = self.repl.upstream.as_mut() else {
+                    return;
+                };
+                if up.state != UpstreamState::Syncing {
+                    return;
+                }
+                // The replication cron connects again in a second.
+                up.state = UpstreamState::Disconnected;
+                if up.refused != Some(refusal) {
+                    up.refused = Some(refusal);
+                    let master = up.master;
+                    let master = self.tag(&master);
+                    self.emit(EventKind::SyncRefused { master, refusal });
+                }
+            }
             ReplMessage::FullResync {
                 replid,
                 offset,
@@ -334,6 +407,7 @@ impl Node {
                 let Some(up) = self.repl.upstream.as_mut() else {
                     return;
                 };
+                up.refused = None;
                 up.state = UpstreamState::Connected;
                 up.last_io = now;
                 up.down_since = None;
