@@ -99,6 +99,10 @@ pub struct ServeArgs {
     /// Most client connections at once, over all ports (Redis's `maxclients`).
     #[arg(long, default_value_t = crate::serve::MAX_CLIENTS)]
     pub maxclients: usize,
+    /// A password for every node (`requirepass`, and `masterauth` so replicas sync):
+    /// clients must AUTH, and protected mode lets other machines in.
+    #[arg(long)]
+    pub requirepass: Option<String>,
 }
 
 /// `clusterlab bench`.

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 mod support;
 
-use support::{exchange, redis_cli, start, start_with};
+use support::{exchange, redis_cli, start, start_console, start_with};
 
 #[test]
 fn real_redis_cli_follows_moved_to_simulated_ports() {
@@ -169,4 +169,48 @@ fn protected_mode_denies_clients_from_beyond_loopback() {
     let mut buf = [0u8; 16];
     let n = s.read(&mut buf).expect("a reply");
     assert_eq!(&buf[..n], b"+PONG\r\n");
+}
+
+#[test]
+fn requirepass_asks_every_client_to_auth_and_replicas_still_sync() {
+    let mut server = start_console(6, &["--requirepass", "pw", "--bind", "0.0.0.0"]);
+    let port = server.base;
+    assert_eq!(
+        exchange(port, b"PING\r\n"),
+        "-NOAUTH Authentication required.\r\n"
+    );
+    assert_eq!(
+        exchange(port, b"AUTH wrong\r\nAUTH pw\r\nPING\r\n"),
+        "-WRONGPASS invalid username-password pair or user is disabled.\r\n+OK\r\n+PONG\r\n"
+    );
+    // Every node has the password as masterauth too, so a replica that restarts (and
+    // must sync again) still syncs.
+    server.line(&format!(".kill {}", port + 3));
+    server.line(&format!(".restart {}", port + 3));
+    std::thread::sleep(Duration::from_millis(500));
+    let start = std::time::Instant::now();
+    let up = |p: u16| {
+        let out = exchange(p, b"AUTH pw\r\nINFO replication\r\n");
+        out.contains("role:master") || out.contains("master_link_status:up")
+    };
+    while !(port..port + 6).all(up) {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "replicas never synced"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // With a password, protected mode lets other machines in (to AUTH).
+    if let Some(outside) = outside_address() {
+        let mut s = TcpStream::connect((outside, port)).expect("a connection");
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        s.write_all(b"AUTH pw\r\nPING\r\n").unwrap();
+        let mut out = Vec::new();
+        let mut buf = [0u8; 64];
+        while out.len() < 12 {
+            let n = s.read(&mut buf).expect("a reply");
+            out.extend_from_slice(&buf[..n]);
+        }
+        assert_eq!(out, b"+OK\r\n+PONG\r\n");
+    }
 }

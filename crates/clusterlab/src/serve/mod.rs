@@ -139,9 +139,37 @@ pub fn listen_with(console: Console, options: Options) -> Result<Serving, String
     })
 }
 
+/// Gives every node `password` as its `requirepass`, and as its `masterauth` so that
+/// replicas keep syncing, as `CONFIG SET` from a client would. The console's own
+/// connection, open before, stays authenticated.
+pub fn set_password(console: &mut Console, password: &str) {
+    let ports: Vec<u16> = console.world().processes().iter().map(|p| p.port).collect();
+    let args: Vec<Vec<u8>> = [
+        "CONFIG",
+        "SET",
+        "requirepass",
+        password,
+        "masterauth",
+        password,
+    ]
+    .iter()
+    .map(|a| a.as_bytes().to_vec())
+    .collect();
+    let world = console.world_mut();
+    for port in ports {
+        if let Some(conn) = world.connect(port) {
+            let _ = world.execute(conn, &args);
+            world.disconnect(conn);
+        }
+    }
+}
+
 /// `clusterlab serve`: serves every node of `console` until interrupted, with stdin as a
 /// control console.
-pub fn run(console: Console, args: &crate::cli::ServeArgs) -> ExitCode {
+pub fn run(mut console: Console, args: &crate::cli::ServeArgs) -> ExitCode {
+    if let Some(password) = &args.requirepass {
+        set_password(&mut console, password);
+    }
     let options = Options {
         bind: args.bind,
         speed: args.speed,
@@ -154,7 +182,7 @@ pub fn run(console: Console, args: &crate::cli::ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if let Some(warning) = protected::bind_warning(args.bind) {
+    if let Some(warning) = protected::bind_warning(args.bind, args.requirepass.is_some()) {
         eprintln!("{warning}");
     }
     let ports = &serving.ports;

@@ -23,9 +23,9 @@ fn is_local(peer: IpAddr) -> bool {
 }
 
 /// What `clusterlab serve --bind ADDR` prints when ADDR reaches beyond this machine and
-/// no password is set.
-pub fn bind_warning(bind: IpAddr) -> Option<String> {
-    if is_local(bind) {
+/// no password is set (`--requirepass`).
+pub fn bind_warning(bind: IpAddr, has_password: bool) -> Option<String> {
+    if is_local(bind) || has_password {
         return None;
     }
     Some(format!(
@@ -65,8 +65,9 @@ mod tests {
 
     #[test]
     fn binding_beyond_loopback_warns() {
-        assert_eq!(bind_warning(ip("127.0.0.1")), None);
-        let warning = bind_warning(ip("0.0.0.0")).expect("a warning");
+        assert_eq!(bind_warning(ip("127.0.0.1"), false), None);
+        let warning = bind_warning(ip("0.0.0.0"), false).expect("a warning");
         assert!(warning.contains("WARNING") && warning.contains("no password"));
+        assert_eq!(bind_warning(ip("0.0.0.0"), true), None, "with a password");
     }
 }
