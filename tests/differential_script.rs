@@ -383,6 +383,11 @@ pub fn script(replica_of: &BTreeMap<usize, usize>) -> Vec<Step> {
             "CONFIG SET masterauth \"\" masteruser \"\"".into(),
         ),
         (replica(1), "CONFIG GET masteruser".into()),
+        (replica(1), "CONFIG GET timeout".into()),
+        (replica(1), "CONFIG SET timeout -1".into()),
+        (replica(1), "CONFIG SET timeout 300".into()),
+        (replica(1), "CONFIG GET timeout".into()),
+        (replica(1), "CONFIG SET timeout 0".into()),
     ];
     s.drain(..)
         .map(|(node, line)| Step { node, line })

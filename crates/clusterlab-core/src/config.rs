@@ -29,6 +29,8 @@ pub struct NodeConfig {
     /// `masterauth` and `masteruser`: what a replica sends its master's AUTH.
     pub masterauth: Option<Vec<u8>>,
     pub masteruser: Option<Vec<u8>>,
+    /// `timeout`: close a client idle for more than this many seconds (0: never).
+    pub timeout: u64,
     /// The Unix time, in ms, of simulated time zero.
     pub unix_epoch_ms: u64,
 }
@@ -48,6 +50,7 @@ impl Default for NodeConfig {
             requirepass: None,
             masterauth: None,
             masteruser: None,
+            timeout: 0,
             unix_epoch_ms: DEFAULT_UNIX_EPOCH_MS,
         }
     }

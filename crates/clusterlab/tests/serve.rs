@@ -214,3 +214,16 @@ fn requirepass_asks_every_client_to_auth_and_replicas_still_sync() {
         assert_eq!(out, b"+OK\r\n+PONG\r\n");
     }
 }
+
+#[test]
+fn timeout_closes_an_idle_clients_socket() {
+    let server = start_with(7, &[]);
+    let port = server.base;
+    let mut idle = TcpStream::connect(("127.0.0.1", port)).expect("a connection");
+    assert_eq!(exchange(port, b"CONFIG SET timeout 1\r\n"), "+OK\r\n");
+    idle.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut buf = [0u8; 16];
+    // The server closes it: the read ends with nothing, before the read timeout.
+    assert_eq!(idle.read(&mut buf).expect("closed, not timed out"), 0);
+}

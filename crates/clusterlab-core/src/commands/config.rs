@@ -1,5 +1,5 @@
 //! CONFIG GET / CONFIG SET for the settings the simulation models: the cluster ones,
-//! `protected-mode`, `requirepass`, `masterauth` and `masteruser`.
+//! `protected-mode`, `requirepass`, `masterauth`, `masteruser` and `timeout`.
 
 use super::args::is;
 use super::keys::glob_match;
@@ -43,6 +43,7 @@ const PARAMS: &[(&str, Option<&str>, Kind)] = &[
     ("masteruser", None, Kind::Str),
     ("protected-mode", None, Kind::Bool),
     ("requirepass", None, Kind::Str),
+    ("timeout", None, Kind::Int(0, i32::MAX as i64)),
     (
         "repl-ping-replica-period",
         Some("repl-ping-slave-period"),
@@ -75,6 +76,7 @@ fn value(c: &NodeConfig, name: &str) -> String {
         "cluster-require-full-coverage" => yes_no(c.require_full_coverage),
         "protected-mode" => yes_no(c.protected_mode),
         "repl-ping-replica-period" => c.repl_ping_replica_period.to_string(),
+        "timeout" => c.timeout.to_string(),
         _ => String::new(),
     }
 }
@@ -203,6 +205,7 @@ fn set(node: &mut Node, pairs: &[Vec<u8>]) -> Reply {
             "cluster-require-full-coverage" => c.require_full_coverage = b,
             "protected-mode" => c.protected_mode = b,
             "repl-ping-replica-period" => c.repl_ping_replica_period = n as u64,
+            "timeout" => c.timeout = n as u64,
             _ => {}
         }
     }

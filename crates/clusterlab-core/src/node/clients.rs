@@ -86,6 +86,32 @@ impl Node {
         self.clients.sessions.insert(client, session);
     }
 
+    /// `clientsCronHandleTimeout`: a client idle for more than `timeout` seconds is closed,
+    /// unless it is blocked (WAIT, MIGRATE, a write held by a manual failover).
+    pub(crate) fn close_idle_clients(&mut self) {
+        let limit = self.config.timeout;
+        if limit == 0 {
+            return;
+        }
+        let now = self.now;
+        let idle: Vec<u64> = self
+            .clients
+            .sessions
+            .iter()
+            .filter(|(_, s)| now.since(s.last_at) / 1000 > limit)
+            .map(|(&c, _)| c)
+            .filter(|&c| {
+                !self.clients.blocked.iter().any(|w| w.client == c)
+                    && !self.migrate.pending.iter().any(|m| m.client == c)
+                    && !self.failover.paused_writes.iter().any(|(p, _)| *p == c)
+            })
+            .collect();
+        for client in idle {
+            self.disconnect_client(client);
+            self.out.push(super::Output::CloseClient { client });
+        }
+    }
+
     /// Forgets a client connection's state (READONLY, ASKING, a blocked WAIT).
     pub(crate) fn disconnect_client(&mut self, client: u64) {
         self.clients.sessions.remove(&client);

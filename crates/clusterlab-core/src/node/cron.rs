@@ -14,6 +14,7 @@ impl Node {
     pub(crate) fn handle_cron(&mut self) {
         let now = self.now;
         self.bus.cron_ticks += 1;
+        self.close_idle_clients();
         let node_timeout = self.config.node_timeout;
         let handshake_timeout = node_timeout.max(1000);
 

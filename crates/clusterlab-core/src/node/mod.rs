@@ -159,6 +159,8 @@ pub enum Output {
     Event(EventKind),
     /// The reply to a client's command: at once, or when a blocked client unblocks.
     Reply { client: u64, reply: Reply },
+    /// The process closed a client's connection (it was idle longer than `timeout`).
+    CloseClient { client: u64 },
 }
 
 /// The outcome of a client command inside the node.

@@ -82,6 +82,12 @@ impl World {
         }
     }
 
+    /// The connections processes closed themselves since the last call (clients idle
+    /// longer than `timeout`), for whoever holds their sockets.
+    pub fn take_closed(&mut self) -> Vec<ConnId> {
+        std::mem::take(&mut self.closed)
+    }
+
     /// Whether `conn` is still open (its process has not died).
     pub fn is_open(&self, conn: ConnId) -> bool {
         self.process_of(conn).is_some()

@@ -186,6 +186,8 @@ pub struct World {
     held: Vec<Vec<Item>>,
     /// Replies produced for client connections, until their `execute` takes them.
     replies: Vec<(ConnId, Reply)>,
+    /// Connections a process closed itself (idle clients), until `take_closed` takes them.
+    closed: Vec<ConnId>,
     /// Submitted commands still waiting for their reply, with their arguments.
     blocked: std::collections::BTreeMap<ConnId, (NodeIdx, Vec<Vec<u8>>)>,
     observer: Observer,
@@ -223,6 +225,7 @@ impl World {
             by_cport: Default::default(),
             held: Vec::new(),
             replies: Vec::new(),
+            closed: Vec::new(),
             blocked: Default::default(),
             observer: Observer::default(),
         };
@@ -514,6 +517,16 @@ impl World {
                     // Replies for connections that closed meanwhile are dropped.
                     if self.process_of(ConnId(client)) == Some(idx) {
                         self.replies.push((ConnId(client), reply));
+                    }
+                    continue;
+                }
+                Output::CloseClient { client } => {
+                    let conn = ConnId(client);
+                    if self.process_of(conn) == Some(idx) {
+                        self.conns[conn.0 as usize] = None;
+                        self.replies.retain(|(c, _)| *c != conn);
+                        self.blocked.remove(&conn);
+                        self.closed.push(conn);
                     }
                     continue;
                 }

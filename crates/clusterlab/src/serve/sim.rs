@@ -109,6 +109,14 @@ impl Simulation {
             eprintln!("{line}");
         }
         self.unblocked();
+        self.closed_by_processes();
+    }
+
+    /// Closes the connections their processes closed (clients idle beyond `timeout`).
+    fn closed_by_processes(&mut self) {
+        for conn in self.console.world_mut().take_closed() {
+            self.close(conn);
+        }
     }
 
     /// How long to sleep: until the next simulated event is due, at most [`IDLE_WAIT`].
@@ -267,5 +275,6 @@ impl Simulation {
         self.clock
             .rebase_if_ahead(self.console.world().now(), Instant::now());
         self.unblocked();
+        self.closed_by_processes();
     }
 }
