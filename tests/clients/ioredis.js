@@ -7,7 +7,7 @@ const options = {
   redisOptions: { commandTimeout: 1000, connectTimeout: 1000, maxRetriesPerRequest: 1 },
   clusterRetryStrategy: (times) => Math.min(100 * times, 1000),
 };
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const { killPhase } = require("./kill_phase.js");
 
 async function main() {
   const rc = new Cluster([{ host: "127.0.0.1", port }], options);
@@ -35,33 +35,7 @@ async function main() {
   replicas.disconnect();
   console.log("ready");
 
-  let failed = false;
-  let okAfter = 0;
-  const acked = [];
-  const deadline = Date.now() + 90000;
-  for (let i = 0; Date.now() < deadline && okAfter < 20; i++) {
-    const start = Date.now();
-    let ok = true;
-    try {
-      await rc.set(`{mykey}:w:${i}`, String(i));
-      acked.push(i);
-    } catch (e) {
-      ok = false;
-    }
-    const end = Date.now();
-    console.log("write", i, start, end, ok ? "ok" : "fail");
-    if (!ok || end - start > 1000) failed = true;
-    else if (failed) okAfter++;
-    await sleep(Math.max(0, 100 - (end - start)));
-  }
-  for (const n of acked) {
-    let v = null;
-    try {
-      v = await rc.get(`{mykey}:w:${n}`);
-    } catch (e) {}
-    if (v !== String(n)) console.log("missing", n);
-  }
-  console.log("done");
+  await killPhase((k, v) => rc.set(k, v), (k) => rc.get(k));
   rc.disconnect();
 }
 
