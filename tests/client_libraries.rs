@@ -41,6 +41,10 @@ fn kill_during_writes(library: Library, base: u16) {
         back.is_some(),
         "{name}: writes never came back: {outcome:?}"
     );
+    assert!(
+        outcome.done,
+        "{name} never read its writes back: {outcome:?}"
+    );
     let lost = serving.run_line_output(".lost");
     for m in &outcome.missing {
         let entry = format!("\"set {{mykey}}:w:{m} {m}\"");

@@ -72,6 +72,8 @@ pub struct Outcome {
     pub killed_at: u64,
     /// Anything else it printed (errors).
     pub other: Vec<String>,
+    /// It printed `done`: the read-back of every acknowledged write ran.
+    pub done: bool,
 }
 
 impl Outcome {
@@ -203,7 +205,10 @@ fn collect(rx: &Receiver<String>, kill: impl FnOnce()) -> Outcome {
                 }
             }
             ["missing", i] => outcome.missing.push(i.parse().unwrap_or(0)),
-            ["done"] => break,
+            ["done"] => {
+                outcome.done = true;
+                break;
+            }
             _ => outcome.other.push(line.clone()),
         }
     }

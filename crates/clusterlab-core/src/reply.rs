@@ -181,7 +181,7 @@ impl Reply {
     /// it took, or `None` if the input is incomplete or malformed.
     pub fn parse(input: &[u8]) -> Option<(Reply, usize)> {
         let end = input.windows(2).position(|w| w == b"\r\n")?;
-        let line = std::str::from_utf8(&input[1..end]).ok()?;
+        let line = std::str::from_utf8(input.get(1..end)?).ok()?;
         let mut used = end + 2;
         let number = || line.parse::<i64>().ok();
         let items = |n: i64, used: &mut usize| -> Option<Vec<Reply>> {
@@ -263,6 +263,8 @@ mod tests {
         assert_eq!(Reply::parse(b"$9223372036854775807\r\nab\r\n"), None);
         assert_eq!(Reply::parse(b"%9223372036854775807\r\n"), None);
         assert_eq!(Reply::parse(b"$3\r\nabcXY"), None);
+        assert_eq!(Reply::parse(b"\r\n"), None);
+        assert_eq!(Reply::parse(b"*1\r\n\r\n"), None);
     }
 
     #[test]

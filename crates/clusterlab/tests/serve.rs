@@ -200,6 +200,13 @@ fn requirepass_asks_every_client_to_auth_and_replicas_still_sync() {
         );
         std::thread::sleep(Duration::from_millis(200));
     }
+    // A node started later has the password too.
+    server.line(&format!(".start {}", port + 7));
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        exchange(port + 7, b"PING\r\n"),
+        "-NOAUTH Authentication required.\r\n"
+    );
     // With a password, protected mode lets other machines in (to AUTH).
     if let Some(outside) = outside_address() {
         let mut s = TcpStream::connect((outside, port)).expect("a connection");

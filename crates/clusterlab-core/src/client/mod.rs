@@ -31,6 +31,8 @@ pub struct RedisCli {
     cache: Option<slot_cache::SlotCache>,
     /// The smart client sent MULTI and no EXEC/DISCARD yet.
     in_multi: bool,
+    /// Sent as `AUTH` on every new connection, like `redis-cli -a`.
+    auth: Option<Vec<u8>>,
 }
 
 /// What one command produced.
@@ -55,7 +57,13 @@ impl RedisCli {
             smart: false,
             cache: None,
             in_multi: false,
+            auth: None,
         }
+    }
+
+    /// A password to send as `AUTH` on every new connection (`redis-cli -a`).
+    pub fn set_auth(&mut self, password: Option<&[u8]>) {
+        self.auth = password.map(<[u8]>::to_vec);
     }
 
     pub fn host(&self) -> &str {
@@ -124,6 +132,9 @@ impl RedisCli {
                 || world.processes().iter().any(|p| p.ip == self.host))
         {
             self.conn = world.connect(self.port);
+            if let (Some(conn), Some(password)) = (self.conn, &self.auth) {
+                let _ = world.execute(conn, &[b"AUTH".to_vec(), password.clone()]);
+            }
         }
         self.not_connected = self.conn.is_none();
         self.conn

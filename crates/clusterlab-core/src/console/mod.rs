@@ -97,6 +97,12 @@ impl Console {
         &mut self.world
     }
 
+    /// The console's client sends `AUTH password` on every connection it opens, like
+    /// `redis-cli -a password`.
+    pub fn set_client_password(&mut self, password: Option<&str>) {
+        self.cli.set_auth(password.map(str::as_bytes));
+    }
+
     pub fn shape(&self) -> &ClusterShape {
         &self.shape
     }

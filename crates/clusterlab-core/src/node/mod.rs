@@ -289,6 +289,11 @@ impl Node {
     }
 
     pub(crate) fn reply_to(&mut self, client: u64, reply: Reply) {
+        // Writing a reply counts as interaction for `timeout` (`writeToClient`).
+        let now = self.now;
+        if let Some(s) = self.clients.sessions.get_mut(&client) {
+            s.last_at = now;
+        }
         self.out.push(Output::Reply { client, reply });
     }
 

@@ -152,6 +152,10 @@ impl World {
         let there = self.now + self.net.sample_latency();
         self.run_until(there);
         self.wait_running(idx)?;
+        // The process may have closed it meanwhile (an idle client past `timeout`).
+        if self.process_of(conn) != Some(idx) {
+            return Err(ConnError::Closed);
+        }
         let reply = match self.run_command(idx, conn, args) {
             Some(r) => r,
             None => {
@@ -317,7 +321,7 @@ impl World {
     fn wait_unblocked(&mut self, idx: NodeIdx, conn: ConnId) -> Result<Reply, ConnError> {
         let give_up = self.now + SimDuration(MAX_BLOCK_MS);
         loop {
-            if self.procs[idx.index()].state == ProcessState::Killed {
+            if self.procs[idx.index()].state == ProcessState::Killed || !self.is_open(conn) {
                 return Err(ConnError::Closed);
             }
             if let Some(r) = self.take_reply(conn) {

@@ -55,7 +55,7 @@ pub struct Ledger {
     forks: BTreeMap<String, u64>,
 }
 
-/// The ledger keeps at most this much command text (about 50 MB); past it, writes are
+/// The ledger keeps at most this much command text (64 MiB); past it, writes are
 /// still counted and checked, with their command shortened to nothing.
 const TEXT_LIMIT: usize = 1 << 26;
 
@@ -119,7 +119,7 @@ impl World {
         ledger.records.push(Record {
             at: self.now,
             offset,
-            text_end: ledger.text.len() as u32,
+            text_end: u32::try_from(ledger.text.len()).unwrap_or(u32::MAX),
             history,
             port: self.procs[idx.index()].port,
         });

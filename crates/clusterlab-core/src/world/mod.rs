@@ -235,6 +235,17 @@ impl World {
         world
     }
 
+    /// The configuration processes started from now on begin with (`.start`): what a
+    /// deployment's redis.conf gives every new node.
+    pub fn set_new_process_config(&mut self, config: NodeConfig) {
+        self.node_config = config;
+    }
+
+    /// That configuration.
+    pub fn new_process_config(&self) -> &NodeConfig {
+        &self.node_config
+    }
+
     /// Starts one more process listening on `ip:port` (a fresh node with a new ID).
     pub fn start_process(&mut self, ip: &str, port: u16) -> NodeIdx {
         let idx = NodeIdx(self.procs.len() as u32);

@@ -140,8 +140,9 @@ pub fn listen_with(console: Console, options: Options) -> Result<Serving, String
 }
 
 /// Gives every node `password` as its `requirepass`, and as its `masterauth` so that
-/// replicas keep syncing, as `CONFIG SET` from a client would. The console's own
-/// connection, open before, stays authenticated.
+/// replicas keep syncing, as `CONFIG SET` from a client would; nodes started later
+/// (`.start`) get both too, and the control console's client authenticates like
+/// `redis-cli -a`.
 pub fn set_password(console: &mut Console, password: &str) {
     let ports: Vec<u16> = console.world().processes().iter().map(|p| p.port).collect();
     let args: Vec<Vec<u8>> = [
@@ -162,6 +163,11 @@ pub fn set_password(console: &mut Console, password: &str) {
             world.disconnect(conn);
         }
     }
+    let mut config = world.new_process_config().clone();
+    config.requirepass = Some(password.as_bytes().to_vec());
+    config.masterauth = Some(password.as_bytes().to_vec());
+    world.set_new_process_config(config);
+    console.set_client_password(Some(password));
 }
 
 /// `clusterlab serve`: serves every node of `console` until interrupted, with stdin as a
