@@ -1,7 +1,7 @@
 //! Limits a process puts on its clients: `timeout` closes a client idle for longer (as
 //! `clientsCronHandleTimeout` does), but never a blocked one.
 
-use clusterlab_core::{Reply, SimDuration, Submitted};
+use clusterlab_core::{Fault, Reply, SimDuration, Submitted};
 use clusterlab_tests::cluster;
 
 fn args(line: &str) -> Vec<Vec<u8>> {
@@ -46,4 +46,35 @@ fn timeout_closes_idle_clients_but_not_busy_or_blocked_ones() {
     );
     w.advance(SimDuration::from_secs(10));
     assert!(w.take_closed().is_empty() && w.is_open(busy));
+}
+
+#[test]
+fn a_command_sent_during_a_pause_is_read_on_waking_before_timeout_looks() {
+    // After SIGCONT the event loop reads its sockets before it runs its timers, so a
+    // client that sent a command while the process was stopped is served, not closed as
+    // idle.
+    let mut c = cluster(1, 3, 1, 5000);
+    let w = c.world_mut();
+    let admin = w.connect(7001).expect("a connection");
+    assert_eq!(
+        w.execute(admin, &args("CONFIG SET timeout 1")),
+        Ok(Reply::ok())
+    );
+    let client = w.connect(7001).expect("a connection");
+    w.apply(Fault::Pause {
+        port: 7001,
+        duration: SimDuration::from_secs(5),
+    })
+    .expect("pause");
+    w.advance(SimDuration::from_secs(4));
+    assert_eq!(w.submit(client, args("PING")), Submitted::Blocked);
+    w.advance(SimDuration::from_secs(2));
+    let answered = w.take_unblocked();
+    assert!(
+        answered
+            .iter()
+            .any(|(conn, r)| *conn == client && r.is_ok()),
+        "{answered:?}"
+    );
+    assert!(w.is_open(client));
 }

@@ -439,8 +439,12 @@ impl World {
     /// Wakes a paused process and releases what it missed, in order.
     fn wake(&mut self, idx: NodeIdx) {
         self.procs[idx.index()].state = ProcessState::Running;
-        let held = std::mem::take(&mut self.held[idx.index()]);
-        for item in held {
+        // What waited on its sockets is read before its timers run, as an event loop
+        // handles file events before time events.
+        let (timers, events): (Vec<Item>, Vec<Item>) = std::mem::take(&mut self.held[idx.index()])
+            .into_iter()
+            .partition(|item| matches!(item, Item::Cron(..)));
+        for item in events.into_iter().chain(timers) {
             self.schedule(self.now, item);
         }
         let port = self.procs[idx.index()].port;
