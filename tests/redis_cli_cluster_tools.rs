@@ -199,6 +199,15 @@ fn real_redis_cli_cluster_tools_check_and_reshard_the_simulation() {
         });
         assert!(knows, "{p} never learned the 7th node");
     }
+    // The new node serves slots only once its own cluster state is ok (it must learn the
+    // whole slot map first); a MIGRATE to it before then gets CLUSTERDOWN, on a real
+    // cluster too.
+    for p in [BASE + 6, TWIN + 6] {
+        let ok = poll(200, || {
+            redis_cli(&["-p", &p.to_string(), "cluster", "info"]).contains("cluster_state:ok")
+        });
+        assert!(ok, "{p} never saw the cluster ok");
+    }
     let give = |from: &str, to: &str| {
         mirror(&[
             "--cluster",
