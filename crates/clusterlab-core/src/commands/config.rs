@@ -60,12 +60,9 @@ fn value(c: &NodeConfig, name: &str) -> String {
         String::from_utf8_lossy(v.as_deref().unwrap_or_default()).into_owned()
     };
     match name {
-        "requirepass" => return text(&c.requirepass),
-        "masterauth" => return text(&c.masterauth),
-        "masteruser" => return text(&c.masteruser),
-        _ => {}
-    }
-    match name {
+        "requirepass" => text(&c.requirepass),
+        "masterauth" => text(&c.masterauth),
+        "masteruser" => text(&c.masteruser),
         "cluster-allow-reads-when-down" => yes_no(c.allow_reads_when_down),
         "cluster-allow-replica-migration" => yes_no(c.allow_replica_migration),
         "cluster-enabled" => "yes".into(),

@@ -322,11 +322,7 @@ impl Node {
             .clients
             .sessions
             .entry(client)
-            .or_insert_with(|| ClientSession {
-                since: now,
-                authenticated,
-                ..ClientSession::default()
-            });
+            .or_insert_with(|| ClientSession::starting(now, authenticated));
         session.last_at = now;
         session.request_len = crate::reply::command_resp_len(args);
         session.argv_mem = args.iter().map(|a| a.len() as u64).sum();

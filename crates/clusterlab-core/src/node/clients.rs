@@ -40,6 +40,19 @@ pub struct ClientSession {
     pub authenticated: bool,
 }
 
+impl ClientSession {
+    /// A session that starts `now`, authenticated at once if the default user has no
+    /// password.
+    pub(crate) fn starting(now: SimTime, authenticated: bool) -> Self {
+        ClientSession {
+            since: now,
+            last_at: now,
+            authenticated,
+            ..ClientSession::default()
+        }
+    }
+}
+
 /// A command blocked on a node (WAIT).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BlockedWait {
@@ -77,12 +90,7 @@ impl Node {
     /// A new client connection's state, as `createClient` sets it: authenticated at once
     /// while the default user has no password.
     pub(crate) fn accept_client(&mut self, client: u64) {
-        let session = ClientSession {
-            since: self.now,
-            last_at: self.now,
-            authenticated: self.config.requirepass.is_none(),
-            ..ClientSession::default()
-        };
+        let session = ClientSession::starting(self.now, self.config.requirepass.is_none());
         self.clients.sessions.insert(client, session);
     }
 
