@@ -71,6 +71,115 @@ fn the_command_table_is_redis_7s() {
     );
 }
 
+/// ACL rules name every command of Redis 7.0.15, modelled or not: `acl/commands.txt`
+/// holds each command and subcommand (in name order, subcommands after their command)
+/// with its arity, `no_auth` flag and ACL categories, as a real server's `COMMAND` says.
+#[test]
+#[ignore = "needs redis-server: run `cargo xtask test`"]
+fn the_acl_catalog_is_redis_7s() {
+    let dir = std::env::temp_dir().join(format!("clusterlab-acl-catalog-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temp dir");
+    let port = PORT + 1;
+    let mut server = Command::new("redis-server")
+        .args([
+            "--port",
+            &port.to_string(),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
+        .arg("--dir")
+        .arg(&dir)
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("redis-server (apt install redis-server)");
+    let mut client = None;
+    for _ in 0..100 {
+        if let Ok(c) = Client::connect(port) {
+            client = Some(c);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut client = client.expect("redis-server listening");
+    let all = client.call(&[b"COMMAND".to_vec()]).expect("COMMAND");
+    let _ = server.kill();
+    let _ = server.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    let real = catalog_lines(&all);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../crates/clusterlab-core/src/acl/commands.txt");
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(&path, &real).expect("write the catalog");
+        return;
+    }
+    let ours = std::fs::read_to_string(&path).expect("the recorded catalog");
+    assert!(
+        ours == real,
+        "COMMAND differs from acl/commands.txt; record it again with UPDATE_EXPECT=1"
+    );
+}
+
+/// A command's name, its line, and its subcommands' names and lines.
+type Entry = (String, String, Vec<(String, String)>);
+
+/// `name arity [no_auth] @category…` for each entry of COMMAND, sorted by name, each
+/// command's subcommands after it.
+fn catalog_lines(all: &Value) -> String {
+    fn line(entry: &Value) -> (String, String) {
+        let Value::Array(Some(f)) = entry else {
+            return Default::default();
+        };
+        let word = |v: &Value| match v {
+            Value::Bulk(Some(b)) => String::from_utf8_lossy(b).into_owned(),
+            Value::Status(s) => s.clone(),
+            Value::Integer(n) => n.to_string(),
+            _ => String::new(),
+        };
+        let list = |v: Option<&Value>| match v {
+            Some(Value::Array(Some(items))) => items.iter().map(word).collect::<Vec<_>>(),
+            _ => Vec::new(),
+        };
+        let name = word(&f[0]);
+        let mut words = vec![name.clone(), word(&f[1])];
+        if list(f.get(2)).iter().any(|w| w == "no_auth") {
+            words.push("no_auth".into());
+        }
+        words.extend(list(f.get(6)));
+        (name, words.join(" "))
+    }
+    let Value::Array(Some(entries)) = all else {
+        return String::new();
+    };
+    let mut tops: Vec<Entry> = entries
+        .iter()
+        .map(|e| {
+            let (name, l) = line(e);
+            let mut subs: Vec<(String, String)> = match e {
+                Value::Array(Some(f)) => match f.get(9) {
+                    Some(Value::Array(Some(s))) => s.iter().map(line).collect(),
+                    _ => Vec::new(),
+                },
+                _ => Vec::new(),
+            };
+            subs.sort();
+            (name, l, subs)
+        })
+        .collect();
+    tops.sort();
+    let mut out = String::new();
+    for (_, l, subs) in tops {
+        out.push_str(&l);
+        out.push('\n');
+        for (_, s) in subs {
+            out.push_str(&s);
+            out.push('\n');
+        }
+    }
+    out
+}
+
 /// Redis lists a container's subcommands in its hash table's order, which changes from
 /// one process to the next: keep them sorted by name.
 fn sort_subcommands(reply: &mut Value) {

@@ -20,7 +20,9 @@ use std::collections::BTreeMap;
 
 use clusterlab_core::console::{split_args, Console};
 use clusterlab_core::ClusterShape;
-use differential_normalise::{normalise, normalise_nodes, sort_entries, sort_shards};
+use differential_normalise::{
+    normalise, normalise_nodes, sort_command_rules, sort_entries, sort_lines, sort_shards,
+};
 use differential_script::{replica, script, Step};
 use real_cluster::RealCluster;
 use resp_client::Client;
@@ -225,6 +227,14 @@ fn the_simulation_answers_like_redis_7() {
         if step.line == "CLUSTER LINKS" {
             r = sort_entries(&r);
             s = sort_entries(&s);
+        }
+        if step.line.starts_with("ACL LIST") || step.line.starts_with("ACL GETUSER") {
+            r = sort_command_rules(&r);
+            s = sort_command_rules(&s);
+        }
+        if step.line.starts_with("ACL CAT ") {
+            r = sort_lines(&r);
+            s = sort_lines(&s);
         }
         if step.line == "CLUSTER SHARDS" {
             r = sort_shards(&r);

@@ -43,7 +43,8 @@ pub fn normalise(text: &str, base: u16) -> String {
             || prev_line.contains("send-buffer-used")
             || prev_line.contains("replication-offset")
             || prev_line.contains("\"offset\"")
-            || prev_line.trim() == "\"id\"";
+            || prev_line.trim() == "\"id\""
+            || prev_line.contains("\"age-seconds\"");
         if timing {
             if let Some(i) = l.rfind([':', ' ']) {
                 l.truncate(i + 1);
@@ -125,4 +126,50 @@ pub fn sort_shards(text: &str) -> String {
     }
     shards.sort();
     shards.concat()
+}
+
+/// ACL LIST and ACL GETUSER end a user's rules with single commands in the order of
+/// Redis's command hash table, which changes from one process to the next: compare each
+/// line with those trailing `+command`/`-command` rules sorted.
+pub fn sort_command_rules(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let (quoted, body) = match line.rfind('"') {
+            Some(end)
+                if line
+                    .trim_start()
+                    .starts_with(|c: char| c.is_ascii_digit() || c == '"') =>
+            {
+                let start = line[..end].find('"').unwrap_or(end);
+                (Some((start, end)), &line[start + 1..end])
+            }
+            _ => (None, line),
+        };
+        let mut words: Vec<&str> = body.split(' ').collect();
+        let single =
+            |w: &&str| (w.starts_with('+') || w.starts_with('-')) && !w[1..].starts_with('@');
+        let from = words.iter().rposition(|w| !single(w)).map_or(0, |i| i + 1);
+        words[from..].sort_unstable();
+        let body = words.join(" ");
+        match quoted {
+            Some((start, end)) => {
+                out.push_str(&line[..=start]);
+                out.push_str(&body);
+                out.push_str(&line[end..]);
+            }
+            None => out.push_str(&body),
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Replies Redis builds from a hash table (ACL CAT's commands): compare the lines sorted.
+pub fn sort_lines(text: &str) -> String {
+    let mut lines: Vec<&str> = text
+        .lines()
+        .map(|l| l.trim_start_matches(|c: char| c.is_ascii_digit() || c == ')' || c == ' '))
+        .collect();
+    lines.sort_unstable();
+    lines.join("\n") + "\n"
 }

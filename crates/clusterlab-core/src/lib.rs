@@ -35,6 +35,7 @@
 //! assert_eq!(console.prompt(), "127.0.0.1:7003> ");
 //! ```
 
+pub mod acl;
 pub mod bus;
 pub mod client;
 pub mod cluster_manager;
@@ -45,6 +46,7 @@ pub mod converge;
 pub mod dump;
 pub mod event;
 pub mod faults;
+pub mod glob;
 pub mod ip;
 pub mod keyspace;
 pub mod name;
@@ -55,6 +57,7 @@ pub mod resp;
 pub mod rng;
 pub mod scenario;
 pub mod slot;
+pub mod split;
 pub mod time;
 pub mod world;
 

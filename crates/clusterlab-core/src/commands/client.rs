@@ -67,21 +67,40 @@ pub(crate) fn set_name(n: &mut Node, c: u64, name: &[u8]) -> Result<(), Reply> {
 /// One line of CLIENT LIST, in Redis 7.0's field order. The simulation has no sockets or
 /// allocator: `addr` is a made-up client port, `fd` counts from 8, and the buffer and
 /// memory fields are those of an idle client on a real 7.0 server.
-fn info_line(n: &Node, c: u64, s: &ClientSession) -> String {
+pub(crate) fn info_line(n: &Node, c: u64, s: &ClientSession) -> String {
     let me = n.myself();
     let mut flags = String::new();
+    if s.queued.is_some() {
+        flags.push('x');
+    }
+    if s.dirty_cas {
+        flags.push('d');
+    }
     if s.readonly {
         flags.push('r');
     }
+    // `mstate.argv_len_sums`: each queued command's argument bytes and pointers.
+    let queued = s.queued.as_ref().map_or(0, Vec::len);
+    let queue_slots = if queued == 0 {
+        0
+    } else {
+        queued.next_power_of_two().max(2) as u64
+    };
+    let multi_mem: u64 = s
+        .queued
+        .iter()
+        .flatten()
+        .map(|a| a.iter().map(|x| x.len() as u64).sum::<u64>() + 8 * a.len() as u64)
+        .sum();
     if flags.is_empty() {
         flags.push('N');
     }
     let qbuf = s.request_len;
     format!(
         "id={id} addr=127.0.0.1:{cport} laddr={ip}:{port} fd={fd} name={name} age={age} \
-         idle={idle} flags={flags} db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf={qbuf} \
-         qbuf-free={free} argv-mem={argv} multi-mem=0 rbs=16384 rbp=16384 obl=0 oll=0 \
-         omem=0 tot-mem={mem} events=r cmd={cmd} user=default redir=-1 resp={resp}",
+         idle={idle} flags={flags} db=0 sub=0 psub=0 ssub=0 multi={multi} qbuf={qbuf} \
+         qbuf-free={free} argv-mem={argv} multi-mem={multi_mem} rbs=16384 rbp=16384 obl=0 oll=0 \
+         omem=0 tot-mem={mem} events=r cmd={cmd} user={user} redir=-1 resp={resp}",
         id = c + 1,
         cport = 40_000 + c % 20_000,
         ip = me.ip,
@@ -90,14 +109,17 @@ fn info_line(n: &Node, c: u64, s: &ClientSession) -> String {
         name = String::from_utf8_lossy(s.name.as_deref().unwrap_or_default()),
         age = n.now.since(s.since) / 1000,
         idle = n.now.since(s.last_at) / 1000,
+        multi = s.queued.as_ref().map_or(-1, |q| q.len() as i64),
         free = 20_474u64.saturating_sub(qbuf),
         argv = s.argv_mem,
-        mem = 37_632 + s.argv_mem + 16,
+        // The queue's array holds 2, 4, 8… entries of 24 bytes.
+        mem = 37_632 + s.argv_mem + 16 + multi_mem + 24 * queue_slots,
         cmd = if s.last_command.is_empty() {
             "NULL"
         } else {
             &s.last_command
         },
+        user = String::from_utf8_lossy(s.user.as_deref().unwrap_or(b"default")),
         resp = if s.protocol == Protocol::Resp3 { 3 } else { 2 },
     )
 }

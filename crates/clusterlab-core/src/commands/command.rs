@@ -3,7 +3,7 @@
 //! `command_info.resp3` (checked against one by `tests/command_info.rs`).
 
 use super::args::is;
-use super::keys::glob_match;
+use crate::glob::glob_match;
 use crate::node::Node;
 use crate::reply::Reply;
 
@@ -49,6 +49,46 @@ fn subcommands_of(entry: &Reply) -> &[Reply] {
         Some(Reply::Array(Some(s))) => s,
         _ => &[],
     }
+}
+
+/// The ACL access (`acl::READ`, `acl::WRITE`) of each modelled command's keys, from the
+/// flags of its first key spec: `access` reads; `insert`, `delete` and `update` write.
+pub(crate) fn key_access(name: &str) -> u8 {
+    static ACCESS: std::sync::OnceLock<std::collections::BTreeMap<String, u8>> =
+        std::sync::OnceLock::new();
+    let table = ACCESS.get_or_init(|| {
+        let mut table = std::collections::BTreeMap::new();
+        for e in entries() {
+            let name = String::from_utf8_lossy(name_of(&e)).into_owned();
+            let flags = match fields(&e).get(8) {
+                Some(Reply::Array(Some(specs)) | Reply::Set(specs)) => match specs.first() {
+                    Some(Reply::Map(spec)) => spec
+                        .iter()
+                        .find(|(k, _)| *k == Reply::bulk("flags"))
+                        .map(|(_, v)| v.clone()),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let mut access = 0;
+            if let Some(Reply::Set(flags)) = flags {
+                for f in flags {
+                    match f {
+                        Reply::Status(s) if s == "access" => access |= crate::acl::READ,
+                        Reply::Status(s)
+                            if ["insert", "delete", "update"].contains(&s.as_str()) =>
+                        {
+                            access |= crate::acl::WRITE
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            table.insert(name, access);
+        }
+        table
+    });
+    table.get(name).copied().unwrap_or(0)
 }
 
 /// A command or a `container|subcommand` by name, case-insensitively.
@@ -199,5 +239,16 @@ mod tests {
             getkeys(&args("nosuch x")),
             Reply::err("ERR Invalid command specified")
         );
+    }
+}
+#[cfg(test)]
+mod key_access_tests {
+    #[test]
+    fn key_specs_give_the_access_acl_checks() {
+        use crate::acl::{READ, WRITE};
+        assert_eq!(super::key_access("get"), READ);
+        assert_eq!(super::key_access("incr"), READ | WRITE);
+        assert_eq!(super::key_access("del"), WRITE);
+        assert_eq!(super::key_access("ping"), 0);
     }
 }

@@ -2,8 +2,8 @@
 //! `protected-mode`, `requirepass`, `masterauth`, `masteruser` and `timeout`.
 
 use super::args::is;
-use super::keys::glob_match;
 use crate::config::NodeConfig;
+use crate::glob::glob_match;
 use crate::node::{flags, Node};
 use crate::reply::Reply;
 
@@ -181,14 +181,17 @@ fn set(node: &mut Node, pairs: &[Vec<u8>]) -> Reply {
         }
         changes.push((name, v.to_ascii_lowercase()));
     }
-    let c = &mut node.config;
     for (name, v) in strings {
         match name {
-            "requirepass" => c.requirepass = v,
-            "masterauth" => c.masterauth = v,
-            _ => c.masteruser = v,
+            "requirepass" => {
+                node.acl.set_default_password(v.as_deref());
+                node.config.requirepass = v;
+            }
+            "masterauth" => node.config.masterauth = v,
+            _ => node.config.masteruser = v,
         }
     }
+    let c = &mut node.config;
     for (name, v) in changes {
         let b = v == "yes";
         let n = v.parse::<i64>().unwrap_or(0);

@@ -1,5 +1,5 @@
 //! HELLO (switches a connection between RESP2 and RESP3 and describes the server) and
-//! AUTH, with the default user as `requirepass` configures it.
+//! AUTH, as the default user (whose password `requirepass` sets) or any ACL user.
 
 use super::args::is;
 use crate::node::Node;
@@ -11,15 +11,10 @@ pub const REDIS_VERSION: &str = "7.0.15";
 const WRONGPASS: &str = "WRONGPASS invalid username-password pair or user is disabled.";
 
 impl Node {
-    /// Whether `user`/`password` are the default user's credentials (any password does
-    /// while it is `nopass`). The simulation has no other users.
+    /// Whether `user`/`password` log in (any password does for a `nopass` user; an `off`
+    /// user never logs in).
     pub(crate) fn credentials_ok(&self, user: &[u8], password: &[u8]) -> bool {
-        user == b"default"
-            && self
-                .config
-                .requirepass
-                .as_ref()
-                .is_none_or(|p| p.as_slice() == password)
+        self.acl.credentials_ok(user, password)
     }
 }
 
@@ -29,7 +24,7 @@ pub fn auth(n: &mut Node, c: u64, args: &[Vec<u8>]) -> Reply {
         return Reply::err(super::args::ERR_SYNTAX);
     }
     let (user, password) = match args.len() {
-        2 if n.config.requirepass.is_none() => {
+        2 if n.acl.default_user().nopass() => {
             return Reply::err(
                 "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?",
             )
@@ -37,8 +32,7 @@ pub fn auth(n: &mut Node, c: u64, args: &[Vec<u8>]) -> Reply {
         2 => (&b"default"[..], &args[1]),
         _ => (&args[1][..], &args[2]),
     };
-    if n.credentials_ok(user, password) {
-        n.session(c).authenticated = true;
+    if n.authenticate(c, user, password, &args[0]) {
         Reply::ok()
     } else {
         Reply::err(WRONGPASS)
@@ -62,10 +56,9 @@ pub fn hello(n: &mut Node, c: u64, args: &[Vec<u8>]) -> Reply {
     while j < args.len() {
         let more = args.len() - 1 - j;
         if is(&args[j], "auth") && more >= 2 {
-            if !n.credentials_ok(&args[j + 1], &args[j + 2]) {
+            if !n.authenticate(c, &args[j + 1], &args[j + 2], &args[0]) {
                 return Reply::err(WRONGPASS);
             }
-            n.session(c).authenticated = true;
             j += 3;
         } else if is(&args[j], "setname") && more >= 1 {
             if let Err(e) = super::client::set_name(n, c, &args[j + 1]) {

@@ -1,6 +1,7 @@
 //! Client commands: the command table, `processCommand`'s checks in Redis's order, and
 //! dispatch to the handlers grouped by data type.
 
+mod acl;
 mod args;
 mod client;
 mod cluster;
@@ -65,6 +66,7 @@ macro_rules! cmd {
 
 /// The commands the simulation serves, as in Redis 7.0's command table.
 pub static COMMANDS: &[CommandSpec] = &[
+    cmd!("acl", -2, 0, 0, 0, 0, acl::acl),
     cmd!("append", 3, WRITE, 1, 1, 1, strings::append),
     cmd!("asking", 1, 0, 0, 0, 0, server::asking),
     cmd!("auth", -2, 0, 0, 0, 0, hello::auth),
@@ -149,6 +151,7 @@ pub fn command_names() -> impl Iterator<Item = &'static str> {
 /// `command`, `config`, `function`), as `processCommand` checks it.
 pub fn subcommands(command: &str) -> Option<&'static [(&'static str, i32)]> {
     Some(match command {
+        "acl" => acl::SUBCOMMANDS,
         "client" => client::SUBCOMMANDS,
         "cluster" => cluster::SUBCOMMANDS,
         "command" => command::SUBCOMMANDS,
@@ -317,7 +320,7 @@ impl Node {
     /// Records what CLIENT INFO shows about a connection's latest command.
     fn note_command(&mut self, client: u64, spec: Option<&CommandSpec>, args: &[Vec<u8>]) {
         let now = self.now;
-        let authenticated = self.config.requirepass.is_none();
+        let authenticated = self.acl.default_needs_no_auth();
         let session = self
             .clients
             .sessions
@@ -330,7 +333,7 @@ impl Node {
             // Reuses the string's allocation: this runs for every command.
             session.last_command.clear();
             session.last_command.push_str(spec.name);
-            if let ("cluster" | "client" | "command" | "config" | "function", Some(sub)) =
+            if let ("acl" | "cluster" | "client" | "command" | "config" | "function", Some(sub)) =
                 (spec.name, args.get(1))
             {
                 session.last_command.push('|');
@@ -358,10 +361,10 @@ impl Node {
         exec
     }
 
-    /// Redis's `authRequired`: the default user has a password and the client has not
-    /// authenticated.
+    /// Redis's `authRequired`: the default user needs a password (or is off) and the
+    /// client has not authenticated.
     pub(crate) fn auth_required(&self, client: u64) -> bool {
-        self.config.requirepass.is_some()
+        !self.acl.default_needs_no_auth()
             && !self
                 .clients
                 .sessions
@@ -392,6 +395,9 @@ impl Node {
         }
         if self.auth_required(client) && !NO_AUTH.contains(&spec.name) {
             return Exec::Reply(Reply::err("NOAUTH Authentication required."));
+        }
+        if let Some(denied) = self.acl_denial(client, spec, args) {
+            return Exec::Reply(denied);
         }
         let in_multi = self
             .clients

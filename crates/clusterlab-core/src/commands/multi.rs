@@ -84,7 +84,10 @@ pub fn exec(n: &mut Node, c: u64, _args: &[Vec<u8>]) -> Reply {
                 let woff = n.session(c).woff;
                 Reply::int(n.repl.acked(woff) as i64)
             }
-            Some(spec) => n.run(c, spec, args),
+            Some(spec) => match n.acl_exec_denial(c, spec, args) {
+                Some(denied) => denied,
+                None => n.run(c, spec, args),
+            },
             None => Reply::err("ERR unknown command"),
         };
         replies.push(reply);
@@ -124,9 +127,11 @@ pub(crate) fn flag_transaction(n: &mut Node, c: u64) {
     }
 }
 
-/// Queues a command inside MULTI.
+/// Queues a command inside MULTI (an aborted transaction keeps nothing more).
 pub(crate) fn queue(n: &mut Node, c: u64, args: &[Vec<u8>]) -> Exec {
-    if let Some(q) = n.session(c).queued.as_mut() {
+    let s = n.session(c);
+    let aborted = s.dirty_exec || s.dirty_cas;
+    if let Some(q) = s.queued.as_mut().filter(|_| !aborted) {
         q.push(args.to_vec());
     }
     Exec::Reply(Reply::status("QUEUED"))

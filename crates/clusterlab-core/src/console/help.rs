@@ -121,6 +121,20 @@ Set your preferences in ~/.redisclirc\n"
 /// against a 7.0.15 server (from its COMMAND DOCS), in lower case; empty where it shows
 /// none.
 pub const COMMAND_HINTS: &[(&str, &str)] = &[
+    ("acl", ""),
+    ("acl cat", "[categoryname]"),
+    ("acl deluser", "username [username ...]"),
+    ("acl dryrun", "username command [arg [arg ...]]"),
+    ("acl genpass", "[bits]"),
+    ("acl getuser", "username"),
+    ("acl help", ""),
+    ("acl list", ""),
+    ("acl load", ""),
+    ("acl log", "[count|RESET]"),
+    ("acl save", ""),
+    ("acl setuser", "username [rule [rule ...]]"),
+    ("acl users", ""),
+    ("acl whoami", ""),
     ("append", "key value"),
     ("asking", ""),
     ("auth", "[username] password"),

@@ -6,9 +6,8 @@
 mod dot;
 mod help;
 mod live;
-mod split;
 
-pub use split::split_args;
+pub use crate::split::split_args;
 
 use crate::client::RedisCli;
 use crate::cluster_manager::{create_cluster, ClusterManager};

@@ -120,6 +120,10 @@ impl fmt::Display for EventKind {
                 f,
                 "cannot sync from {master}: \"Unable to AUTH to MASTER: -ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?\" ({master} has no requirepass, this replica has masterauth); retrying every second, master_link_status:down"
             ),
+            SyncRefused { master, refusal: SyncRefusal::NoPerm } => write!(
+                f,
+                "cannot sync from {master}: \"MASTER aborted replication with an error: NOPERM this user has no permissions to run the 'sync' command\" (the user masteruser names on {master} may run neither PSYNC nor SYNC); retrying every second, master_link_status:down"
+            ),
             ReplicationLinkDown { master, cause: LinkDownCause::ConnectionLost } => write!(
                 f,
                 "replication link to its master {master} is down (connection lost); master_link_status:down"

@@ -252,6 +252,7 @@ impl Field for SyncRefusal {
             SyncRefusal::NoAuth => "noauth",
             SyncRefusal::WrongPass => "wrongpass",
             SyncRefusal::NoPasswordConfigured => "no-password",
+            SyncRefusal::NoPerm => "noperm",
         }
         .to_string()
     }

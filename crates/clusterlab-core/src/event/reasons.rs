@@ -223,6 +223,8 @@ pub enum SyncRefusal {
     WrongPass,
     /// The replica sent `AUTH masterauth` to a master without a password.
     NoPasswordConfigured,
+    /// The user the replica logged in as (`masteruser`) may run neither PSYNC nor SYNC.
+    NoPerm,
 }
 
 /// Why a replica is not failing over (`cant_failover_reason`).

@@ -35,9 +35,11 @@ pub struct ClientSession {
     /// WATCHed keys, and whether one of them was written since.
     pub watched: Vec<Vec<u8>>,
     pub dirty_cas: bool,
-    /// Authenticated as the default user: at connection when it has no password
+    /// Authenticated: at connection when the default user needs no password
     /// (`requirepass` unset), otherwise after AUTH or HELLO … AUTH.
     pub authenticated: bool,
+    /// The ACL user the connection runs as (`None`: the default user).
+    pub user: Option<Vec<u8>>,
 }
 
 impl ClientSession {
@@ -70,6 +72,9 @@ pub struct Clients {
     pub blocked: Vec<BlockedWait>,
     /// During EXEC: the writes to send to replicas afterwards, wrapped in MULTI/EXEC.
     pub held_propagation: Option<Vec<Vec<Vec<u8>>>>,
+    /// The command being run closes its own connection once it has replied (ACL DELUSER
+    /// of the connection's own user).
+    pub close_after_reply: bool,
 }
 
 impl Node {
@@ -90,7 +95,7 @@ impl Node {
     /// A new client connection's state, as `createClient` sets it: authenticated at once
     /// while the default user has no password.
     pub(crate) fn accept_client(&mut self, client: u64) {
-        let session = ClientSession::starting(self.now, self.config.requirepass.is_none());
+        let session = ClientSession::starting(self.now, self.acl.default_needs_no_auth());
         self.clients.sessions.insert(client, session);
     }
 
@@ -116,7 +121,10 @@ impl Node {
             .collect();
         for client in idle {
             self.disconnect_client(client);
-            self.out.push(super::Output::CloseClient { client });
+            self.out.push(super::Output::CloseClient {
+                client,
+                after_reply: false,
+            });
         }
     }
 

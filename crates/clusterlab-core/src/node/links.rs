@@ -90,6 +90,8 @@ impl Node {
         };
         self.bus = BusState::default();
         self.clients = Clients::default();
+        // No ACL file: only the default user comes back, with `requirepass`.
+        self.acl = crate::acl::Acl::new(self.config.requirepass.as_deref());
         self.failover = FailoverState::default();
         self.migrate = MigrateLink {
             next_id: self.migrate.next_id,

@@ -159,8 +159,10 @@ pub enum Output {
     Event(EventKind),
     /// The reply to a client's command: at once, or when a blocked client unblocks.
     Reply { client: u64, reply: Reply },
-    /// The process closed a client's connection (it was idle longer than `timeout`).
-    CloseClient { client: u64 },
+    /// The process closed a client's connection: it was idle longer than `timeout`, or
+    /// its ACL user was deleted. `after_reply`: the reply just produced is still sent
+    /// (`CLIENT_CLOSE_AFTER_COMMAND`).
+    CloseClient { client: u64, after_reply: bool },
 }
 
 /// The outcome of a client command inside the node.
@@ -190,6 +192,8 @@ pub struct Node {
     pub(crate) keyspace: Keyspace,
     pub(crate) clients: Clients,
     pub(crate) migrate: MigrateLink,
+    /// Users and the ACL log; a restart keeps only the default user.
+    pub(crate) acl: crate::acl::Acl,
     pub(crate) out: Vec<Output>,
 }
 
@@ -201,6 +205,7 @@ impl Node {
         me.port = port;
         me.cport = port.saturating_add(10_000);
         let repl = Replication::new(&mut rng);
+        let acl = crate::acl::Acl::new(config.requirepass.as_deref());
         let mut node = Node {
             idx,
             config,
@@ -215,6 +220,7 @@ impl Node {
             keyspace: Keyspace::new(),
             clients: Clients::default(),
             migrate: MigrateLink::default(),
+            acl,
             out: Vec::new(),
         };
         node.emit(EventKind::NodeStarted { port, id: name });
@@ -248,6 +254,13 @@ impl Node {
             Input::Command { client, args } => {
                 if let Exec::Reply(reply) = self.execute(client, args) {
                     self.reply_to(client, reply);
+                }
+                if std::mem::take(&mut self.clients.close_after_reply) {
+                    self.disconnect_client(client);
+                    self.out.push(Output::CloseClient {
+                        client,
+                        after_reply: true,
+                    });
                 }
             }
             Input::Accept { client } => self.accept_client(client),
@@ -363,6 +376,12 @@ impl Node {
 
     pub fn replication(&self) -> &Replication {
         &self.repl
+    }
+
+    /// Whether the default user needs a password (protected mode lets other hosts in
+    /// then): `requirepass`, or `ACL SETUSER default` rules.
+    pub fn default_user_has_password(&self) -> bool {
+        !self.acl.default_user().nopass()
     }
 
     pub fn config(&self) -> &NodeConfig {

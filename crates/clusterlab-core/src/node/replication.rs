@@ -331,26 +331,36 @@ impl Node {
     }
 
     /// How the handshake of a replica with these credentials fails here, if it does: its
-    /// `AUTH` first (when it sent one), then PSYNC's authentication check.
+    /// `AUTH` first (when it sent one), then PSYNC's authentication check, then the ACL
+    /// check of PSYNC and of the SYNC the replica falls back to.
     fn sync_refusal(&self, auth: Option<&MasterAuth>) -> Option<SyncRefusal> {
-        match auth {
+        let user: &[u8] = match auth {
             Some(MasterAuth {
                 user: Some(user),
                 password,
-            }) => (!self.credentials_ok(user, password)).then_some(SyncRefusal::WrongPass),
-            Some(MasterAuth { user: None, .. }) if self.config.requirepass.is_none() => {
-                Some(SyncRefusal::NoPasswordConfigured)
+            }) if !self.credentials_ok(user, password) => return Some(SyncRefusal::WrongPass),
+            Some(MasterAuth {
+                user: Some(user), ..
+            }) => user,
+            Some(MasterAuth { user: None, .. }) if self.acl.default_user().nopass() => {
+                return Some(SyncRefusal::NoPasswordConfigured)
             }
             Some(MasterAuth {
                 user: None,
                 password,
-            }) => (!self.credentials_ok(b"default", password)).then_some(SyncRefusal::WrongPass),
-            None => self
-                .config
-                .requirepass
-                .is_some()
-                .then_some(SyncRefusal::NoAuth),
-        }
+            }) if !self.credentials_ok(b"default", password) => {
+                return Some(SyncRefusal::WrongPass)
+            }
+            None if !self.acl.default_needs_no_auth() => return Some(SyncRefusal::NoAuth),
+            _ => b"default",
+        };
+        let u = self.acl.users.get(user)?;
+        let can = |name: &[u8]| {
+            let cat = crate::acl::catalog();
+            cat.lookup(name)
+                .is_some_and(|id| crate::acl::Acl::check(u, id, &[name.to_vec()], &[]).is_ok())
+        };
+        (!can(b"psync") && !can(b"sync")).then_some(SyncRefusal::NoPerm)
     }
 
     /// Handles a replication message from process `from` at `src_ip`.

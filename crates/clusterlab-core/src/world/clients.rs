@@ -157,6 +157,8 @@ impl World {
             return Err(ConnError::Closed);
         }
         let reply = match self.run_command(idx, conn, args) {
+            // The command closed its own connection after replying.
+            Some(r) if !self.is_open(conn) => return Ok(r),
             Some(r) => r,
             None => {
                 let r = self.wait_unblocked(idx, conn)?;

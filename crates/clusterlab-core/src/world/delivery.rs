@@ -96,11 +96,16 @@ impl World {
                     }
                     continue;
                 }
-                Output::CloseClient { client } => {
+                Output::CloseClient {
+                    client,
+                    after_reply,
+                } => {
                     let conn = ConnId(client);
                     if self.process_of(conn) == Some(idx) {
                         self.conns[conn.0 as usize] = None;
-                        self.replies.retain(|(c, _)| *c != conn);
+                        if !after_reply {
+                            self.replies.retain(|(c, _)| *c != conn);
+                        }
                         self.blocked.remove(&conn);
                         self.closed.push(conn);
                     }

@@ -146,9 +146,9 @@ impl Simulation {
 
     fn open(&mut self, port: u16, peer: SocketAddr, back: UnboundedSender<FromSim>) {
         let world = self.console.world();
-        let config = world.by_port(port).map(|idx| world.node(idx).config());
-        let protected = config.is_some_and(|c| c.protected_mode);
-        let password = config.is_some_and(|c| c.requirepass.is_some());
+        let node = world.by_port(port).map(|idx| world.node(idx));
+        let protected = node.is_some_and(|n| n.config().protected_mode);
+        let password = node.is_some_and(|n| n.default_user_has_password());
         if super::protected::denies(peer.ip(), protected, password) {
             let _ = back.send(FromSim::Refused(super::protected::DENIED));
             return;
