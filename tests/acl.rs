@@ -123,3 +123,56 @@ fn a_restart_forgets_every_user_but_the_default_one() {
     run(&mut c, ".connect 7003");
     assert_eq!(run(&mut c, "acl users").trim(), "1) \"default\"");
 }
+
+#[test]
+fn migrate_logs_in_to_a_target_with_a_password() {
+    let mut c = cluster(1, 3, 1, 5000);
+    let w = c.world_mut();
+    // `b` hashes to slot 3300, on 7001; 7002 gets a password.
+    let source = w.connect(7001).expect("a connection");
+    let target = w.connect(7002).expect("a connection");
+    assert_eq!(
+        call(w, target, "CONFIG SET requirepass pw"),
+        Ok(Reply::ok())
+    );
+    assert_eq!(call(w, source, "SET b 1"), Ok(Reply::ok()));
+    let Ok(Reply::Bulk(Some(id))) = call(w, source, "CLUSTER MYID") else {
+        panic!("an ID");
+    };
+    let importing = format!(
+        "CLUSTER SETSLOT 3300 IMPORTING {}",
+        String::from_utf8_lossy(&id)
+    );
+    assert_eq!(call(w, target, &importing), Ok(Reply::ok()));
+    assert_eq!(
+        call(w, source, "MIGRATE 127.0.0.1 7002 b 0 5000 COPY"),
+        err("ERR Target instance replied with error: NOAUTH Authentication required.")
+    );
+    assert_eq!(
+        call(w, source, "MIGRATE 127.0.0.1 7002 b 0 5000 COPY AUTH wrong"),
+        err("ERR Target instance replied with error: WRONGPASS invalid username-password pair or user is disabled.")
+    );
+    assert_eq!(
+        call(w, source, "MIGRATE 127.0.0.1 7002 b 0 5000 COPY AUTH pw"),
+        Ok(Reply::ok())
+    );
+    // A user that may not RESTORE-ASKING gets NOPERM from the target.
+    assert_eq!(call(w, target, "AUTH pw"), Ok(Reply::ok()));
+    assert_eq!(
+        call(
+            w,
+            target,
+            "ACL SETUSER mover on >m ~* +@all -restore-asking"
+        ),
+        Ok(Reply::ok())
+    );
+    assert_eq!(
+        call(w, source, "MIGRATE 127.0.0.1 7002 b 0 5000 REPLACE AUTH2 mover m"),
+        err("ERR Target instance replied with error: NOPERM this user has no permissions to run the 'restore-asking' command")
+    );
+    assert_eq!(
+        call(w, source, "GET b"),
+        Ok(Reply::bulk("1")),
+        "the key stays"
+    );
+}

@@ -337,3 +337,137 @@ fn real_redis_cli_cluster_tools_check_and_reshard_the_simulation() {
         assert_eq!(v, format!("{i}\n"), "GET key:{i} after the rebalance");
     }
 }
+
+/// Nodes with a password: real `redis-cli --cluster … -a PW` checks and reshards the
+/// simulation, and the console's tool (which logs in with the console's password, or
+/// its own `-a`) prints what redis-cli prints.
+#[test]
+#[ignore = "needs redis-cli: run `cargo xtask test`"]
+fn real_redis_cli_cluster_tools_log_in_with_a() {
+    const AUTH_BASE: u16 = 24501;
+    let mut console = clusterlab_tests::console(clusterlab_core::ClusterShape {
+        base_port: AUTH_BASE,
+        ..clusterlab_core::ClusterShape::default()
+    });
+    clusterlab::serve::set_password(&mut console, "s3cret");
+    let serving = clusterlab_tests::serve(console, 1.0);
+    let first = format!("127.0.0.1:{AUTH_BASE}");
+    let p = AUTH_BASE.to_string();
+    for i in 0..50 {
+        let set = redis_cli(&[
+            "-a",
+            "s3cret",
+            "--no-auth-warning",
+            "-c",
+            "-p",
+            &p,
+            "set",
+            &format!("key:{i}"),
+            "v",
+        ]);
+        assert_eq!(set, "OK\n");
+    }
+    let refused = redis_cli(&["--cluster", "check", &first]);
+    assert!(refused.contains("NOAUTH"), "{refused}");
+    let check = redis_cli(&[
+        "--no-auth-warning",
+        "-a",
+        "s3cret",
+        "--cluster",
+        "check",
+        &first,
+    ]);
+    assert!(check.contains("[OK] 50 keys in 3 masters."), "{check}");
+    assert!(check.contains("[OK] All 16384 slots covered."), "{check}");
+    for line in [
+        format!(".cluster-tool check {first}"),
+        format!(".cluster-tool check {first} -a s3cret"),
+    ] {
+        assert_eq!(serving.run_line_output(&line), check, "{line}");
+    }
+    // A wrong password fails the login, on both.
+    let wrong = serving.run_line_output(&format!(".cluster-tool check {first} -a wrong"));
+    let real_wrong = redis_cli(&[
+        "--no-auth-warning",
+        "-a",
+        "wrong",
+        "--cluster",
+        "check",
+        &first,
+    ]);
+    assert_eq!(wrong, real_wrong);
+    assert!(wrong.contains("WRONGPASS"), "{wrong}");
+
+    let from = redis_cli(&[
+        "--no-auth-warning",
+        "-a",
+        "s3cret",
+        "-p",
+        &(AUTH_BASE + 2).to_string(),
+        "cluster",
+        "myid",
+    ]);
+    let to = redis_cli(&[
+        "--no-auth-warning",
+        "-a",
+        "s3cret",
+        "-p",
+        &p,
+        "cluster",
+        "myid",
+    ]);
+    let reshard = redis_cli(&[
+        "--no-auth-warning",
+        "-a",
+        "s3cret",
+        "--cluster",
+        "reshard",
+        &first,
+        "--cluster-from",
+        from.trim(),
+        "--cluster-to",
+        to.trim(),
+        "--cluster-slots",
+        "200",
+        "--cluster-yes",
+    ]);
+    assert!(reshard.contains("Moving slot"), "{reshard}");
+    let info = redis_cli(&[
+        "--no-auth-warning",
+        "-a",
+        "s3cret",
+        "--cluster",
+        "info",
+        &first,
+    ]);
+    assert!(info.contains("5661 slots"), "{info}");
+    for i in 0..50 {
+        let get = redis_cli(&[
+            "-a",
+            "s3cret",
+            "--no-auth-warning",
+            "-c",
+            "-p",
+            &p,
+            "get",
+            &format!("key:{i}"),
+        ]);
+        assert_eq!(get, "v\n", "key:{i} after the reshard");
+    }
+    // The console's own reshard logs in too, MIGRATE included (`AUTH s3cret`).
+    let back = serving.run_line_output(&format!(
+        ".cluster-tool reshard {first} --cluster-from {} --cluster-to {} --cluster-slots 200",
+        to.trim(),
+        from.trim()
+    ));
+    assert!(back.contains("Moving slot"), "{back}");
+    let info = redis_cli(&[
+        "--no-auth-warning",
+        "-a",
+        "s3cret",
+        "--cluster",
+        "info",
+        &first,
+    ]);
+    assert!(info.contains("5461 slots"), "{info}");
+}

@@ -66,6 +66,11 @@ impl RedisCli {
         self.auth = password.map(<[u8]>::to_vec);
     }
 
+    /// The password sent as `AUTH` on new connections, if any.
+    pub fn auth(&self) -> Option<&[u8]> {
+        self.auth.as_deref()
+    }
+
     pub fn host(&self) -> &str {
         &self.host
     }

@@ -48,7 +48,7 @@ impl Tool<'_> {
     /// `clusterManagerSetSlotOwner`: DELSLOTS, ADDSLOTS, optionally STABLE, and BUMPEPOCH
     /// in one MULTI/EXEC.
     fn set_slot_owner(&mut self, owner: &ToolNode, slot: u16, clear: bool) -> bool {
-        let Some(conn) = self.world.connect(owner.port) else {
+        let Some(conn) = self.open(owner.port) else {
             return false;
         };
         let s = slot.to_string();

@@ -202,6 +202,8 @@ impl Tool<'_> {
                 if job.replace {
                     migrate.push("REPLACE");
                 }
+                let auth = self.migrate_auth();
+                migrate.extend(auth.iter().map(String::as_str));
                 migrate.push("KEYS");
                 migrate.extend(names.iter().map(String::as_str));
                 ok(self.tool_call(m.source.port, &migrate))?;

@@ -4,7 +4,7 @@
 //! from each master; its config signature says whether the nodes agree.
 
 use super::job::Endpoint;
-use super::Tool;
+use super::{Login, Tool};
 use crate::reply::Reply;
 use crate::slot::{format_ranges, RangeStyle, SlotSet};
 
@@ -124,13 +124,46 @@ pub(super) fn count(r: &[(u16, u16)]) -> usize {
 }
 
 impl Tool<'_> {
+    /// A connection of the manager's own to the node on `port`, logged in (`AUTH`) when
+    /// the command has a password, as redis-cli's `clusterManagerNodeConnect` does.
+    pub(super) fn open(&mut self, port: u16) -> Option<crate::world::ConnId> {
+        let conn = self.world.connect(port)?;
+        if let Some(login) = &self.manager.login {
+            let mut auth = vec![b"AUTH".to_vec()];
+            auth.extend(login.user.as_ref().map(|u| u.as_bytes().to_vec()));
+            auth.push(login.password.as_bytes().to_vec());
+            // A refused login fails the connection (`clusterManagerNodeConnect`).
+            if let Ok(Reply::Error(e)) = self.world.execute(conn, &auth) {
+                self.world.disconnect(conn);
+                self.login_error = Some(e);
+                return None;
+            }
+        }
+        Some(conn)
+    }
+
+    /// The AUTH or AUTH2 arguments of the MIGRATEs the manager sends.
+    pub(super) fn migrate_auth(&self) -> Vec<String> {
+        match &self.manager.login {
+            Some(Login {
+                user: Some(u),
+                password,
+            }) => vec!["AUTH2".into(), u.clone(), password.clone()],
+            Some(Login {
+                user: None,
+                password,
+            }) => vec!["AUTH".into(), password.clone()],
+            None => Vec::new(),
+        }
+    }
+
     /// Sends one command to the node on `port` on a connection of its own, as redis-cli's
     /// cluster manager does, and waits for the reply; `None` if nothing answers.
     pub(super) fn tool_call(&mut self, port: u16, args: &[&str]) -> Option<Reply> {
         if self.peek {
             return self.world.peek(port, args);
         }
-        let conn = self.world.connect(port)?;
+        let conn = self.open(port)?;
         let args: Vec<Vec<u8>> = args.iter().map(|a| a.as_bytes().to_vec()).collect();
         let r = self.world.execute(conn, &args).ok();
         self.world.disconnect(conn);
@@ -148,10 +181,20 @@ impl Tool<'_> {
     /// `clusterManagerLoadInfoFromNode`: the given node first, then every other node its
     /// CLUSTER NODES lists, each asked for its own view.
     pub(super) fn tool_load(&mut self, port: u16) -> Result<Loaded, String> {
-        let Some(nodes) = self.tool_text(port, &["CLUSTER", "NODES"]) else {
-            return Err(format!(
-                "Could not connect to Redis at 127.0.0.1:{port}: Connection refused"
-            ));
+        let nodes = match self.tool_call(port, &["CLUSTER", "NODES"]) {
+            Some(Reply::Verbatim(t)) => t,
+            Some(Reply::Bulk(Some(b))) => String::from_utf8_lossy(&b).into_owned(),
+            Some(Reply::Error(e)) => return Err(format!("[ERR] Node 127.0.0.1:{port} {e}")),
+            _ => {
+                return Err(match self.login_error.take() {
+                    Some(e) => format!("Node 127.0.0.1:{port} replied with error:\n{e}"),
+                    None => {
+                        format!(
+                            "Could not connect to Redis at 127.0.0.1:{port}: Connection refused"
+                        )
+                    }
+                })
+            }
         };
         let mut order: Vec<(u16, bool)> = Vec::new();
         let mut unreachable_masters = 0;

@@ -27,6 +27,13 @@ fn host_port(addr: &str) -> Option<(String, u16)> {
     Some((host.to_string(), port.parse().ok()?))
 }
 
+/// What the manager logs in with on every connection it opens (`-a`, `--user`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Login {
+    user: Option<String>,
+    password: String,
+}
+
 /// The cluster manager's state between commands: the job of a command that moves slots.
 #[derive(Clone, Debug, Default)]
 pub struct ClusterManager {
@@ -34,6 +41,30 @@ pub struct ClusterManager {
     job: Option<job::ToolJob>,
     /// Whether a step of the last job failed.
     job_failed: bool,
+    /// The login of the last command: its own `-a`/`--pass` and `--user`, or the console's
+    /// password.
+    login: Option<Login>,
+    /// The console client's password (`Console::set_client_password`).
+    default_password: Option<String>,
+}
+
+/// The words without redis-cli's `-a PW`, `--pass PW` and `--user NAME`, and those values.
+fn take_login<'a>(words: &[&'a str]) -> (Vec<&'a str>, Option<String>, Option<String>) {
+    let (mut rest, mut password, mut user) = (Vec::new(), None, None);
+    let mut i = 0;
+    while i < words.len() {
+        match (words[i], words.get(i + 1)) {
+            ("-a" | "--pass", Some(p)) => password = Some(p.to_string()),
+            ("--user", Some(u)) => user = Some(u.to_string()),
+            (w, _) => {
+                rest.push(w);
+                i += 1;
+                continue;
+            }
+        }
+        i += 2;
+    }
+    (rest, password, user)
 }
 
 /// One command of the manager at work: the world it talks to, and its state.
@@ -42,6 +73,8 @@ pub(crate) struct Tool<'a> {
     manager: &'a mut ClusterManager,
     /// Read replies without simulated time passing (see [`World::peek`]).
     peek: bool,
+    /// The error the last refused login got.
+    login_error: Option<String>,
 }
 
 impl ClusterManager {
@@ -50,6 +83,7 @@ impl ClusterManager {
             world,
             manager: self,
             peek: false,
+            login_error: None,
         }
     }
 
@@ -57,7 +91,17 @@ impl ClusterManager {
     /// what it prints before its first slot move; the moves, if any, are left for
     /// [`ClusterManager::step`]. A running job is abandoned.
     pub fn start(&mut self, world: &mut World, words: &[&str]) -> String {
-        self.tool(world).start(words)
+        let (words, password, user) = take_login(words);
+        self.login = password
+            .or_else(|| self.default_password.clone())
+            .map(|password| Login { user, password });
+        self.tool(world).start(&words)
+    }
+
+    /// The password every command logs in with unless it gives `-a` (the console client's,
+    /// like `redis-cli -a PW --cluster …`).
+    pub fn set_default_password(&mut self, password: Option<&str>) {
+        self.default_password = password.map(str::to_string);
     }
 
     /// True while the job of the last command has steps left.
@@ -93,6 +137,7 @@ impl ClusterManager {
             world,
             manager: &mut manager,
             peek: true,
+            login_error: None,
         };
         match tool.tool_load(port) {
             Ok(mut loaded) => tool.check_cluster(&mut loaded, false, false).0,

@@ -100,7 +100,7 @@ impl Tool<'_> {
                 ));
                 self.tool_call(port, &["FUNCTION", "LIST"]);
                 out.push_str(&format!(">>> Send FUNCTION RESTORE to {ip}:{port}\n"));
-                let conn = self.world.connect(port);
+                let conn = self.open(port);
                 if let Some(conn) = conn {
                     let args = vec![b"FUNCTION".to_vec(), b"RESTORE".to_vec(), dump];
                     let _ = self.world.execute(conn, &args);

@@ -17,7 +17,7 @@ use crate::time::SimDuration;
 pub fn migrate(n: &mut Node, client: u64, args: &[Vec<u8>]) -> Exec {
     let mut copy = false;
     let mut replace = false;
-    let mut auth: Option<Option<Vec<u8>>> = None;
+    let mut auth: Option<(Option<Vec<u8>>, Vec<u8>)> = None;
     let mut keys: Vec<Vec<u8>> = vec![args[3].clone()];
     let mut j = 6;
     while j < args.len() {
@@ -32,7 +32,11 @@ pub fn migrate(n: &mut Node, client: u64, args: &[Vec<u8>]) -> Exec {
             if more < if two { 2 } else { 1 } {
                 return Exec::Reply(Reply::err(ERR_SYNTAX));
             }
-            auth = Some(two.then(|| args[j + 1].clone()));
+            auth = Some(if two {
+                (Some(args[j + 1].clone()), args[j + 2].clone())
+            } else {
+                (None, args[j + 1].clone())
+            });
             j += if two { 2 } else { 1 };
         } else if is(a, "keys") {
             if !args[3].is_empty() {

@@ -194,6 +194,10 @@ impl Console {
                 "no simulated node listens on port {p}, or it is down"
             ));
         };
+        // The admin connection logs in like the console's client (`redis-cli -a`).
+        if let Some(password) = self.cli.auth().map(<[u8]>::to_vec) {
+            let _ = self.world.execute(conn, &[b"AUTH".to_vec(), password]);
+        }
         let mut args = vec![b"CLUSTER".to_vec(), b"FAILOVER".to_vec()];
         args.extend(option.map(String::into_bytes));
         let result = self.world.execute(conn, &args);

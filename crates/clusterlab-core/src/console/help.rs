@@ -85,6 +85,7 @@ pub const DOT_COMMANDS: &[(&str, &str)] = &[
         rebalance HOST:PORT [--cluster-weight ID=W ...] [--cluster-threshold P] [--cluster-use-empty-masters] [--cluster-simulate]\n\
         add-node NEW_HOST:PORT EXISTING_HOST:PORT [--cluster-slave [--cluster-master-id ID]]\n\
         del-node HOST:PORT NODE_ID\n\
+        any of them with -a PASSWORD [--user NAME]   (else the console's own password)\n\
         stop                                         (in the playground, where moves run as time passes)",
     ),
     (

@@ -100,6 +100,7 @@ impl Console {
     /// `redis-cli -a password`.
     pub fn set_client_password(&mut self, password: Option<&str>) {
         self.cli.set_auth(password.map(str::as_bytes));
+        self.manager.set_default_password(password);
     }
 
     pub fn shape(&self) -> &ClusterShape {

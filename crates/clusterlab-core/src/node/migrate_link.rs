@@ -20,11 +20,11 @@ pub struct MovingKey {
 /// What travels on a MIGRATE connection.
 #[derive(Clone, Debug, PartialEq)]
 pub enum MigrateMessage {
-    /// Source → target: `AUTH` if asked (`AUTH2`'s user name, or none), `SELECT db`, then
-    /// one `RESTORE-ASKING` per key.
+    /// Source → target: `AUTH` if asked (`AUTH2`'s user name, or none, and the password),
+    /// `SELECT db`, then one `RESTORE-ASKING` per key.
     Restore {
         id: u64,
-        auth: Option<Option<Vec<u8>>>,
+        auth: Option<(Option<Vec<u8>>, Vec<u8>)>,
         db: i64,
         keys: Vec<MovingKey>,
         replace: bool,
@@ -73,22 +73,41 @@ impl Node {
                 keys,
                 replace,
             } => {
-                // There is only the `default` user, without a password: AUTH with a bare
-                // password fails, AUTH2 works for `default`. A failed AUTH leaves the
-                // connection as it was, so the RESTOREs still run.
-                let auth = auth.map(|user| match user {
-                    None => Reply::err("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"),
-                    Some(u) if u == b"default" => Reply::ok(),
-                    Some(_) => Reply::err("WRONGPASS invalid username-password pair or user is disabled."),
+                // The connection logs in as a client would; a failed AUTH leaves it as it
+                // was (logged in as `default` when that user needs no password), so the
+                // RESTOREs may still run.
+                let wrongpass =
+                    || Reply::err("WRONGPASS invalid username-password pair or user is disabled.");
+                let login = auth.as_ref().map(|(user, password)| match user {
+                    None if self.acl.default_user().nopass() => Err(Reply::err("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")),
+                    None if self.credentials_ok(b"default", password) => Ok(b"default".to_vec()),
+                    Some(u) if self.credentials_ok(u, password) => Ok(u.clone()),
+                    _ => Err(wrongpass()),
                 });
+                let user = match &login {
+                    Some(Ok(u)) => Some(u.clone()),
+                    _ => self
+                        .acl
+                        .default_needs_no_auth()
+                        .then(|| b"default".to_vec()),
+                };
+                let auth = login.map(|l| l.map_or_else(|e| e, |_| Reply::ok()));
+                let noauth = || Reply::err("NOAUTH Authentication required.");
                 let select = match db {
+                    _ if user.is_none() => noauth(),
                     0 => Reply::ok(),
                     d if !(0..16).contains(&d) => Reply::err("ERR DB index is out of range"),
                     _ => Reply::err("ERR SELECT is not allowed in cluster mode"),
                 };
                 let restores = keys
                     .into_iter()
-                    .map(|k| self.restore_asking(k, replace))
+                    .map(|k| match &user {
+                        None => noauth(),
+                        Some(u) => match self.restore_denied(u, &k.key) {
+                            Some(denied) => denied,
+                            None => self.restore_asking(k, replace),
+                        },
+                    })
                     .collect();
                 self.send(Outgoing {
                     dest: Dest::Conn(from),
@@ -112,6 +131,29 @@ impl Node {
                 self.finish_migrate(id, Some((before, restores)))
             }
             MigrateMessage::Refused { id } => self.finish_migrate(id, None),
+        }
+    }
+
+    /// The ACL check of one RESTORE-ASKING for the user the MIGRATE connection logged in as.
+    fn restore_denied(&self, user: &[u8], key: &[u8]) -> Option<Reply> {
+        let u = self.acl.users.get(user)?;
+        if u.unrestricted() {
+            return None;
+        }
+        let id = crate::acl::catalog().lookup(b"restore-asking")?;
+        let args = [b"RESTORE-ASKING".to_vec(), key.to_vec()];
+        let keys = [crate::acl::KeyUse {
+            pos: 1,
+            access: crate::acl::WRITE,
+        }];
+        match crate::acl::Acl::check(u, id, &args, &keys) {
+            Ok(()) => None,
+            Err(crate::acl::Denied::Command) => Some(Reply::err(
+                "NOPERM this user has no permissions to run the 'restore-asking' command",
+            )),
+            Err(_) => Some(Reply::err(
+                "NOPERM this user has no permissions to access one of the keys used as arguments",
+            )),
         }
     }
 
