@@ -31,6 +31,10 @@ pub struct NodeConfig {
     pub masteruser: Option<Vec<u8>>,
     /// `timeout`: close a client idle for more than this many seconds (0: never).
     pub timeout: u64,
+    /// `client-query-buffer-limit` in bytes: a client whose unread requests grow past it
+    /// is closed. 256 MiB by default (Redis's is 1 GiB), since one machine serves every
+    /// simulated node.
+    pub client_query_buffer_limit: u64,
     /// The Unix time, in ms, of simulated time zero.
     pub unix_epoch_ms: u64,
 }
@@ -51,6 +55,7 @@ impl Default for NodeConfig {
             masterauth: None,
             masteruser: None,
             timeout: 0,
+            client_query_buffer_limit: 256 * 1024 * 1024,
             unix_epoch_ms: DEFAULT_UNIX_EPOCH_MS,
         }
     }

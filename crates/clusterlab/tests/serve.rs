@@ -234,3 +234,35 @@ fn timeout_closes_an_idle_clients_socket() {
     // The server closes it: the read ends with nothing, before the read timeout.
     assert_eq!(idle.read(&mut buf).expect("closed, not timed out"), 0);
 }
+
+#[test]
+fn a_client_past_client_query_buffer_limit_is_closed() {
+    let server = start_with(8, &[]);
+    let port = server.base;
+    assert_eq!(
+        exchange(port, b"CONFIG SET client-query-buffer-limit 1mb\r\n"),
+        "+OK\r\n"
+    );
+    assert_eq!(
+        exchange(port, b"CONFIG GET client-query-buffer-limit\r\n"),
+        "*2\r\n$25\r\nclient-query-buffer-limit\r\n$7\r\n1048576\r\n"
+    );
+    let mut big = TcpStream::connect(("127.0.0.1", port)).expect("a connection");
+    big.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    big.write_all(b"PING\r\n").unwrap();
+    let mut buf = [0u8; 64];
+    let n = big.read(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"+PONG\r\n");
+    // A 3 MB value that never ends: past 1 MB of unread request, the socket closes.
+    big.write_all(b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$3000000\r\n")
+        .unwrap();
+    let chunk = vec![b'x'; 64 * 1024];
+    for _ in 0..(2 * 1024 * 1024 / chunk.len()) {
+        if big.write_all(&chunk).is_err() {
+            break;
+        }
+    }
+    assert_eq!(big.read(&mut buf).unwrap_or(0), 0, "closed");
+    // Everyone else is served.
+    assert_eq!(exchange(port, b"PING\r\n"), "+PONG\r\n");
+}

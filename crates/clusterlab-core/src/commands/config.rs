@@ -1,5 +1,6 @@
 //! CONFIG GET / CONFIG SET for the settings the simulation models: the cluster ones,
-//! `protected-mode`, `requirepass`, `masterauth`, `masteruser` and `timeout`.
+//! `protected-mode`, `requirepass`, `masterauth`, `masteruser`, `timeout` and
+//! `client-query-buffer-limit`.
 
 use super::args::is;
 use crate::config::NodeConfig;
@@ -15,12 +16,42 @@ enum Kind {
     Immutable,
     /// Any string.
     Str,
+    /// Bytes, with Redis's units (`kb`, `mb`, `gb`, `k`, `m`, `g`), and inclusive bounds.
+    Memory(u64, u64),
+}
+
+/// `memtoull`: digits and an optional unit.
+fn memory_value(v: &[u8]) -> Option<u64> {
+    let digits = v.iter().take_while(|b| b.is_ascii_digit()).count();
+    let unit = String::from_utf8_lossy(&v[digits..]).to_ascii_lowercase();
+    let mul: u64 = match unit.as_str() {
+        "" | "b" => 1,
+        "k" => 1000,
+        "kb" => 1024,
+        "m" => 1_000_000,
+        "mb" => 1024 * 1024,
+        "g" => 1_000_000_000,
+        "gb" => 1024 * 1024 * 1024,
+        _ => return None,
+    };
+    let n = std::str::from_utf8(&v[..digits]).ok()?;
+    let n: u64 = if n.is_empty() {
+        0
+    } else {
+        n.parse().unwrap_or(u64::MAX)
+    };
+    Some(n.wrapping_mul(mul))
 }
 
 /// (name, alias, kind).
 const PARAMS: &[(&str, Option<&str>, Kind)] = &[
     ("cluster-allow-reads-when-down", None, Kind::Bool),
     ("cluster-allow-replica-migration", None, Kind::Bool),
+    (
+        "client-query-buffer-limit",
+        None,
+        Kind::Memory(1024 * 1024, i64::MAX as u64),
+    ),
     ("cluster-enabled", None, Kind::Immutable),
     (
         "cluster-migration-barrier",
@@ -74,6 +105,7 @@ fn value(c: &NodeConfig, name: &str) -> String {
         "protected-mode" => yes_no(c.protected_mode),
         "repl-ping-replica-period" => c.repl_ping_replica_period.to_string(),
         "timeout" => c.timeout.to_string(),
+        "client-query-buffer-limit" => c.client_query_buffer_limit.to_string(),
         _ => String::new(),
     }
 }
@@ -167,6 +199,19 @@ fn set(node: &mut Node, pairs: &[Vec<u8>]) -> Reply {
             Kind::Bool if !is(&pair[1], "yes") && !is(&pair[1], "no") => {
                 return failed(&asked, "argument must be 'yes' or 'no'")
             }
+            Kind::Memory(lo, hi) => match memory_value(&pair[1]) {
+                None => return failed(&asked, "argument must be a memory value"),
+                Some(n) if n < *lo || n > *hi => {
+                    return failed(
+                        &asked,
+                        &format!("argument must be between {lo} and {hi} inclusive"),
+                    )
+                }
+                Some(n) => {
+                    changes.push((name, n.to_string()));
+                    continue;
+                }
+            },
             Kind::Int(lo, hi) => match v.parse::<i64>() {
                 Err(_) => return failed(&asked, "argument couldn't be parsed into an integer"),
                 Ok(n) if n < *lo || n > *hi => {
@@ -199,6 +244,7 @@ fn set(node: &mut Node, pairs: &[Vec<u8>]) -> Reply {
             "cluster-allow-reads-when-down" => c.allow_reads_when_down = b,
             "cluster-allow-replica-migration" => c.allow_replica_migration = b,
             "cluster-migration-barrier" => c.migration_barrier = n as u32,
+            "client-query-buffer-limit" => c.client_query_buffer_limit = n as u64,
             "cluster-node-timeout" => c.node_timeout = n as u64,
             "cluster-replica-no-failover" => c.replica_no_failover = b,
             "cluster-replica-validity-factor" => c.replica_validity_factor = n as u32,

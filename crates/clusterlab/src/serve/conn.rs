@@ -17,11 +17,6 @@ use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 use super::sim::{FromSim, ToSim};
 use super::Shared;
 
-/// The most bytes of requests a connection buffers before it is closed (Redis's
-/// `client-query-buffer-limit` is 1 GB; a simulation of many nodes on one machine keeps
-/// it lower).
-pub const QUERY_BUFFER_LIMIT: usize = 256 * 1024 * 1024;
-
 /// Bytes read from the socket at a time.
 const READ_SIZE: usize = 64 * 1024;
 
@@ -40,9 +35,10 @@ pub async fn serve(stream: TcpStream, peer: SocketAddr, port: u16, shared: Arc<S
     if shared.tx.send(open).is_ok() {
         // A process that died meanwhile answers Closed: the connection just closes.
         match back.recv().await {
-            Some(FromSim::Opened(conn)) => {
+            Some(FromSim::Opened(conn, limit)) => {
                 let mut session = Session {
                     conn,
+                    limit,
                     stream,
                     back,
                     shared: shared.clone(),
@@ -72,6 +68,8 @@ enum End {
 
 struct Session {
     conn: ConnId,
+    /// The process's `client-query-buffer-limit`, as its latest replies said.
+    limit: u64,
     stream: TcpStream,
     back: UnboundedReceiver<FromSim>,
     shared: Arc<Shared>,
@@ -100,8 +98,11 @@ impl Session {
                         Some(_) => {}
                     },
                 }
-                if self.reader.pending() > QUERY_BUFFER_LIMIT {
-                    eprintln!("clusterlab: closing a client that reached the query buffer limit ({QUERY_BUFFER_LIMIT} bytes)");
+                if self.reader.pending() as u64 > self.limit {
+                    eprintln!(
+                        "clusterlab: closing a client that reached the query buffer limit ({} bytes)",
+                        self.limit
+                    );
                     return;
                 }
                 continue;
@@ -160,7 +161,8 @@ impl Session {
                 _ = tokio::time::sleep(DRAIN_AFTER_EOF), if *eof => return false,
             };
             match msg {
-                Some(FromSim::Replies(replies)) => {
+                Some(FromSim::Replies(replies, limit)) => {
+                    self.limit = limit;
                     waiting = waiting.saturating_sub(replies.len());
                     for (reply, protocol) in &replies {
                         reply.encode_into(&mut self.out, *protocol);
@@ -170,7 +172,7 @@ impl Session {
                     }
                     self.out.clear();
                 }
-                Some(FromSim::Opened(_)) => {}
+                Some(FromSim::Opened(..)) => {}
                 Some(FromSim::Closed | FromSim::Refused(_)) | None => return false,
             }
         }

@@ -29,7 +29,6 @@ use std::sync::Arc;
 use clusterlab_core::console::Console;
 
 pub use clock::{Clock, LAG_WORTH_REPORTING_MS};
-pub use conn::QUERY_BUFFER_LIMIT;
 use listeners::Listeners;
 use sim::{Simulation, ToSim};
 

@@ -37,10 +37,12 @@ pub enum ToSim {
 /// What the simulation tells a connection's task.
 #[derive(Debug)]
 pub enum FromSim {
-    /// The connection is open as this client of the process.
-    Opened(ConnId),
-    /// Replies to the connection's requests, in order, each with the protocol to encode it in.
-    Replies(Vec<(Reply, Protocol)>),
+    /// The connection is open as this client of the process, whose
+    /// `client-query-buffer-limit` is this many bytes.
+    Opened(ConnId, u64),
+    /// Replies to the connection's requests, in order, each with the protocol to encode it
+    /// in, and the process's `client-query-buffer-limit` now (CONFIG SET may change it).
+    Replies(Vec<(Reply, Protocol)>, u64),
     /// The process closed the connection (it died, or was never there).
     Closed,
     /// The connection is refused with these bytes (protected mode), then closed.
@@ -50,6 +52,8 @@ pub enum FromSim {
 /// A connection as the simulation thread sees it.
 struct Client {
     back: UnboundedSender<FromSim>,
+    /// The port it connected to.
+    port: u16,
     /// Requests not yet handed to the process, because an earlier one is blocked.
     queue: VecDeque<Vec<Vec<u8>>>,
     blocked: bool,
@@ -155,11 +159,12 @@ impl Simulation {
         }
         match self.console.world_mut().connect(port) {
             Some(conn) => {
-                let _ = back.send(FromSim::Opened(conn));
+                let _ = back.send(FromSim::Opened(conn, self.query_limit(port)));
                 self.clients.insert(
                     conn,
                     Client {
                         back,
+                        port,
                         queue: VecDeque::new(),
                         blocked: false,
                         out: Vec::new(),
@@ -230,7 +235,8 @@ impl Simulation {
     fn close(&mut self, conn: ConnId) {
         if let Some(c) = self.clients.remove(&conn) {
             if !c.out.is_empty() {
-                let _ = c.back.send(FromSim::Replies(c.out));
+                let limit = self.query_limit(c.port);
+                let _ = c.back.send(FromSim::Replies(c.out, limit));
             }
             let _ = c.back.send(FromSim::Closed);
         }
@@ -239,13 +245,25 @@ impl Simulation {
     /// Sends the replies produced since the last flush.
     fn flush(&mut self) {
         for conn in std::mem::take(&mut self.touched) {
+            let Some(port) = self.clients.get(&conn).map(|c| c.port) else {
+                continue;
+            };
+            let limit = self.query_limit(port);
             if let Some(c) = self.clients.get_mut(&conn) {
                 if !c.out.is_empty() {
                     let out = std::mem::take(&mut c.out);
-                    let _ = c.back.send(FromSim::Replies(out));
+                    let _ = c.back.send(FromSim::Replies(out, limit));
                 }
             }
         }
+    }
+
+    /// The `client-query-buffer-limit` of the process on `port`.
+    fn query_limit(&self, port: u16) -> u64 {
+        let world = self.console.world();
+        world.by_port(port).map_or(256 * 1024 * 1024, |idx| {
+            world.node(idx).config().client_query_buffer_limit
+        })
     }
 
     /// A console line: its output, then what it changed outside the simulation (ports to
