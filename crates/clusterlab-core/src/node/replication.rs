@@ -29,8 +29,12 @@ pub enum ReplMessage {
         listening_port: u16,
         auth: Option<MasterAuth>,
     },
-    /// Master → replica: the handshake's AUTH, or PSYNC, was refused.
-    Refused { refusal: SyncRefusal },
+    /// Master → replica: the handshake's AUTH, or PSYNC, was refused; `master_port` says
+    /// by whom, so that a late refusal from a former master is ignored.
+    Refused {
+        refusal: SyncRefusal,
+        master_port: u16,
+    },
     /// Master → replica: `+FULLRESYNC <replid> <offset>` and the snapshot.
     FullResync {
         replid: String,
@@ -378,7 +382,10 @@ impl Node {
                     self.send(Outgoing {
                         dest: Dest::Conn(from),
                         via: Via::SenderLink(0),
-                        payload: Payload::Repl(ReplMessage::Refused { refusal }),
+                        payload: Payload::Repl(ReplMessage::Refused {
+                            refusal,
+                            master_port: self.myself().port,
+                        }),
                     });
                     return;
                 }
@@ -393,11 +400,15 @@ impl Node {
                     ack_time: now,
                 });
             }
-            ReplMessage::Refused { refusal } => {
+            ReplMessage::Refused {
+                refusal,
+                master_port,
+            } => {
                 let Some(up) = self.repl.upstream.as_mut() else {
                     return;
                 };
-                if up.state != UpstreamState::Syncing {
+                // A refusal from a master this replica has left since is stale.
+                if up.state != UpstreamState::Syncing || up.port != master_port {
                     return;
                 }
                 // The replication cron connects again in a second.

@@ -453,3 +453,41 @@ fn meet_then_pong_makes_every_fake_known_with_its_role_and_slots() {
         "{line}"
     );
 }
+
+#[test]
+fn a_late_refusal_from_a_former_master_is_ignored() {
+    let mut s = Solo::new();
+    s.join();
+    let (old, new) = (s.master(&[(0, 8191)], 1), s.master(&[(8192, 16383)], 2));
+    s.join();
+    let name = s.fakes[new].name;
+    assert_eq!(
+        s.command(&format!("CLUSTER REPLICATE {name}")),
+        Some(Reply::ok())
+    );
+    let refused = |master: usize| ReplMessage::Refused {
+        refusal: crate::event::SyncRefusal::NoAuth,
+        master_port: s.fakes[master].port,
+    };
+    let (stale, current) = (refused(old), refused(new));
+    let from = s.fakes[old].idx;
+    s.feed(Input::Repl {
+        from,
+        src_ip: IP,
+        msg: stale,
+    });
+    let said = |s: &Solo| {
+        s.events()
+            .iter()
+            .filter(|e| matches!(e, EventKind::SyncRefused { .. }))
+            .count()
+    };
+    assert_eq!(said(&s), 0, "the old master's refusal is stale");
+    let from = s.fakes[new].idx;
+    s.feed(Input::Repl {
+        from,
+        src_ip: IP,
+        msg: current,
+    });
+    assert_eq!(said(&s), 1);
+}
