@@ -9,7 +9,7 @@
 mod resp_client;
 
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use clusterlab_core::Protocol;
@@ -18,15 +18,15 @@ use resp_client::{Client, Value};
 /// Below the ephemeral range; no cluster bus.
 const PORT: u16 = 23001;
 
-#[test]
-#[ignore = "needs redis-server: run `cargo xtask test`"]
-fn the_command_table_is_redis_7s() {
-    let dir = std::env::temp_dir().join(format!("clusterlab-command-info-{}", std::process::id()));
+/// A throwaway `redis-server` on `port` (no persistence, its own directory), a client
+/// connected to it, and the directory to remove afterwards.
+fn start_server(port: u16, name: &str) -> (Child, Client, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("clusterlab-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temp dir");
-    let mut server = Command::new("redis-server")
+    let server = Command::new("redis-server")
         .args([
             "--port",
-            &PORT.to_string(),
+            &port.to_string(),
             "--save",
             "",
             "--appendonly",
@@ -37,15 +37,22 @@ fn the_command_table_is_redis_7s() {
         .stdout(Stdio::null())
         .spawn()
         .expect("redis-server (apt install redis-server)");
-    let mut client = None;
     for _ in 0..100 {
-        if let Ok(c) = Client::connect(PORT) {
-            client = Some(c);
-            break;
+        if let Ok(c) = Client::connect(port) {
+            return (server, c, dir);
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    let mut client = client.expect("redis-server listening");
+    let mut server = server;
+    let _ = server.kill();
+    let _ = server.wait();
+    panic!("redis-server listening on {port}");
+}
+
+#[test]
+#[ignore = "needs redis-server: run `cargo xtask test`"]
+fn the_command_table_is_redis_7s() {
+    let (mut server, mut client, dir) = start_server(PORT, "command-info");
     client
         .call(&[b"HELLO".to_vec(), b"3".to_vec()])
         .expect("HELLO 3");
@@ -77,32 +84,7 @@ fn the_command_table_is_redis_7s() {
 #[test]
 #[ignore = "needs redis-server: run `cargo xtask test`"]
 fn the_acl_catalog_is_redis_7s() {
-    let dir = std::env::temp_dir().join(format!("clusterlab-acl-catalog-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("a temp dir");
-    let port = PORT + 1;
-    let mut server = Command::new("redis-server")
-        .args([
-            "--port",
-            &port.to_string(),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ])
-        .arg("--dir")
-        .arg(&dir)
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("redis-server (apt install redis-server)");
-    let mut client = None;
-    for _ in 0..100 {
-        if let Ok(c) = Client::connect(port) {
-            client = Some(c);
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let mut client = client.expect("redis-server listening");
+    let (mut server, mut client, dir) = start_server(PORT + 1, "acl-catalog");
     let all = client.call(&[b"COMMAND".to_vec()]).expect("COMMAND");
     let _ = server.kill();
     let _ = server.wait();

@@ -50,6 +50,21 @@ pub enum Denied {
 }
 
 impl Denied {
+    /// `processCommand`'s NOPERM text for this denial of the command `fullname`.
+    pub fn noperm(self, fullname: &str) -> String {
+        match self {
+            Denied::Command => {
+                format!("NOPERM this user has no permissions to run the '{fullname}' command")
+            }
+            Denied::Key(_) => {
+                "NOPERM this user has no permissions to access one of the keys used as arguments".into()
+            }
+            Denied::Channel(_) => {
+                "NOPERM this user has no permissions to access one of the channels used as arguments".into()
+            }
+        }
+    }
+
     /// Redis's order for picking one error among selectors: command < key < channel.
     fn rank(self) -> (u8, usize) {
         match self {
@@ -65,6 +80,25 @@ impl Denied {
 pub struct KeyUse {
     pub pos: usize,
     pub access: u8,
+}
+
+/// Why a login (AUTH) fails.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoginError {
+    /// A bare password while the default user is `nopass`.
+    NoPasswordSet,
+    /// Wrong credentials, or a user that is `off`.
+    WrongPass,
+}
+
+impl LoginError {
+    /// AUTH's reply.
+    pub fn text(self) -> &'static str {
+        match self {
+            LoginError::NoPasswordSet => "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?",
+            LoginError::WrongPass => "WRONGPASS invalid username-password pair or user is disabled.",
+        }
+    }
 }
 
 /// `acllog-max-len`'s default.
@@ -126,6 +160,25 @@ impl Acl {
             .is_some_and(|u| u.password_ok(password))
     }
 
+    /// AUTH's checks, for a client, a MIGRATE's connection or a replica's handshake alike:
+    /// a bare password logs in as `default`, which must then have a password; the user
+    /// logged in, or why not.
+    pub fn login<'a>(
+        &self,
+        user: Option<&'a [u8]>,
+        password: &[u8],
+    ) -> Result<&'a [u8], LoginError> {
+        if user.is_none() && self.default_user().nopass() {
+            return Err(LoginError::NoPasswordSet);
+        }
+        let user = user.unwrap_or(b"default");
+        if self.credentials_ok(user, password) {
+            Ok(user)
+        } else {
+            Err(LoginError::WrongPass)
+        }
+    }
+
     /// `ACL SETUSER name rules…`: every rule is tried on a copy first, so that a bad one
     /// changes nothing. Returns Redis's error text.
     pub fn set_user(&mut self, name: &[u8], rules: &[Vec<u8>]) -> Result<(), String> {
@@ -168,6 +221,20 @@ impl Acl {
             }
         }
         Err(worst)
+    }
+
+    /// [`Acl::check`] of the command `args` run, as the catalog finds it (a subcommand
+    /// when one is named); a command the catalog does not know is let through. A denial
+    /// comes with the command's id.
+    pub fn check_args(
+        user: &User,
+        args: &[Vec<u8>],
+        keys: &[KeyUse],
+    ) -> Result<(), (Denied, CommandId)> {
+        let Some(id) = catalog().command_for(args) else {
+            return Ok(());
+        };
+        Acl::check(user, id, args, keys).map_err(|d| (d, id))
     }
 }
 

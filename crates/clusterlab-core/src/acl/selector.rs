@@ -342,22 +342,16 @@ impl Selector {
 
     /// `ACLDescribeSelector`: keys, channels, then commands.
     pub fn describe(&self) -> String {
+        // Without `&*`, `resetchannels` comes first so the channel patterns start from none.
+        let reset = if self.all_channels {
+            ""
+        } else {
+            "resetchannels"
+        };
         let mut out = String::new();
-        if self.all_keys {
-            out.push_str("~* ");
-        } else {
-            for p in &self.patterns {
-                out.push_str(&pattern_text(p));
-                out.push(' ');
-            }
-        }
-        if self.all_channels {
-            out.push_str("&* ");
-        } else {
-            out.push_str("resetchannels ");
-            for c in &self.channels {
-                out.push('&');
-                out.push_str(&String::from_utf8_lossy(c));
+        for part in [&self.keys_text(), reset, &self.channels_text()] {
+            if !part.is_empty() {
+                out.push_str(part);
                 out.push(' ');
             }
         }

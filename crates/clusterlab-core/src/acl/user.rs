@@ -44,6 +44,17 @@ fn valid_hash(h: &[u8]) -> bool {
             .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c))
 }
 
+/// The hash a password rule names: `>pw` and `<pw` hash their password, `#hash` and
+/// `!hash` give it (64 lowercase hex digits).
+fn hash_of(op: &[u8]) -> Result<String, RuleError> {
+    let rest = &op[1..];
+    match op[0] {
+        b'>' | b'<' => Ok(hash_password(rest)),
+        _ if valid_hash(rest) => Ok(String::from_utf8_lossy(rest).into_owned()),
+        _ => Err(RuleError::BadHash),
+    }
+}
+
 impl User {
     /// A new user: `off`, no password, no commands, keys or channels.
     pub fn new(name: &[u8]) -> Self {
@@ -121,25 +132,13 @@ impl User {
             self.flags &= !NOPASS;
             self.passwords.clear();
         } else if op[0] == b'>' || op[0] == b'#' {
-            let hash = if op[0] == b'>' {
-                hash_password(&op[1..])
-            } else if valid_hash(&op[1..]) {
-                String::from_utf8_lossy(&op[1..]).into_owned()
-            } else {
-                return Err(RuleError::BadHash);
-            };
+            let hash = hash_of(op)?;
             if !self.passwords.contains(&hash) {
                 self.passwords.push(hash);
             }
             self.flags &= !NOPASS;
         } else if op[0] == b'<' || op[0] == b'!' {
-            let hash = if op[0] == b'<' {
-                hash_password(&op[1..])
-            } else if valid_hash(&op[1..]) {
-                String::from_utf8_lossy(&op[1..]).into_owned()
-            } else {
-                return Err(RuleError::BadHash);
-            };
+            let hash = hash_of(op)?;
             let at = self.passwords.iter().position(|p| *p == hash);
             self.passwords.remove(at.ok_or(RuleError::NoSuchPassword)?);
         } else if op[0] == b'(' && op[op.len() - 1] == b')' {

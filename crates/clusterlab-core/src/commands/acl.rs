@@ -3,7 +3,9 @@
 
 use super::args::is;
 use super::CommandSpec;
-use crate::acl::{catalog, Acl, CommandId, Context, Denied, KeyUse, LogEntry, Reason, User};
+use crate::acl::{
+    catalog, Acl, CommandId, Context, Denied, KeyUse, LogEntry, LoginError, Reason, User,
+};
 use crate::node::Node;
 use crate::reply::Reply;
 
@@ -75,16 +77,13 @@ fn key_access(spec: &CommandSpec, args: &[Vec<u8>]) -> u8 {
 
 /// Whether `user` may run the modelled command `spec` with `args`.
 fn check(user: &User, spec: &CommandSpec, args: &[Vec<u8>]) -> Result<(), (Denied, CommandId)> {
-    let Some(id) = catalog().command_for(args) else {
-        return Ok(());
-    };
     let access = key_access(spec, args);
     let keys: Vec<KeyUse> = spec
         .keys_of(args)
         .into_iter()
         .map(|pos| KeyUse { pos, access })
         .collect();
-    Acl::check(user, id, args, &keys).map_err(|d| (d, id))
+    Acl::check_args(user, args, &keys)
 }
 
 impl Node {
@@ -102,30 +101,22 @@ impl Node {
             .unwrap_or_else(|| self.acl.default_user())
     }
 
-    fn in_multi(&self, client: u64) -> bool {
-        self.clients
+    /// Where a denial happens: inside MULTI while the client queues, otherwise at top level.
+    fn context_of(&self, client: u64) -> Context {
+        let queueing = self
+            .clients
             .sessions
             .get(&client)
-            .is_some_and(|s| s.queued.is_some())
-    }
-
-    /// Adds an ACL log entry for `client`, in a transaction's context while it queues.
-    pub(crate) fn log_acl(
-        &mut self,
-        client: u64,
-        reason: Reason,
-        object: Vec<u8>,
-        username: Vec<u8>,
-    ) {
-        let context = if self.in_multi(client) {
+            .is_some_and(|s| s.queued.is_some());
+        if queueing {
             Context::Multi
         } else {
             Context::Toplevel
-        };
-        self.log_acl_in(client, reason, object, username, context);
+        }
     }
 
-    fn log_acl_in(
+    /// Adds an ACL log entry for `client`, with its CLIENT INFO line as it is now.
+    fn log_acl(
         &mut self,
         client: u64,
         reason: Reason,
@@ -151,14 +142,20 @@ impl Node {
         self.acl.log_denial(entry, crate::acl::LOG_MAX_LEN);
     }
 
-    fn log_denied(
+    /// Checks the connection's user against the modelled command `spec` with `args`; a
+    /// denial goes into the ACL log (`context`) and comes back.
+    fn denial(
         &mut self,
         client: u64,
-        denied: Denied,
-        id: CommandId,
+        spec: &CommandSpec,
         args: &[Vec<u8>],
         context: Context,
-    ) {
+    ) -> Option<(Denied, CommandId)> {
+        let user = self.user_of(client);
+        if user.unrestricted() {
+            return None;
+        }
+        let (denied, id) = check(user, spec, args).err()?;
         let (reason, object) = match denied {
             Denied::Command => (
                 Reason::Command,
@@ -167,8 +164,9 @@ impl Node {
             Denied::Key(p) => (Reason::Key, args[p].clone()),
             Denied::Channel(p) => (Reason::Channel, args[p].clone()),
         };
-        let user = self.user_of(client).name.clone();
-        self.log_acl_in(client, reason, object, user, context);
+        let username = user.name.clone();
+        self.log_acl(client, reason, object, username, context);
+        Some((denied, id))
     }
 
     /// `processCommand`'s ACL check: `NOPERM` (and an ACL log entry) if the connection's
@@ -179,29 +177,9 @@ impl Node {
         spec: &CommandSpec,
         args: &[Vec<u8>],
     ) -> Option<Reply> {
-        let user = self.user_of(client);
-        if user.unrestricted() {
-            return None;
-        }
-        let (denied, id) = check(user, spec, args).err()?;
-        let context = if self.in_multi(client) {
-            Context::Multi
-        } else {
-            Context::Toplevel
-        };
-        self.log_denied(client, denied, id, args, context);
-        Some(Reply::err(match denied {
-            Denied::Command => format!(
-                "NOPERM this user has no permissions to run the '{}' command",
-                catalog().get(id).fullname
-            ),
-            Denied::Key(_) => {
-                "NOPERM this user has no permissions to access one of the keys used as arguments".into()
-            }
-            Denied::Channel(_) => {
-                "NOPERM this user has no permissions to access one of the channels used as arguments".into()
-            }
-        }))
+        let context = self.context_of(client);
+        let (denied, id) = self.denial(client, spec, args, context)?;
+        Some(Reply::err(denied.noperm(catalog().get(id).fullname)))
     }
 
     /// EXEC's check of each queued command, in case the rules changed since it was queued.
@@ -211,12 +189,7 @@ impl Node {
         spec: &CommandSpec,
         args: &[Vec<u8>],
     ) -> Option<Reply> {
-        let user = self.user_of(client);
-        if user.unrestricted() {
-            return None;
-        }
-        let (denied, id) = check(user, spec, args).err()?;
-        self.log_denied(client, denied, id, args, Context::Multi);
+        let (denied, _) = self.denial(client, spec, args, Context::Multi)?;
         let reason = match denied {
             Denied::Command => "no permission to execute the command or subcommand",
             Denied::Key(_) => "no permission to touch the specified keys",
@@ -227,23 +200,30 @@ impl Node {
         )))
     }
 
-    /// Logs in as `user` if the credentials are right (`ACLAuthenticateUser`); a failure
-    /// goes into the ACL log under the command's name as typed.
+    /// Logs in (`ACLAuthenticateUser`, after AUTH's own bare-password check); wrong
+    /// credentials go into the ACL log under the command's name as typed.
     pub(crate) fn authenticate(
         &mut self,
         client: u64,
-        user: &[u8],
+        user: Option<&[u8]>,
         password: &[u8],
         command: &[u8],
-    ) -> bool {
-        if self.acl.credentials_ok(user, password) {
-            let s = self.session(client);
-            s.authenticated = true;
-            s.user = (user != b"default").then(|| user.to_vec());
-            true
-        } else {
-            self.log_acl(client, Reason::Auth, command.to_vec(), user.to_vec());
-            false
+    ) -> Result<(), LoginError> {
+        match self.acl.login(user, password) {
+            Ok(user) => {
+                let s = self.session(client);
+                s.authenticated = true;
+                s.user = (user != b"default").then(|| user.to_vec());
+                Ok(())
+            }
+            Err(e) => {
+                if e == LoginError::WrongPass {
+                    let context = self.context_of(client);
+                    let name = user.unwrap_or(b"default").to_vec();
+                    self.log_acl(client, Reason::Auth, command.to_vec(), name, context);
+                }
+                Err(e)
+            }
         }
     }
 }

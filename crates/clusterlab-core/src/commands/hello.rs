@@ -8,34 +8,18 @@ use crate::reply::{Protocol, Reply};
 /// The Redis version the simulation answers as.
 pub const REDIS_VERSION: &str = "7.0.15";
 
-const WRONGPASS: &str = "WRONGPASS invalid username-password pair or user is disabled.";
-
-impl Node {
-    /// Whether `user`/`password` log in (any password does for a `nopass` user; an `off`
-    /// user never logs in).
-    pub(crate) fn credentials_ok(&self, user: &[u8], password: &[u8]) -> bool {
-        self.acl.credentials_ok(user, password)
-    }
-}
-
 /// `AUTH [username] password`.
 pub fn auth(n: &mut Node, c: u64, args: &[Vec<u8>]) -> Reply {
     if args.len() > 3 {
         return Reply::err(super::args::ERR_SYNTAX);
     }
     let (user, password) = match args.len() {
-        2 if n.acl.default_user().nopass() => {
-            return Reply::err(
-                "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?",
-            )
-        }
-        2 => (&b"default"[..], &args[1]),
-        _ => (&args[1][..], &args[2]),
+        2 => (None, &args[1]),
+        _ => (Some(&args[1][..]), &args[2]),
     };
-    if n.authenticate(c, user, password, &args[0]) {
-        Reply::ok()
-    } else {
-        Reply::err(WRONGPASS)
+    match n.authenticate(c, user, password, &args[0]) {
+        Ok(()) => Reply::ok(),
+        Err(e) => Reply::err(e.text()),
     }
 }
 
@@ -56,8 +40,8 @@ pub fn hello(n: &mut Node, c: u64, args: &[Vec<u8>]) -> Reply {
     while j < args.len() {
         let more = args.len() - 1 - j;
         if is(&args[j], "auth") && more >= 2 {
-            if !n.authenticate(c, &args[j + 1], &args[j + 2], &args[0]) {
-                return Reply::err(WRONGPASS);
+            if let Err(e) = n.authenticate(c, Some(&args[j + 1]), &args[j + 2], &args[0]) {
+                return Reply::err(e.text());
             }
             j += 3;
         } else if is(&args[j], "setname") && more >= 1 {

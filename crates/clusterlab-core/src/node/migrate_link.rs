@@ -76,13 +76,11 @@ impl Node {
                 // The connection logs in as a client would; a failed AUTH leaves it as it
                 // was (logged in as `default` when that user needs no password), so the
                 // RESTOREs may still run.
-                let wrongpass =
-                    || Reply::err("WRONGPASS invalid username-password pair or user is disabled.");
-                let login = auth.as_ref().map(|(user, password)| match user {
-                    None if self.acl.default_user().nopass() => Err(Reply::err("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")),
-                    None if self.credentials_ok(b"default", password) => Ok(b"default".to_vec()),
-                    Some(u) if self.credentials_ok(u, password) => Ok(u.clone()),
-                    _ => Err(wrongpass()),
+                let login = auth.as_ref().map(|(user, password)| {
+                    self.acl
+                        .login(user.as_deref(), password)
+                        .map(<[u8]>::to_vec)
+                        .map_err(|e| Reply::err(e.text()))
                 });
                 let user = match &login {
                     Some(Ok(u)) => Some(u.clone()),
@@ -140,21 +138,13 @@ impl Node {
         if u.unrestricted() {
             return None;
         }
-        let id = crate::acl::catalog().lookup(b"restore-asking")?;
         let args = [b"RESTORE-ASKING".to_vec(), key.to_vec()];
         let keys = [crate::acl::KeyUse {
             pos: 1,
             access: crate::acl::WRITE,
         }];
-        match crate::acl::Acl::check(u, id, &args, &keys) {
-            Ok(()) => None,
-            Err(crate::acl::Denied::Command) => Some(Reply::err(
-                "NOPERM this user has no permissions to run the 'restore-asking' command",
-            )),
-            Err(_) => Some(Reply::err(
-                "NOPERM this user has no permissions to access one of the keys used as arguments",
-            )),
-        }
+        let (denied, _) = crate::acl::Acl::check_args(u, &args, &keys).err()?;
+        Some(Reply::err(denied.noperm("restore-asking")))
     }
 
     /// The target answered (or could not be reached): delete what it took, unless COPY,

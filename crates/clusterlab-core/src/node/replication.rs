@@ -339,31 +339,18 @@ impl Node {
     /// check of PSYNC and of the SYNC the replica falls back to.
     fn sync_refusal(&self, auth: Option<&MasterAuth>) -> Option<SyncRefusal> {
         let user: &[u8] = match auth {
-            Some(MasterAuth {
-                user: Some(user),
-                password,
-            }) if !self.credentials_ok(user, password) => return Some(SyncRefusal::WrongPass),
-            Some(MasterAuth {
-                user: Some(user), ..
-            }) => user,
-            Some(MasterAuth { user: None, .. }) if self.acl.default_user().nopass() => {
-                return Some(SyncRefusal::NoPasswordConfigured)
-            }
-            Some(MasterAuth {
-                user: None,
-                password,
-            }) if !self.credentials_ok(b"default", password) => {
-                return Some(SyncRefusal::WrongPass)
-            }
+            Some(a) => match self.acl.login(a.user.as_deref(), &a.password) {
+                Ok(user) => user,
+                Err(crate::acl::LoginError::NoPasswordSet) => {
+                    return Some(SyncRefusal::NoPasswordConfigured)
+                }
+                Err(_) => return Some(SyncRefusal::WrongPass),
+            },
             None if !self.acl.default_needs_no_auth() => return Some(SyncRefusal::NoAuth),
-            _ => b"default",
+            None => b"default",
         };
         let u = self.acl.users.get(user)?;
-        let can = |name: &[u8]| {
-            let cat = crate::acl::catalog();
-            cat.lookup(name)
-                .is_some_and(|id| crate::acl::Acl::check(u, id, &[name.to_vec()], &[]).is_ok())
-        };
+        let can = |name: &[u8]| crate::acl::Acl::check_args(u, &[name.to_vec()], &[]).is_ok();
         (!can(b"psync") && !can(b"sync")).then_some(SyncRefusal::NoPerm)
     }
 

@@ -261,9 +261,11 @@ impl Simulation {
     /// The `client-query-buffer-limit` of the process on `port`.
     fn query_limit(&self, port: u16) -> u64 {
         let world = self.console.world();
-        world.by_port(port).map_or(256 * 1024 * 1024, |idx| {
-            world.node(idx).config().client_query_buffer_limit
-        })
+        let config = match world.by_port(port) {
+            Some(idx) => world.node(idx).config(),
+            None => world.new_process_config(),
+        };
+        config.client_query_buffer_limit
     }
 
     /// A console line: its output, then what it changed outside the simulation (ports to
