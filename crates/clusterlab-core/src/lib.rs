@@ -49,6 +49,7 @@ pub mod faults;
 pub mod glob;
 pub mod ip;
 pub mod keyspace;
+pub mod long_double;
 pub mod name;
 pub mod net;
 pub mod node;
