@@ -21,7 +21,8 @@ use std::collections::BTreeMap;
 use clusterlab_core::console::{split_args, Console};
 use clusterlab_core::ClusterShape;
 use differential_normalise::{
-    normalise, normalise_nodes, sort_command_rules, sort_entries, sort_lines, sort_shards,
+    normalise, normalise_commandstats, normalise_nodes, sort_command_rules, sort_entries,
+    sort_lines, sort_shards,
 };
 use differential_script::{replica, script, Step};
 use real_cluster::RealCluster;
@@ -148,7 +149,11 @@ fn the_simulation_answers_like_redis_7() {
         base_port: SIM_BASE,
         ..ClusterShape::default()
     };
-    let console = Console::new(shape).expect("the simulated cluster");
+    let mut console = Console::new(shape).expect("the simulated cluster");
+    // The real nodes start with `--enable-debug-command yes` too.
+    console
+        .world_mut()
+        .set_enable_debug_command(clusterlab_core::config::ProtectedAction::Yes);
     // Which node replicates which, in the simulation; the real cluster is made to match.
     let mut replica_of = BTreeMap::new();
     for (i, p) in console.world().processes().iter().enumerate() {
@@ -235,6 +240,10 @@ fn the_simulation_answers_like_redis_7() {
         if step.line.starts_with("ACL CAT ") {
             r = sort_lines(&r);
             s = sort_lines(&s);
+        }
+        if step.line == "INFO commandstats" {
+            r = normalise_commandstats(&r);
+            s = normalise_commandstats(&s);
         }
         if step.line == "CLUSTER SHARDS" {
             r = sort_shards(&r);

@@ -97,6 +97,14 @@ pub fn check_transcript(path: &Path) {
     let (shape, header, blocks) = parse(&text);
     let seed = shape.seed;
     let mut console = console(shape);
+    // `# enable-debug-command: yes` starts every node with DEBUG allowed.
+    for line in &header {
+        if let Some(v) = line.strip_prefix("# enable-debug-command: ") {
+            let allowed = clusterlab_core::config::ProtectedAction::parse(v.trim())
+                .expect("enable-debug-command: no, yes or local");
+            console.world_mut().set_enable_debug_command(allowed);
+        }
+    }
     let update = std::env::var_os("UPDATE_EXPECT").is_some();
     let mut rewritten = header.join("\n");
     if !rewritten.is_empty() {

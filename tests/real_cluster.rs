@@ -97,6 +97,8 @@ impl RealCluster {
             ])
             .args(["--cluster-node-timeout", &self.node_timeout.to_string()])
             .args(["--appendonly", "no", "--save", ""])
+            // The differential suite compares DEBUG's modelled subcommands.
+            .args(["--enable-debug-command", "yes"])
             .arg("--dir")
             .arg(&self.dir)
             .args(["--logfile", &format!("redis-{port}.log")])

@@ -25,6 +25,17 @@ fn render_into(v: &Value, out: &mut String, depth: usize) {
         Value::Integer(n) => out.push_str(&format!("{pad}(integer) {n}\n")),
         Value::Bulk(None) | Value::Array(None) => out.push_str(&format!("{pad}(nil)\n")),
         Value::Double(d) => out.push_str(&format!("{pad}(double) {d}\n")),
+        Value::Boolean(b) => out.push_str(&format!("{pad}({b})\n")),
+        Value::BigNumber(n) => out.push_str(&format!("{pad}(big number) {n}\n")),
+        Value::Attribute(pairs, reply) => {
+            out.push_str(&format!("{pad}(attributes of {})\n", pairs.len()));
+            for (k, v) in pairs {
+                render_into(k, out, depth + 1);
+                render_into(v, out, depth + 2);
+            }
+            render_into(reply, out, depth);
+        }
+        Value::Silent => {}
         Value::Verbatim(t) => out.push_str(&format!(
             "{pad}(verbatim) \"{}\"\n",
             t.replace("\r\n", "\n")

@@ -89,3 +89,8 @@ fn cluster_tool_info_and_check() {
 fn smart_client_caches_the_slot_map() {
     transcript("smart_client.txt");
 }
+
+#[test]
+fn introspection_info_object_client_debug() {
+    transcript("introspection.txt");
+}

@@ -35,8 +35,40 @@ pub struct NodeConfig {
     /// is closed. 256 MiB by default (Redis's is 1 GiB), since one machine serves every
     /// simulated node.
     pub client_query_buffer_limit: u64,
+    /// `enable-debug-command`: whether DEBUG may run (`no` by default, as in Redis).
+    pub enable_debug_command: ProtectedAction,
     /// The Unix time, in ms, of simulated time zero.
     pub unix_epoch_ms: u64,
+}
+
+/// Who may run a protected command (`enable-debug-command`): nobody, everybody, or
+/// clients on the loopback interface.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ProtectedAction {
+    #[default]
+    No,
+    Yes,
+    Local,
+}
+
+impl ProtectedAction {
+    pub fn name(self) -> &'static str {
+        match self {
+            ProtectedAction::No => "no",
+            ProtectedAction::Yes => "yes",
+            ProtectedAction::Local => "local",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ProtectedAction> {
+        [
+            ProtectedAction::No,
+            ProtectedAction::Yes,
+            ProtectedAction::Local,
+        ]
+        .into_iter()
+        .find(|a| text.eq_ignore_ascii_case(a.name()))
+    }
 }
 
 impl Default for NodeConfig {
@@ -56,6 +88,7 @@ impl Default for NodeConfig {
             masteruser: None,
             timeout: 0,
             client_query_buffer_limit: 256 * 1024 * 1024,
+            enable_debug_command: ProtectedAction::No,
             unix_epoch_ms: DEFAULT_UNIX_EPOCH_MS,
         }
     }

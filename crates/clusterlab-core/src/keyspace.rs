@@ -122,6 +122,24 @@ impl Value {
 struct Entry {
     value: Value,
     expires_at: Option<SimTime>,
+    /// The last access (the object's LRU field), for OBJECT IDLETIME.
+    accessed: SimTime,
+    /// How a string value was written, which decides its encoding.
+    written: StringWrite,
+}
+
+/// How a string value was written: Redis picks a string's encoding when it stores the
+/// object and never looks again.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StringWrite {
+    /// Stored whole (SET and the like): `int` if it reads as one, else `embstr` up to 44
+    /// bytes, else `raw`.
+    #[default]
+    Whole,
+    /// Changed in place (APPEND, SETRANGE on an existing key): always `raw`.
+    InPlace,
+    /// Made from a float (INCRBYFLOAT): `embstr` or `raw` by length, never `int`.
+    FromFloat,
 }
 
 /// The dataset of one node (database 0; cluster mode has only one).
@@ -131,6 +149,8 @@ pub struct Keyspace {
     /// Keys per slot, oldest first (GETKEYSINSLOT lists newest first, as Redis 7.0 does).
     by_slot: BTreeMap<Slot, Vec<Bytes>>,
     expires_count: usize,
+    /// The time of the command being run: new values are stamped with it.
+    pub(crate) clock: SimTime,
 }
 
 impl Keyspace {
@@ -187,7 +207,12 @@ impl Keyspace {
     }
 
     pub fn set_with_expiry(&mut self, key: Bytes, value: Value, expires_at: Option<SimTime>) {
-        let entry = Entry { value, expires_at };
+        let entry = Entry {
+            value,
+            expires_at,
+            accessed: self.clock,
+            written: StringWrite::Whole,
+        };
         if expires_at.is_some() {
             self.expires_count += 1;
         }
@@ -218,9 +243,26 @@ impl Keyspace {
     /// Replaces the value of an existing key and keeps its expiry.
     pub fn replace_keep_ttl(&mut self, key: &[u8], value: Value) {
         match self.entries.get_mut(key) {
-            Some(e) => e.value = value,
+            Some(e) => {
+                e.value = value;
+                e.written = StringWrite::Whole;
+            }
             None => self.set(key.to_vec(), value),
         }
+    }
+
+    /// Records how the string under `key` was just written.
+    pub fn set_written(&mut self, key: &[u8], written: StringWrite) {
+        if let Some(e) = self.entries.get_mut(key) {
+            e.written = written;
+        }
+    }
+
+    /// How the string under `key` was written.
+    pub fn written(&self, key: &[u8]) -> StringWrite {
+        self.entries
+            .get(key)
+            .map_or(StringWrite::Whole, |e| e.written)
     }
 
     pub fn remove(&mut self, key: &[u8]) -> bool {
@@ -240,6 +282,18 @@ impl Keyspace {
             }
             None => false,
         }
+    }
+
+    /// A lookup that is not `LOOKUP_NOTOUCH` updates the key's access time.
+    pub fn touch(&mut self, key: &[u8], now: SimTime) {
+        if let Some(e) = self.entries.get_mut(key) {
+            e.accessed = now;
+        }
+    }
+
+    /// When the key was last accessed.
+    pub fn accessed(&self, key: &[u8]) -> Option<SimTime> {
+        self.entries.get(key).map(|e| e.accessed)
     }
 
     pub fn expiry(&self, key: &[u8]) -> Option<SimTime> {
@@ -297,7 +351,10 @@ impl Keyspace {
     }
 
     pub fn clear(&mut self) {
-        *self = Keyspace::default();
+        *self = Keyspace {
+            clock: self.clock,
+            ..Keyspace::default()
+        };
     }
 }
 

@@ -22,6 +22,15 @@ pub enum Reply {
     Double(String),
     /// A RESP3 verbatim string (`=` with format `txt`): a bulk string in RESP2.
     Verbatim(String),
+    /// A RESP3 boolean (`#t`, `#f`): the integer 1 or 0 in RESP2.
+    Boolean(bool),
+    /// A RESP3 big number (`(`), as its digits: a bulk string in RESP2.
+    BigNumber(String),
+    /// RESP3 attributes (`|`) before the reply they describe; RESP2 sends only the reply.
+    Attribute(Vec<(Reply, Reply)>, Box<Reply>),
+    /// Nothing goes on the wire: the client turned its replies off (CLIENT REPLY OFF
+    /// or SKIP).
+    Silent,
 }
 
 /// The protocol a connection speaks: RESP2 until `HELLO 3`.
@@ -92,6 +101,9 @@ impl Reply {
             )),
             Reply::Double(d) => Reply::Bulk(Some(d.into_bytes())),
             Reply::Verbatim(t) => Reply::Bulk(Some(t.into_bytes())),
+            Reply::Boolean(b) => Reply::Integer(i64::from(b)),
+            Reply::BigNumber(n) => Reply::Bulk(Some(n.into_bytes())),
+            Reply::Attribute(_, reply) => reply.for_protocol(protocol),
             other => other,
         }
     }
@@ -130,6 +142,21 @@ impl Reply {
         match self {
             Reply::Bulk(None) | Reply::Array(None) if protocol == Protocol::Resp3 => {
                 out.push(b'_');
+            }
+            Reply::Silent => return,
+            Reply::Boolean(b) => out.extend_from_slice(if *b { b"#t" } else { b"#f" }),
+            Reply::BigNumber(n) => {
+                out.push(b'(');
+                out.extend_from_slice(n.as_bytes());
+            }
+            Reply::Attribute(attrs, reply) => {
+                out.extend_from_slice(format!("|{}\r\n", attrs.len()).as_bytes());
+                for (k, v) in attrs {
+                    k.write_resp(out, protocol);
+                    v.write_resp(out, protocol);
+                }
+                reply.write_resp(out, protocol);
+                return;
             }
             Reply::Status(s) => {
                 out.push(b'+');
@@ -199,6 +226,8 @@ impl Reply {
             b':' => Reply::Integer(number()?),
             b'_' => Reply::Bulk(None),
             b',' => Reply::Double(line.to_string()),
+            b'#' => Reply::Boolean(line == "t"),
+            b'(' => Reply::BigNumber(line.to_string()),
             b'$' | b'=' => {
                 let n = number()?;
                 if n < 0 {
@@ -221,6 +250,17 @@ impl Reply {
             b'*' => Reply::Array(Some(items(number()?, &mut used)?)),
             b'~' => Reply::Set(items(number()?, &mut used)?),
             b'%' => Reply::map_flat(items(number()?.checked_mul(2)?, &mut used)?),
+            // Attributes come before the reply they describe.
+            b'|' => {
+                let Reply::Map(pairs) =
+                    Reply::map_flat(items(number()?.checked_mul(2)?, &mut used)?)
+                else {
+                    return None;
+                };
+                let (inner, len) = Reply::parse(input.get(used..)?)?;
+                used += len;
+                Reply::Attribute(pairs, Box::new(inner))
+            }
             _ => return None,
         };
         Some((reply, used))
@@ -252,6 +292,10 @@ mod tests {
     fn parse_gives_none_for_every_truncation_and_never_panics() {
         let whole = Reply::array(vec![
             Reply::bulk("abc"),
+            Reply::Attribute(
+                vec![(Reply::bulk("a"), Reply::Boolean(true))],
+                Box::new(Reply::BigNumber("12345678901234567890".into())),
+            ),
             Reply::Map(vec![(Reply::bulk("k"), Reply::Integer(7))]),
             Reply::Set(vec![Reply::Double("1.5".into())]),
         ])
@@ -279,6 +323,21 @@ mod tests {
 
     #[test]
     fn resp3_shapes_and_their_resp2_forms() {
+        let attributed = Reply::Attribute(
+            vec![(Reply::bulk("k"), Reply::Integer(90))],
+            Box::new(Reply::Boolean(false)),
+        );
+        assert_eq!(
+            attributed.clone().encode(Protocol::Resp3),
+            b"|1\r\n$1\r\nk\r\n:90\r\n#f\r\n"
+        );
+        let resp2 = |r: Reply| r.for_protocol(Protocol::Resp2).to_resp();
+        assert_eq!(resp2(attributed), b":0\r\n");
+        let big = Reply::BigNumber("123".into());
+        assert_eq!(big.clone().encode(Protocol::Resp3), b"(123\r\n");
+        assert_eq!(resp2(big), b"$3\r\n123\r\n");
+        assert_eq!(resp2(Reply::Boolean(true)), b":1\r\n");
+        assert!(Reply::Silent.encode(Protocol::Resp3).is_empty());
         let map = Reply::map_flat(vec![Reply::bulk("a"), Reply::Double("1.5".into())]);
         assert_eq!(map.encode(Protocol::Resp3), b"%1\r\n$1\r\na\r\n,1.5\r\n");
         assert_eq!(

@@ -103,6 +103,14 @@ pub struct ServeArgs {
     /// clients must AUTH, and protected mode lets other machines in.
     #[arg(long)]
     pub requirepass: Option<String>,
+    /// Whether clients may run DEBUG (`enable-debug-command`): no, yes or local.
+    #[arg(long, default_value = "no", value_parser = parse_protected_action)]
+    pub enable_debug_command: clusterlab_core::config::ProtectedAction,
+}
+
+fn parse_protected_action(text: &str) -> Result<clusterlab_core::config::ProtectedAction, String> {
+    clusterlab_core::config::ProtectedAction::parse(text)
+        .ok_or_else(|| format!("'{text}' is not one of no, yes, local"))
 }
 
 /// `clusterlab bench`.

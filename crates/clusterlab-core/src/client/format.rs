@@ -5,9 +5,29 @@ use crate::reply::Reply;
 
 /// Formats a reply as `redis-cli --no-raw` prints it (`cliFormatReplyTTY`).
 pub fn format_tty(reply: &Reply) -> String {
+    if let Some(text) = unreadable(reply) {
+        return text.to_string();
+    }
     let mut out = String::new();
     tty(reply, "", &mut out);
     out
+}
+
+/// What redis-cli 7.0 prints instead of a reply it cannot show: its hiredis rejects RESP3
+/// attributes as a protocol error, and its formatters have no case for big numbers
+/// (redis-cli exits after printing that).
+fn unreadable(reply: &Reply) -> Option<&'static str> {
+    const ATTRIBUTE: &str = "Error: Protocol error, got \"|\" as reply type byte\n";
+    const BIG_NUMBER: &str = "Unknown reply type: 13\n";
+    match reply {
+        Reply::Attribute(..) => Some(ATTRIBUTE),
+        Reply::BigNumber(_) => Some(BIG_NUMBER),
+        Reply::Array(Some(items)) | Reply::Set(items) => items.iter().find_map(unreadable),
+        Reply::Map(pairs) => pairs
+            .iter()
+            .find_map(|(k, v)| unreadable(k).or_else(|| unreadable(v))),
+        _ => None,
+    }
 }
 
 fn tty(reply: &Reply, prefix: &str, out: &mut String) {
@@ -35,6 +55,10 @@ fn tty(reply: &Reply, prefix: &str, out: &mut String) {
             out.push_str(t);
             out.push('\n');
         }
+        Reply::Boolean(b) => out.push_str(if *b { "(true)\n" } else { "(false)\n" }),
+        // Shown by `unreadable` instead.
+        Reply::BigNumber(_) | Reply::Attribute(..) => {}
+        Reply::Silent => {}
         Reply::Array(Some(items)) if items.is_empty() => out.push_str("(empty array)\n"),
         Reply::Set(items) if items.is_empty() => out.push_str("(empty set)\n"),
         Reply::Map(pairs) if pairs.is_empty() => out.push_str("(empty hash)\n"),
@@ -68,8 +92,13 @@ fn aggregate<'a>(
 
 /// Formats a reply as redis-cli's raw mode (`cliFormatReplyRaw`), no trailing delimiter.
 pub fn format_raw(reply: &Reply) -> Vec<u8> {
+    if let Some(text) = unreadable(reply) {
+        return text.trim_end().into();
+    }
     match reply {
-        Reply::Bulk(None) | Reply::Array(None) => Vec::new(),
+        Reply::Bulk(None) | Reply::Array(None) | Reply::Silent => Vec::new(),
+        Reply::Boolean(b) => if *b { "(true)" } else { "(false)" }.into(),
+        Reply::BigNumber(_) | Reply::Attribute(..) => Vec::new(),
         Reply::Error(e) => format!("{e}\n").into_bytes(),
         Reply::Status(s) => s.clone().into_bytes(),
         Reply::Bulk(Some(b)) => b.clone(),

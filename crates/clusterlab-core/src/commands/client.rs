@@ -1,9 +1,9 @@
-//! CLIENT: the subcommands a connection uses about itself (ID, GETNAME, SETNAME, INFO)
-//! and CLIENT LIST, with Redis 7.0's subcommand lookup; the others exist in Redis but are
-//! not modelled.
+//! CLIENT: the subcommands a connection uses about itself (ID, GETNAME, SETNAME, INFO,
+//! REPLY, NO-EVICT, GETREDIR), CLIENT LIST and CLIENT KILL, with Redis 7.0's subcommand
+//! lookup; the others exist in Redis but are not modelled.
 
 use super::args::is;
-use crate::node::{ClientSession, Node};
+use crate::node::{ClientSession, Node, Output, ReplyMode};
 use crate::reply::{Protocol, Reply};
 
 /// Redis 7.0.15's CLIENT subcommands and their arities.
@@ -42,6 +42,35 @@ pub fn client(n: &mut Node, c: u64, args: &[Vec<u8>]) -> Reply {
         Reply::Verbatim(line + "\n")
     } else if is(sub, "list") {
         list(n, &args[2..])
+    } else if is(sub, "reply") {
+        let mode = if is(&args[2], "on") {
+            ReplyMode::On
+        } else if is(&args[2], "off") {
+            ReplyMode::Off
+        } else if is(&args[2], "skip") {
+            // SKIP while replies are off changes nothing.
+            match n.session(c).reply_mode {
+                ReplyMode::Off => ReplyMode::Off,
+                _ => ReplyMode::SkipNext,
+            }
+        } else {
+            return Reply::err(super::args::ERR_SYNTAX);
+        };
+        n.session(c).reply_mode = mode;
+        // Only ON is answered; the others are silenced by the mode they set.
+        Reply::ok()
+    } else if is(sub, "no-evict") {
+        if is(&args[2], "on") || is(&args[2], "off") {
+            n.session(c).no_evict = is(&args[2], "on");
+            Reply::ok()
+        } else {
+            Reply::err(super::args::ERR_SYNTAX)
+        }
+    } else if is(sub, "getredir") {
+        // No client tracking: there is never a redirection.
+        Reply::int(-1)
+    } else if is(sub, "kill") {
+        kill(n, c, &args[2..])
     } else if is(sub, "setname") {
         match set_name(n, c, &args[2]) {
             Ok(()) => Reply::ok(),
@@ -50,6 +79,103 @@ pub fn client(n: &mut Node, c: u64, args: &[Vec<u8>]) -> Reply {
     } else {
         let text = String::from_utf8_lossy(sub).to_ascii_uppercase();
         Reply::err(format!("ERR CLIENT {text} is not modelled by ClusterLab"))
+    }
+}
+
+/// The address CLIENT LIST shows for a connection, and its local address.
+fn addresses(n: &Node, c: u64) -> (String, String) {
+    let me = n.myself();
+    (
+        format!("127.0.0.1:{}", 40_000 + c % 20_000),
+        format!("{}:{}", me.ip, me.port),
+    )
+}
+
+/// `CLIENT KILL addr` (the old form, which may kill the caller) or
+/// `CLIENT KILL [ID id] [TYPE type] [USER name] [ADDR addr] [LADDR addr] [SKIPME yes|no]`.
+fn kill(n: &mut Node, c: u64, opts: &[Vec<u8>]) -> Reply {
+    let old_form = opts.len() == 1;
+    let mut addr: Option<&[u8]> = None;
+    let mut laddr: Option<&[u8]> = None;
+    let mut user: Option<Option<Vec<u8>>> = None;
+    let mut normal_only = false;
+    let mut id: Option<u64> = None;
+    let mut skipme = !old_form;
+    if old_form {
+        addr = Some(&opts[0]);
+    } else {
+        for pair in opts.chunks(2) {
+            let [opt, value] = pair else {
+                return Reply::err(super::args::ERR_SYNTAX);
+            };
+            if is(opt, "id") {
+                match crate::keyspace::parse_canonical_i64(value).filter(|&v| v >= 1) {
+                    Some(v) => id = Some(v as u64),
+                    None => return Reply::err("ERR client-id should be greater than 0"),
+                }
+            } else if is(opt, "type") {
+                let known = ["normal", "master", "replica", "slave", "pubsub"];
+                if !known.iter().any(|k| is(value, k)) {
+                    let t = String::from_utf8_lossy(value);
+                    return Reply::err(super::sanitize_error(&format!(
+                        "ERR Unknown client type '{t}'"
+                    )));
+                }
+                // Replication links are not client connections here.
+                normal_only = !is(value, "normal");
+            } else if is(opt, "addr") {
+                addr = Some(value);
+            } else if is(opt, "laddr") {
+                laddr = Some(value);
+            } else if is(opt, "user") {
+                if !n.acl.users.contains_key(value.as_slice()) {
+                    let u = String::from_utf8_lossy(value);
+                    return Reply::err(super::sanitize_error(&format!("ERR No such user '{u}'")));
+                }
+                user = Some((value.as_slice() != b"default").then(|| value.clone()));
+            } else if is(opt, "skipme") {
+                if is(value, "yes") {
+                    skipme = true;
+                } else if is(value, "no") {
+                    skipme = false;
+                } else {
+                    return Reply::err(super::args::ERR_SYNTAX);
+                }
+            } else {
+                return Reply::err(super::args::ERR_SYNTAX);
+            }
+        }
+    }
+    let victims: Vec<u64> = n
+        .clients
+        .sessions
+        .iter()
+        .filter(|&(&v, s)| {
+            let (peer, local) = addresses(n, v);
+            !normal_only
+                && addr.is_none_or(|a| a == peer.as_bytes())
+                && laddr.is_none_or(|a| a == local.as_bytes())
+                && id.is_none_or(|id| id == v + 1)
+                && user.as_ref().is_none_or(|u| *u == s.user)
+                && !(skipme && v == c)
+        })
+        .map(|(&v, _)| v)
+        .collect();
+    for &v in &victims {
+        if v == c {
+            n.clients.close_after_reply = true;
+        } else {
+            n.disconnect_client(v);
+            n.out.push(Output::CloseClient {
+                client: v,
+                after_reply: false,
+            });
+        }
+    }
+    match (old_form, victims.len()) {
+        (true, 0) => Reply::err("ERR No such client"),
+        (true, _) => Reply::ok(),
+        (false, killed) => Reply::int(killed as i64),
     }
 }
 
@@ -68,7 +194,7 @@ pub(crate) fn set_name(n: &mut Node, c: u64, name: &[u8]) -> Result<(), Reply> {
 /// allocator: `addr` is a made-up client port, `fd` counts from 8, and the buffer and
 /// memory fields are those of an idle client on a real 7.0 server.
 pub(crate) fn info_line(n: &Node, c: u64, s: &ClientSession) -> String {
-    let me = n.myself();
+    let (peer, local) = addresses(n, c);
     let mut flags = String::new();
     if s.queued.is_some() {
         flags.push('x');
@@ -92,19 +218,19 @@ pub(crate) fn info_line(n: &Node, c: u64, s: &ClientSession) -> String {
         .flatten()
         .map(|a| a.iter().map(|x| x.len() as u64).sum::<u64>() + 8 * a.len() as u64)
         .sum();
+    if s.no_evict {
+        flags.push('e');
+    }
     if flags.is_empty() {
         flags.push('N');
     }
     let qbuf = s.request_len;
     format!(
-        "id={id} addr=127.0.0.1:{cport} laddr={ip}:{port} fd={fd} name={name} age={age} \
+        "id={id} addr={peer} laddr={local} fd={fd} name={name} age={age} \
          idle={idle} flags={flags} db=0 sub=0 psub=0 ssub=0 multi={multi} qbuf={qbuf} \
          qbuf-free={free} argv-mem={argv} multi-mem={multi_mem} rbs=16384 rbp=16384 obl=0 oll=0 \
          omem=0 tot-mem={mem} events=r cmd={cmd} user={user} redir=-1 resp={resp}",
         id = c + 1,
-        cport = 40_000 + c % 20_000,
-        ip = me.ip,
-        port = me.port,
         fd = 8 + c % 10_000,
         name = String::from_utf8_lossy(s.name.as_deref().unwrap_or_default()),
         age = n.now.since(s.since) / 1000,

@@ -171,7 +171,7 @@ fn getkeys(command: &[Vec<u8>]) -> Reply {
     if !spec.arity_ok(command.len()) {
         return Reply::err("ERR Invalid number of arguments specified for command");
     }
-    let keys = spec.key_positions(command.len());
+    let keys = spec.keys_of(command);
     if keys.is_empty() {
         return Reply::err("ERR The command has no key arguments");
     }

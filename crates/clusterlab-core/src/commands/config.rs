@@ -53,6 +53,7 @@ const PARAMS: &[(&str, Option<&str>, Kind)] = &[
         Kind::Memory(1024 * 1024, i64::MAX as u64),
     ),
     ("cluster-enabled", None, Kind::Immutable),
+    ("enable-debug-command", None, Kind::Immutable),
     (
         "cluster-migration-barrier",
         None,
@@ -97,6 +98,7 @@ fn value(c: &NodeConfig, name: &str) -> String {
         "cluster-allow-reads-when-down" => yes_no(c.allow_reads_when_down),
         "cluster-allow-replica-migration" => yes_no(c.allow_replica_migration),
         "cluster-enabled" => "yes".into(),
+        "enable-debug-command" => c.enable_debug_command.name().into(),
         "cluster-migration-barrier" => c.migration_barrier.to_string(),
         "cluster-node-timeout" => c.node_timeout.to_string(),
         "cluster-replica-no-failover" => yes_no(c.replica_no_failover),
@@ -127,6 +129,10 @@ pub fn config(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
         "set" if args.len() < 4 => super::arity_error("config|set"),
         "set" if args.len() % 2 == 1 => Reply::err(super::args::ERR_SYNTAX),
         "set" => set(node, &args[2..]),
+        "resetstat" => {
+            node.stats.reset();
+            Reply::ok()
+        }
         _ => {
             let text: String = String::from_utf8_lossy(&args[1])
                 .chars()

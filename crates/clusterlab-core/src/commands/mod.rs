@@ -8,13 +8,16 @@ mod cluster;
 mod cluster_views;
 mod command;
 mod config;
+mod debug;
 mod function;
 mod hashes;
 mod hello;
+mod info;
 mod keys;
 mod lists;
 mod migrate;
 mod multi;
+mod object;
 mod routing;
 mod server;
 mod sets;
@@ -26,6 +29,7 @@ pub use cluster::subcommand_names as cluster_subcommand_names;
 pub use cluster_views::{cluster_info_text, cluster_nodes_text};
 pub use hello::REDIS_VERSION;
 
+use crate::config::ProtectedAction;
 use crate::node::{ClientSession, Exec, Node};
 use crate::reply::Reply;
 use crate::time::SimTime;
@@ -34,6 +38,12 @@ use crate::time::SimTime;
 pub const WRITE: u8 = 1;
 /// The command only reads the keyspace.
 pub const READONLY: u8 = 2;
+
+/// The most elements the simulation builds into one reply or one command's batch of keys
+/// (a real server would try and exhaust its memory).
+pub(crate) const MAX_REPLY_ELEMENTS: u64 = 1_000_000;
+pub(crate) const TOO_MANY_ELEMENTS: &str =
+    "ERR ClusterLab builds at most 1000000 elements for one command";
 
 type Handler = fn(&mut Node, u64, &[Vec<u8>]) -> Reply;
 
@@ -75,6 +85,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("command", -1, 0, 0, 0, 0, command::command),
     cmd!("config", -2, 0, 0, 0, 0, config::config),
     cmd!("dbsize", 1, READONLY, 0, 0, 0, server::dbsize),
+    cmd!("debug", -2, 0, 0, 0, 0, debug::debug),
     cmd!("decr", 2, WRITE, 1, 1, 1, strings::decr),
     cmd!("decrby", 3, WRITE, 1, 1, 1, strings::decrby),
     cmd!("del", -2, WRITE, 1, -1, 1, keys::del),
@@ -96,7 +107,8 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("hset", -4, WRITE, 1, 1, 1, hashes::hset),
     cmd!("incr", 2, WRITE, 1, 1, 1, strings::incr),
     cmd!("incrby", 3, WRITE, 1, 1, 1, strings::incrby),
-    cmd!("info", -1, 0, 0, 0, 0, server::info),
+    cmd!("incrbyfloat", 3, WRITE, 1, 1, 1, strings::incrbyfloat),
+    cmd!("info", -1, 0, 0, 0, 0, info::info),
     cmd!("keys", 2, READONLY, 0, 0, 0, keys::keys),
     cmd!("llen", 2, READONLY, 1, 1, 1, lists::llen),
     cmd!("lpop", -2, WRITE, 1, 1, 1, lists::lpop),
@@ -106,6 +118,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("migrate", -6, WRITE, 3, 3, 1, server::wait_unused),
     cmd!("mset", -3, WRITE, 1, -1, 2, strings::mset),
     cmd!("multi", 1, 0, 0, 0, 0, multi::multi),
+    cmd!("object", -2, READONLY, 0, 0, 0, object::object),
     cmd!("persist", 2, WRITE, 1, 1, 1, keys::persist),
     cmd!("pexpire", -3, WRITE, 1, 1, 1, keys::pexpire),
     cmd!("ping", -1, 0, 0, 0, 0, server::ping),
@@ -121,8 +134,10 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("set", -3, WRITE, 1, 1, 1, strings::set),
     cmd!("sismember", 3, READONLY, 1, 1, 1, sets::sismember),
     cmd!("smembers", 2, READONLY, 1, 1, 1, sets::smembers),
+    cmd!("srandmember", -2, READONLY, 1, 1, 1, sets::srandmember),
     cmd!("srem", -3, WRITE, 1, 1, 1, sets::srem),
     cmd!("strlen", 2, READONLY, 1, 1, 1, strings::strlen),
+    cmd!("touch", -2, READONLY, 1, -1, 1, object::touch),
     cmd!("ttl", 2, READONLY, 1, 1, 1, keys::ttl),
     cmd!("type", 2, READONLY, 1, 1, 1, keys::type_),
     cmd!("unwatch", 1, 0, 0, 0, 0, multi::unwatch),
@@ -157,6 +172,7 @@ pub fn subcommands(command: &str) -> Option<&'static [(&'static str, i32)]> {
         "command" => command::SUBCOMMANDS,
         "config" => config::SUBCOMMANDS,
         "function" => function::SUBCOMMANDS,
+        "object" => object::SUBCOMMANDS,
         _ => return None,
     })
 }
@@ -165,6 +181,14 @@ impl CommandSpec {
     /// Positions of the key arguments of this very command: MIGRATE's keys follow KEYS
     /// (its key argument is then empty), every other command's are fixed.
     pub fn keys_of(&self, args: &[Vec<u8>]) -> Vec<usize> {
+        // OBJECT's key is its subcommand's (`object|encoding` and the others).
+        if self.name == "object" {
+            let keyed = ["encoding", "freq", "idletime", "refcount"];
+            if args.len() == 3 && keyed.iter().any(|s| args::is(&args[1], s)) {
+                return vec![2];
+            }
+            return Vec::new();
+        }
         if self.name == "migrate" {
             if let Some(k) = args.iter().skip(6).position(|a| args::is(a, "keys")) {
                 return (6 + k + 1..args.len()).collect();
@@ -299,6 +323,30 @@ pub fn command_text(args: &[Vec<u8>], words: usize) -> String {
         .join(" ")
 }
 
+/// A command's full name as CLIENT LIST and INFO commandstats show it: `set`, or
+/// `cluster|addslotsrange` for a known subcommand of a container command.
+pub fn full_name(spec: &CommandSpec, args: &[Vec<u8>]) -> String {
+    let mut name = spec.name.to_string();
+    if let (Some(table), Some(sub)) = (subcommands(spec.name), args.get(1)) {
+        if let Some((sub, _)) = table.iter().find(|(n, _)| args::is(sub, n)) {
+            name.push('|');
+            name.push_str(sub);
+        }
+    }
+    name
+}
+
+/// `addReplyHelp`: the usage line, the command's own lines, then HELP's.
+pub(crate) fn help_reply(command: &str, lines: &[&str]) -> Reply {
+    let mut out = vec![Reply::Status(format!(
+        "{command} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"
+    ))];
+    out.extend(lines.iter().map(|l| Reply::Status((*l).to_string())));
+    out.push(Reply::status("HELP"));
+    out.push(Reply::status("    Prints this help."));
+    Reply::array(out)
+}
+
 /// Error strings never contain newlines (Redis replaces them with spaces).
 pub fn sanitize_error(s: &str) -> String {
     s.replace(['\r', '\n'], " ")
@@ -328,19 +376,10 @@ impl Node {
             .or_insert_with(|| ClientSession::starting(now, authenticated));
         session.last_at = now;
         session.request_len = crate::reply::command_resp_len(args);
+        self.stats.net_input_bytes += session.request_len;
         session.argv_mem = args.iter().map(|a| a.len() as u64).sum();
         if let Some(spec) = spec {
-            // Reuses the string's allocation: this runs for every command.
-            session.last_command.clear();
-            session.last_command.push_str(spec.name);
-            if let ("acl" | "cluster" | "client" | "command" | "config" | "function", Some(sub)) =
-                (spec.name, args.get(1))
-            {
-                session.last_command.push('|');
-                session
-                    .last_command
-                    .push_str(&String::from_utf8_lossy(sub).to_ascii_lowercase());
-            }
+            session.last_command = full_name(spec, args);
         }
     }
 
@@ -350,7 +389,17 @@ impl Node {
         spec: Option<&'static CommandSpec>,
         args: &[Vec<u8>],
     ) -> Exec {
+        let processed = self.stats.commands_processed;
         let exec = self.process_checked(client, spec, args);
+        // An error with nothing run is a rejection (`rejectCommand`).
+        if let Exec::Reply(Reply::Error(e)) = &exec {
+            if self.stats.commands_processed == processed {
+                if let Some(spec) = spec {
+                    self.stats.rejected(&full_name(spec, args));
+                }
+                self.stats.error_reply(e);
+            }
+        }
         // A command rejected before it could be queued aborts the transaction (a MOVED
         // EXEC has already discarded it).
         if let Exec::Reply(Reply::Error(_)) = &exec {
@@ -393,6 +442,9 @@ impl Node {
                 return Exec::Reply(e);
             }
         }
+        if spec.name == "debug" && self.config.enable_debug_command == ProtectedAction::No {
+            return Exec::Reply(Reply::err(debug::NOT_ALLOWED));
+        }
         if self.auth_required(client) && !NO_AUTH.contains(&spec.name) {
             return Exec::Reply(Reply::err("NOAUTH Authentication required."));
         }
@@ -433,10 +485,18 @@ impl Node {
             return multi::queue(self, client, args);
         }
         if spec.name == "wait" {
+            self.stats.called("wait", false);
             return server::wait(self, client, args);
         }
         if spec.name == "migrate" {
-            return migrate::migrate(self, client, args);
+            // MIGRATE's errors come with its reply, later or at once.
+            let exec = migrate::migrate(self, client, args);
+            let failed = matches!(&exec, Exec::Reply(Reply::Error(_)));
+            self.stats.called("migrate", failed);
+            if let Exec::Reply(Reply::Error(e)) = &exec {
+                self.stats.error_reply(e);
+            }
+            return exec;
         }
         Exec::Reply(self.run(client, spec, args))
     }
@@ -446,19 +506,25 @@ impl Node {
         // Lazy expiry: a master deletes an expired key it is about to touch, and tells
         // its replicas.
         if self.is_master() {
-            for i in spec.key_positions(args.len()) {
+            for i in spec.keys_of(args) {
                 if self.keyspace.is_expired(&args[i], self.now) {
                     self.keyspace.remove(&args[i]);
+                    self.stats.expired_keys += 1;
                     self.propagate(vec![b"DEL".to_vec(), args[i].clone()]);
                 }
             }
         }
+        self.touch_keys(spec, args);
         let reply = (spec.handler)(self, client, args);
+        self.stats.called(&full_name(spec, args), reply.is_error());
+        if let Reply::Error(e) = &reply {
+            self.stats.error_reply(e);
+        }
         if spec.flags & WRITE != 0 {
             let off = self.repl.offset;
             self.session(client).woff = off;
             if !reply.is_error() {
-                for i in spec.key_positions(args.len()) {
+                for i in spec.keys_of(args) {
                     self.touch_watched(&args[i]);
                 }
                 if spec.name == "flushall" || spec.name == "flushdb" {
@@ -467,6 +533,36 @@ impl Node {
             }
         }
         reply
+    }
+
+    /// Updates the access time of the keys a command looks up; TTL, TYPE, EXISTS and
+    /// OBJECT look without touching (`LOOKUP_NOTOUCH`).
+    fn touch_keys(&mut self, spec: &CommandSpec, args: &[Vec<u8>]) {
+        const NOTOUCH: &[&str] = &[
+            "exists",
+            "expiretime",
+            "object",
+            "pexpiretime",
+            "pttl",
+            "ttl",
+            "type",
+        ];
+        // Reads count as keyspace hits and misses (writes look up with `LOOKUP_WRITE`).
+        if spec.flags & READONLY != 0 {
+            for i in spec.keys_of(args) {
+                if self.keyspace.is_live(&args[i], self.now) {
+                    self.stats.keyspace_hits += 1;
+                } else {
+                    self.stats.keyspace_misses += 1;
+                }
+            }
+        }
+        if NOTOUCH.contains(&spec.name) {
+            return;
+        }
+        for i in spec.keys_of(args) {
+            self.keyspace.touch(&args[i], self.now);
+        }
     }
 
     /// Runs the writes held during a manual-failover pause, now that it ended.

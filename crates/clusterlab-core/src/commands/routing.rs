@@ -30,11 +30,7 @@ impl Node {
         for args in queued {
             if let Some(spec) = super::lookup(&args[0]) {
                 is_write |= spec.flags & WRITE != 0;
-                keys.extend(
-                    spec.key_positions(args.len())
-                        .iter()
-                        .map(|&i| args[i].as_slice()),
-                );
+                keys.extend(spec.keys_of(args).iter().map(|&i| args[i].as_slice()));
             }
         }
         self.route_keys(client, &keys, is_write, &[b"EXEC".to_vec()])

@@ -1,5 +1,5 @@
 //! Connection and server commands: PING ECHO SELECT ASKING READONLY READWRITE DBSIZE
-//! FLUSHALL INFO ROLE WAIT.
+//! FLUSHALL ROLE WAIT, and INFO's replication section.
 
 use super::args::{is, parse_i64, ERR_SYNTAX};
 use crate::node::{BlockedWait, Exec, Node, UpstreamState};
@@ -135,29 +135,7 @@ pub fn role(n: &mut Node, _c: u64, _args: &[Vec<u8>]) -> Reply {
     }
 }
 
-pub fn info(n: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
-    let wanted: Vec<String> = args[1..]
-        .iter()
-        .map(|a| String::from_utf8_lossy(a).to_ascii_lowercase())
-        .collect();
-    let all = wanted.is_empty()
-        || wanted
-            .iter()
-            .any(|w| w == "all" || w == "default" || w == "everything");
-    let mut sections = Vec::new();
-    for (name, render) in [
-        ("replication", replication_section as fn(&Node) -> String),
-        ("cluster", cluster_section),
-        ("keyspace", keyspace_section),
-    ] {
-        if all || wanted.iter().any(|w| w == name) {
-            sections.push(render(n));
-        }
-    }
-    Reply::Verbatim(sections.join("\r\n"))
-}
-
-fn replication_section(n: &Node) -> String {
+pub(crate) fn replication_section(n: &Node) -> String {
     let r = &n.repl;
     let mut s = String::from("# Replication\r\n");
     if n.is_master() {
@@ -230,22 +208,6 @@ fn replication_section(n: &Node) -> String {
     } else {
         s.push_str("repl_backlog_active:0\r\nrepl_backlog_size:1048576\r\n");
         s.push_str("repl_backlog_first_byte_offset:0\r\nrepl_backlog_histlen:0\r\n");
-    }
-    s
-}
-
-fn cluster_section(_n: &Node) -> String {
-    "# Cluster\r\ncluster_enabled:1\r\n".to_string()
-}
-
-fn keyspace_section(n: &Node) -> String {
-    let mut s = String::from("# Keyspace\r\n");
-    if !n.keyspace.is_empty() {
-        s.push_str(&format!(
-            "db0:keys={},expires={},avg_ttl=0\r\n",
-            n.keyspace.len(),
-            n.keyspace.expires_count()
-        ));
     }
     s
 }

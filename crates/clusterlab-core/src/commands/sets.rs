@@ -1,4 +1,4 @@
-//! Set commands: SADD SREM SMEMBERS SISMEMBER SCARD.
+//! Set commands: SADD SREM SMEMBERS SISMEMBER SCARD SRANDMEMBER.
 
 use crate::keyspace::{SetValue, Value};
 use crate::node::Node;
@@ -76,4 +76,57 @@ pub fn scard(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
         Ok(s) => Reply::int(s.map_or(0, |s| s.members.len() as i64)),
         Err(e) => e,
     }
+}
+
+/// `SRANDMEMBER key [count]`: one random member, or `count` distinct ones (all when the
+/// set is smaller), or for a negative count that many draws that may repeat. Draws come
+/// from the node's seeded RNG, so they differ from Redis's own picks.
+pub fn srandmember(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
+    if args.len() > 3 {
+        return Reply::err(super::args::ERR_SYNTAX);
+    }
+    let count = match args.get(2).map(|a| super::args::parse_i64(a)) {
+        None => None,
+        Some(Ok(n)) if n != i64::MIN => Some(n),
+        Some(Ok(_)) => return Reply::err("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"),
+        Some(Err(e)) => return e,
+    };
+    let s = match read(node, &args[1]) {
+        Ok(s) => s,
+        Err(e) => return e,
+    };
+    let Some(count) = count else {
+        return match s {
+            None => Reply::nil(),
+            Some(s) => {
+                let members = s.listed();
+                let i = node.rng.index(members.len());
+                Reply::bulk(members[i].clone())
+            }
+        };
+    };
+    let members = s.map(|s| s.listed()).unwrap_or_default();
+    if count == 0 || members.is_empty() {
+        return Reply::array(Vec::new());
+    }
+    if count < 0 {
+        if count.unsigned_abs() > super::MAX_REPLY_ELEMENTS {
+            return Reply::err(super::TOO_MANY_ELEMENTS);
+        }
+        let picks = (0..count.unsigned_abs())
+            .map(|_| Reply::bulk(members[node.rng.index(members.len())].clone()))
+            .collect();
+        return Reply::array(picks);
+    }
+    if count as u64 >= members.len() as u64 {
+        return Reply::bulks(members);
+    }
+    // Distinct picks: draw without replacement.
+    let mut pool = members;
+    let mut picks = Vec::with_capacity(count as usize);
+    for _ in 0..count {
+        let i = node.rng.index(pool.len());
+        picks.push(Reply::bulk(pool.swap_remove(i)));
+    }
+    Reply::array(picks)
 }

@@ -1,7 +1,7 @@
 //! String commands: GET SET (EX PX EXAT PXAT NX XX GET KEEPTTL) APPEND STRLEN INCR… MGET MSET.
 
 use super::args::{is, parse_i64, ERR_NOT_INTEGER, ERR_OVERFLOW, ERR_SYNTAX, ERR_WRONGTYPE};
-use crate::keyspace::Value;
+use crate::keyspace::{StringWrite, Value};
 use crate::node::Node;
 use crate::reply::Reply;
 use crate::time::SimTime;
@@ -133,13 +133,17 @@ pub fn set(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
 
 pub fn append(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
     let key = &args[1];
-    let mut v = match get_string(node, key) {
-        Ok(v) => v.unwrap_or_default(),
+    let (mut v, existed) = match get_string(node, key) {
+        Ok(Some(v)) => (v, true),
+        Ok(None) => (Vec::new(), false),
         Err(e) => return e,
     };
     v.extend_from_slice(&args[2]);
     let len = v.len();
     node.keyspace.put_keep_ttl(key, Value::String(v), node.now);
+    if existed {
+        node.keyspace.set_written(key, StringWrite::InPlace);
+    }
     node.propagate(args.to_vec());
     Reply::int(len as i64)
 }
@@ -191,6 +195,40 @@ pub fn decrby(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
         Ok(d) => incr_by(node, args, -d),
         Err(e) => e,
     }
+}
+
+/// `INCRBYFLOAT key increment`, propagated as `SET key value KEEPTTL` so that replicas
+/// store the same digits, computed in x87 `long double` as Redis computes them.
+pub fn incrbyfloat(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
+    use crate::long_double::LongDouble;
+    let not_float = || Reply::err(super::args::ERR_NOT_FLOAT);
+    let key = &args[1];
+    let current = match get_string(node, key) {
+        Ok(Some(v)) => match LongDouble::parse(&v) {
+            Some(n) => n,
+            None => return not_float(),
+        },
+        Ok(None) => LongDouble::ZERO,
+        Err(e) => return e,
+    };
+    let Some(delta) = LongDouble::parse(&args[2]) else {
+        return not_float();
+    };
+    let next = current + delta;
+    if !next.is_finite() {
+        return Reply::err("ERR increment would produce NaN or Infinity");
+    }
+    let text = next.to_human().into_bytes();
+    node.keyspace
+        .put_keep_ttl(key, Value::String(text.clone()), node.now);
+    node.keyspace.set_written(key, StringWrite::FromFloat);
+    node.propagate(vec![
+        b"SET".to_vec(),
+        key.clone(),
+        text.clone(),
+        b"KEEPTTL".to_vec(),
+    ]);
+    Reply::bulk(text)
 }
 
 pub fn mget(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {

@@ -199,6 +199,8 @@ pub const COMMAND_HINTS: &[(&str, &str)] = &[
     ("config rewrite", ""),
     ("config set", "parameter value [parameter value ...]"),
     ("dbsize", ""),
+    // redis-cli 7.0 shows no arguments for DEBUG, a container without listed subcommands.
+    ("debug", ""),
     ("decr", "key"),
     ("decrby", "key decrement"),
     ("del", "key [key ...]"),
@@ -229,6 +231,7 @@ pub const COMMAND_HINTS: &[(&str, &str)] = &[
     ("hset", "key field value [field value ...]"),
     ("incr", "key"),
     ("incrby", "key increment"),
+    ("incrbyfloat", "key increment"),
     ("info", "[section [section ...]]"),
     ("keys", "pattern"),
     ("llen", "key"),
@@ -239,6 +242,12 @@ pub const COMMAND_HINTS: &[(&str, &str)] = &[
     ("migrate", "host port key|\"\" destination-db timeout [COPY] [REPLACE] [[AUTH password]|[AUTH2 username password]] [KEYS key [key ...]]"),
     ("mset", "key value [key value ...]"),
     ("multi", ""),
+    ("object", ""),
+    ("object encoding", "key"),
+    ("object freq", "key"),
+    ("object help", ""),
+    ("object idletime", "key"),
+    ("object refcount", "key"),
     ("persist", "key"),
     ("pexpire", "key milliseconds [NX|XX|GT|LT]"),
     ("ping", "[message]"),
@@ -254,8 +263,10 @@ pub const COMMAND_HINTS: &[(&str, &str)] = &[
     ("set", "key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]"),
     ("sismember", "key member"),
     ("smembers", "key"),
+    ("srandmember", "key [count]"),
     ("srem", "key member [member ...]"),
     ("strlen", "key"),
+    ("touch", "key [key ...]"),
     ("ttl", "key"),
     ("type", "key"),
     ("unwatch", ""),
@@ -375,7 +386,7 @@ mod tests {
     fn hints_agree_with_the_arities_of_the_command_table() {
         // redis-cli 7.0.15 prints nothing for these: their docs give the arguments as one
         // "command" block it does not render.
-        const NO_HINT: [&str; 2] = ["command getkeys", "command getkeysandflags"];
+        const NO_HINT: [&str; 3] = ["command getkeys", "command getkeysandflags", "debug"];
         for (name, arity, words) in table() {
             let hint = COMMAND_HINTS
                 .iter()

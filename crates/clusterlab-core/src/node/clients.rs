@@ -40,6 +40,23 @@ pub struct ClientSession {
     pub authenticated: bool,
     /// The ACL user the connection runs as (`None`: the default user).
     pub user: Option<Vec<u8>>,
+    /// CLIENT REPLY: whether replies go out.
+    pub reply_mode: ReplyMode,
+    /// CLIENT NO-EVICT ON.
+    pub no_evict: bool,
+}
+
+/// CLIENT REPLY's state (`CLIENT_REPLY_OFF`, `CLIENT_REPLY_SKIP_NEXT`, `CLIENT_REPLY_SKIP`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ReplyMode {
+    #[default]
+    On,
+    /// No reply goes out until CLIENT REPLY ON.
+    Off,
+    /// CLIENT REPLY SKIP was just run: it has no reply, and the next command neither.
+    SkipNext,
+    /// This command's reply is skipped.
+    Skip,
 }
 
 impl ClientSession {
@@ -97,6 +114,7 @@ impl Node {
     pub(crate) fn accept_client(&mut self, client: u64) {
         let session = ClientSession::starting(self.now, self.acl.default_needs_no_auth());
         self.clients.sessions.insert(client, session);
+        self.stats.connections_received += 1;
     }
 
     /// `clientsCronHandleTimeout`: a client idle for more than `timeout` seconds is closed,

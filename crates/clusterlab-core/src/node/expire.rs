@@ -7,11 +7,12 @@ use crate::node::Node;
 impl Node {
     /// Deletes every expired key (masters only; replicas wait for the master's DEL).
     pub(crate) fn active_expire(&mut self) {
-        if !self.is_master() {
+        if !self.is_master() || !self.active_expire_enabled {
             return;
         }
         for key in self.keyspace.expired_keys(self.now) {
             self.keyspace.remove(&key);
+            self.stats.expired_keys += 1;
             self.propagate(vec![b"DEL".to_vec(), key]);
         }
     }

@@ -90,6 +90,8 @@ impl Node {
         };
         self.bus = BusState::default();
         self.clients = Clients::default();
+        self.stats = super::stats::Stats::default();
+        self.active_expire_enabled = true;
         // No ACL file: only the default user comes back, with `requirepass`.
         self.acl = crate::acl::Acl::new(self.config.requirepass.as_deref());
         self.failover = FailoverState::default();

@@ -207,6 +207,9 @@ impl Node {
                 }
             }
         };
+        if let Reply::Error(e) = &reply {
+            self.stats.failed_later("migrate", e);
+        }
         self.reply_to(m.client, reply);
     }
 
@@ -225,10 +228,9 @@ impl Node {
                 host: m.host,
                 port: m.port,
             });
-            self.reply_to(
-                m.client,
-                Reply::err("IOERR error or timeout reading to target instance"),
-            );
+            let error = "IOERR error or timeout reading to target instance";
+            self.stats.failed_later("migrate", error);
+            self.reply_to(m.client, Reply::err(error));
         }
     }
 }

@@ -40,6 +40,7 @@ mod replica_migration;
 mod replication;
 mod slot_table;
 mod state;
+pub mod stats;
 mod view;
 mod voting;
 
@@ -57,7 +58,7 @@ use crate::slot::Slot;
 use crate::time::SimTime;
 
 pub use bus::BusState;
-pub use clients::{BlockedWait, ClientSession, Clients};
+pub use clients::{BlockedWait, ClientSession, Clients, ReplyMode};
 pub use cron::CRON_PERIOD_MS;
 pub use failover::{Election, FailoverState};
 pub use manual_failover::{FailoverMode, ManualFailover};
@@ -194,6 +195,10 @@ pub struct Node {
     pub(crate) migrate: MigrateLink,
     /// Users and the ACL log; a restart keeps only the default user.
     pub(crate) acl: crate::acl::Acl,
+    /// INFO's counters; a restart or CONFIG RESETSTAT clears them.
+    pub(crate) stats: stats::Stats,
+    /// DEBUG SET-ACTIVE-EXPIRE: whether the cron deletes expired keys.
+    pub(crate) active_expire_enabled: bool,
     pub(crate) out: Vec<Output>,
 }
 
@@ -221,6 +226,8 @@ impl Node {
             clients: Clients::default(),
             migrate: MigrateLink::default(),
             acl,
+            stats: stats::Stats::default(),
+            active_expire_enabled: true,
             out: Vec::new(),
         };
         node.emit(EventKind::NodeStarted { port, id: name });
@@ -233,6 +240,7 @@ impl Node {
     /// waiting in [`Node::take_outputs`].
     pub fn handle(&mut self, now: SimTime, input: Input<'_>) {
         self.now = now;
+        self.keyspace.clock = now;
         match input {
             Input::Cron => self.handle_cron(),
             Input::Bus {
@@ -254,6 +262,14 @@ impl Node {
             Input::Command { client, args } => {
                 if let Exec::Reply(reply) = self.execute(client, args) {
                     self.reply_to(client, reply);
+                }
+                // `call()`: a skip lasts one command after CLIENT REPLY SKIP.
+                if let Some(s) = self.clients.sessions.get_mut(&client) {
+                    s.reply_mode = match s.reply_mode {
+                        ReplyMode::SkipNext => ReplyMode::Skip,
+                        ReplyMode::Skip => ReplyMode::On,
+                        mode => mode,
+                    };
                 }
                 if std::mem::take(&mut self.clients.close_after_reply) {
                     self.disconnect_client(client);
@@ -304,8 +320,12 @@ impl Node {
     pub(crate) fn reply_to(&mut self, client: u64, reply: Reply) {
         // Writing a reply counts as interaction for `timeout` (`writeToClient`).
         let now = self.now;
+        let mut reply = reply;
         if let Some(s) = self.clients.sessions.get_mut(&client) {
             s.last_at = now;
+            if s.reply_mode != ReplyMode::On {
+                reply = Reply::Silent;
+            }
         }
         self.out.push(Output::Reply { client, reply });
     }

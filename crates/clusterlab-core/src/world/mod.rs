@@ -242,6 +242,15 @@ impl World {
         self.node_config = config;
     }
 
+    /// `enable-debug-command` for every process, now and started later: a startup
+    /// option (it is immutable to CONFIG SET).
+    pub fn set_enable_debug_command(&mut self, allowed: crate::config::ProtectedAction) {
+        self.node_config.enable_debug_command = allowed;
+        for p in &mut self.procs {
+            p.node.config.enable_debug_command = allowed;
+        }
+    }
+
     /// That configuration.
     pub fn new_process_config(&self) -> &NodeConfig {
         &self.node_config

@@ -101,10 +101,7 @@ impl Observer {
         let Some(spec) = spec else {
             return;
         };
-        if spec.first_key <= 0 {
-            return;
-        }
-        if let Some(key) = args.get(spec.first_key as usize) {
+        if let Some(key) = spec.keys_of(args).first().and_then(|&i| args.get(i)) {
             self.slot_hits[usize::from(crate::slot::key_hash_slot(key))] += 1;
         }
     }

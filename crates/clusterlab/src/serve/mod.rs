@@ -175,6 +175,9 @@ pub fn run(mut console: Console, args: &crate::cli::ServeArgs) -> ExitCode {
     if let Some(password) = &args.requirepass {
         set_password(&mut console, password);
     }
+    console
+        .world_mut()
+        .set_enable_debug_command(args.enable_debug_command);
     let options = Options {
         bind: args.bind,
         speed: args.speed,

@@ -1,0 +1,124 @@
+//! OBJECT (ENCODING, REFCOUNT, IDLETIME, FREQ, HELP) and TOUCH: what Redis tells about a
+//! key's value and its last access.
+
+use super::args::is;
+use crate::keyspace::{parse_canonical_i64, StringWrite, Value};
+use crate::node::Node;
+use crate::reply::Reply;
+
+/// Redis 7.0.15's OBJECT subcommands and their arities.
+pub(crate) const SUBCOMMANDS: &[(&str, i32)] = &[
+    ("encoding", 3),
+    ("freq", 3),
+    ("help", 2),
+    ("idletime", 3),
+    ("refcount", 3),
+];
+
+/// Integers below this are shared objects (`OBJ_SHARED_INTEGERS`).
+const SHARED_INTEGERS: i64 = 10_000;
+
+pub fn object(n: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
+    let sub = &args[1];
+    if is(sub, "help") {
+        return super::help_reply(
+            "OBJECT",
+            &[
+                "ENCODING <key>",
+                "    Return the kind of internal representation used in order to store the value",
+                "    associated with a <key>.",
+                "FREQ <key>",
+                "    Return the access frequency index of the <key>. The returned integer is",
+                "    proportional to the logarithm of the recent access frequency of the key.",
+                "IDLETIME <key>",
+                "    Return the idle time of the <key>, that is the approximated number of",
+                "    seconds elapsed since the last access to the key.",
+                "REFCOUNT <key>",
+                "    Return the number of references of the value associated with the specified",
+                "    <key>.",
+            ],
+        );
+    }
+    let key = &args[2];
+    let Some(value) = n.keyspace.get(key, n.now) else {
+        return Reply::nil();
+    };
+    if is(sub, "encoding") {
+        Reply::bulk(encoding(value, n.keyspace.written(key)))
+    } else if is(sub, "refcount") {
+        // Small integers are shared (no maxmemory policy is set), with INT_MAX references.
+        let whole = n.keyspace.written(key) == StringWrite::Whole;
+        let shared = whole
+            && matches!(value, Value::String(s)
+            if parse_canonical_i64(s).is_some_and(|v| (0..SHARED_INTEGERS).contains(&v)));
+        Reply::int(if shared { i64::from(i32::MAX) } else { 1 })
+    } else if is(sub, "idletime") {
+        // The LRU clock counts whole seconds of Unix time.
+        let accessed = n.keyspace.accessed(key).unwrap_or(n.now);
+        let idle = n.unix_ms(n.now) / 1000 - n.unix_ms(accessed) / 1000;
+        Reply::int(idle as i64)
+    } else {
+        Reply::err(
+            "ERR An LFU maxmemory policy is not selected, access frequency not tracked. \
+             Please note that when switching between policies at runtime LRU and LFU data \
+             will take some time to adjust.",
+        )
+    }
+}
+
+/// The encoding Redis 7.0 would use for this value: a string's from how it was written;
+/// a collection's from its size now (Redis never converts a collection back to its
+/// compact encoding when it shrinks; this does).
+fn encoding(value: &Value, written: StringWrite) -> &'static str {
+    // `hash-max-listpack-entries`, `zset-max-listpack-entries`, `set-max-intset-entries`
+    // and the `*-max-listpack-value` byte limit, as 7.0.15 starts without a config file.
+    const HASH_LISTPACK_ENTRIES: usize = 512;
+    const ZSET_LISTPACK_ENTRIES: usize = 128;
+    const INTSET_ENTRIES: usize = 512;
+    const LISTPACK_VALUE: usize = 64;
+    match value {
+        Value::String(_) if written == StringWrite::InPlace => "raw",
+        Value::String(s)
+            if written == StringWrite::Whole
+                && s.len() <= 20
+                && parse_canonical_i64(s).is_some() =>
+        {
+            "int"
+        }
+        Value::String(s) if s.len() <= 44 => "embstr",
+        Value::String(_) => "raw",
+        Value::List(_) => "quicklist",
+        Value::Hash(h)
+            if h.len() <= HASH_LISTPACK_ENTRIES
+                && h.iter()
+                    .all(|(f, v)| f.len() <= LISTPACK_VALUE && v.len() <= LISTPACK_VALUE) =>
+        {
+            "listpack"
+        }
+        Value::Hash(_) => "hashtable",
+        Value::Set(s)
+            if s.members.len() <= INTSET_ENTRIES
+                && s.members.iter().all(|m| parse_canonical_i64(m).is_some()) =>
+        {
+            "intset"
+        }
+        Value::Set(_) => "hashtable",
+        Value::ZSet(z)
+            if z.len() <= ZSET_LISTPACK_ENTRIES
+                && z.scores.keys().all(|m| m.len() <= LISTPACK_VALUE) =>
+        {
+            "listpack"
+        }
+        Value::ZSet(_) => "skiplist",
+    }
+}
+
+/// `TOUCH key …`: how many of the keys exist (their access time is updated by the
+/// lookup, as for every command that is not `LOOKUP_NOTOUCH`).
+pub fn touch(n: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
+    let live = args[1..]
+        .iter()
+        .filter(|k| n.keyspace.is_live(k, n.now))
+        .count();
+    Reply::int(live as i64)
+}
