@@ -128,7 +128,7 @@ impl Node {
             .clients
             .sessions
             .get(&client)
-            .map(|s| super::client::info_line(self, client, s))
+            .map(|s| super::client::info_line(self, client, s, client))
             .unwrap_or_default();
         let entry = LogEntry {
             count: 1,

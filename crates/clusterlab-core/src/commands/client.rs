@@ -38,10 +38,10 @@ pub fn client(n: &mut Node, c: u64, args: &[Vec<u8>]) -> Reply {
         }
     } else if is(sub, "info") {
         let session = n.session(c).clone();
-        let line = info_line(n, c, &session);
+        let line = info_line(n, c, &session, c);
         Reply::Verbatim(line + "\n")
     } else if is(sub, "list") {
-        list(n, &args[2..])
+        list(n, c, &args[2..])
     } else if is(sub, "reply") {
         let mode = if is(&args[2], "on") {
             ReplyMode::On
@@ -193,7 +193,8 @@ pub(crate) fn set_name(n: &mut Node, c: u64, name: &[u8]) -> Result<(), Reply> {
 /// One line of CLIENT LIST, in Redis 7.0's field order. The simulation has no sockets or
 /// allocator: `addr` is a made-up client port, `fd` counts from 8, and the buffer and
 /// memory fields are those of an idle client on a real 7.0 server.
-pub(crate) fn info_line(n: &Node, c: u64, s: &ClientSession) -> String {
+/// One client's CLIENT LIST line, as the command run by client `me` shows it.
+pub(crate) fn info_line(n: &Node, c: u64, s: &ClientSession, me: u64) -> String {
     let (peer, local) = addresses(n, c);
     let mut flags = String::new();
     if s.queued.is_some() {
@@ -224,7 +225,9 @@ pub(crate) fn info_line(n: &Node, c: u64, s: &ClientSession) -> String {
     if flags.is_empty() {
         flags.push('N');
     }
-    let qbuf = s.request_len;
+    let secs = |t| n.unix_ms(t) / 1000;
+    // Only the client running this command has unread bytes: its own request.
+    let qbuf = if c == me { s.request_len } else { 0 };
     format!(
         "id={id} addr={peer} laddr={local} fd={fd} name={name} age={age} \
          idle={idle} flags={flags} db=0 sub=0 psub=0 ssub=0 multi={multi} qbuf={qbuf} \
@@ -233,10 +236,11 @@ pub(crate) fn info_line(n: &Node, c: u64, s: &ClientSession) -> String {
         id = c + 1,
         fd = 8 + c % 10_000,
         name = String::from_utf8_lossy(s.name.as_deref().unwrap_or_default()),
-        age = n.now.since(s.since) / 1000,
-        idle = n.now.since(s.last_at) / 1000,
+        // Both count whole seconds of Unix time, as `server.unixtime` does.
+        age = secs(n.now).saturating_sub(secs(s.since)),
+        idle = secs(n.now).saturating_sub(secs(s.last_at)),
         multi = s.queued.as_ref().map_or(-1, |q| q.len() as i64),
-        free = 20_474u64.saturating_sub(qbuf),
+        free = s.query.alloc.saturating_sub(qbuf),
         argv = s.argv_mem,
         // The queue's array holds 2, 4, 8… entries of 24 bytes.
         mem = 37_632 + s.argv_mem + 16 + multi_mem + 24 * queue_slots,
@@ -251,7 +255,7 @@ pub(crate) fn info_line(n: &Node, c: u64, s: &ClientSession) -> String {
 }
 
 /// `CLIENT LIST [TYPE normal|master|replica|pubsub] [ID id …]`: every client connection.
-fn list(n: &Node, filter: &[Vec<u8>]) -> Reply {
+fn list(n: &Node, me: u64, filter: &[Vec<u8>]) -> Reply {
     let mut only_normal = true;
     let mut ids: Option<Vec<i64>> = None;
     match filter {
@@ -283,7 +287,7 @@ fn list(n: &Node, filter: &[Vec<u8>]) -> Reply {
     for (&c, s) in &n.clients.sessions {
         let listed = only_normal && ids.as_ref().is_none_or(|w| w.contains(&(c as i64 + 1)));
         if listed {
-            text.push_str(&info_line(n, c, s));
+            text.push_str(&info_line(n, c, s, me));
             text.push('\n');
         }
     }

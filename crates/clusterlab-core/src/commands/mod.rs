@@ -377,6 +377,10 @@ impl Node {
         session.last_at = now;
         session.request_len = crate::reply::command_resp_len(args);
         self.stats.net_input_bytes += session.request_len;
+        let request_len = session.request_len;
+        session
+            .query
+            .read(request_len, args.iter().map(|a| a.len() as u64));
         session.argv_mem = args.iter().map(|a| a.len() as u64).sum();
         if let Some(spec) = spec {
             session.last_command = full_name(spec, args);

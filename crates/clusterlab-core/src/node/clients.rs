@@ -44,6 +44,8 @@ pub struct ClientSession {
     pub reply_mode: ReplyMode,
     /// CLIENT NO-EVICT ON.
     pub no_evict: bool,
+    /// The query buffer's allocation and recent peak.
+    pub query: super::query_buffer::QueryBuffer,
 }
 
 /// CLIENT REPLY's state (`CLIENT_REPLY_OFF`, `CLIENT_REPLY_SKIP_NEXT`, `CLIENT_REPLY_SKIP`).
@@ -92,6 +94,8 @@ pub struct Clients {
     /// The command being run closes its own connection once it has replied (ACL DELUSER
     /// of the connection's own user).
     pub close_after_reply: bool,
+    /// The client `clientsCron` visits first on its next tick.
+    pub cron_cursor: u64,
 }
 
 impl Node {

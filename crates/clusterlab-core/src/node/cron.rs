@@ -15,6 +15,7 @@ impl Node {
         let now = self.now;
         self.bus.cron_ticks += 1;
         self.close_idle_clients();
+        self.resize_query_buffers();
         let node_timeout = self.config.node_timeout;
         let handshake_timeout = node_timeout.max(1000);
 

@@ -36,6 +36,7 @@ mod links;
 mod manual_failover;
 mod migrate_link;
 mod name_index;
+pub mod query_buffer;
 mod replica_migration;
 mod replication;
 mod slot_table;
