@@ -94,3 +94,8 @@ fn smart_client_caches_the_slot_map() {
 fn introspection_info_object_client_debug() {
     transcript("introspection.txt");
 }
+
+#[test]
+fn string_commands() {
+    transcript("strings.txt");
+}

@@ -1,0 +1,230 @@
+//! The command table (`redisCommandTable`): each command's arity, flags, key positions
+//! and handler, found by name with a binary search; and the subcommand tables.
+
+use super::args;
+use super::{
+    acl, client, cluster, command, config, counters, debug, function, hashes, hello, info, keys,
+    lists, multi, object, server, sets, string_set, strings, zsets,
+};
+use crate::node::Node;
+use crate::reply::Reply;
+
+/// The command writes to the keyspace.
+pub const WRITE: u8 = 1;
+/// The command only reads the keyspace.
+pub const READONLY: u8 = 2;
+
+type Handler = fn(&mut Node, u64, &[Vec<u8>]) -> Reply;
+
+/// One row of the command table (`redisCommandTable`).
+pub struct CommandSpec {
+    pub name: &'static str,
+    /// Redis arity: exact count if positive, minimum count if negative (name included).
+    pub arity: i32,
+    pub flags: u8,
+    /// First key position (0 = no keys), last key (negative counts from the end), step.
+    pub first_key: i32,
+    pub last_key: i32,
+    pub step: i32,
+    pub(super) handler: Handler,
+}
+
+macro_rules! cmd {
+    ($name:literal, $arity:expr, $flags:expr, $first:expr, $last:expr, $step:expr, $h:path) => {
+        CommandSpec {
+            name: $name,
+            arity: $arity,
+            flags: $flags,
+            first_key: $first,
+            last_key: $last,
+            step: $step,
+            handler: $h,
+        }
+    };
+}
+
+/// The commands the simulation serves, as in Redis 7.0's command table.
+pub static COMMANDS: &[CommandSpec] = &[
+    cmd!("acl", -2, 0, 0, 0, 0, acl::acl),
+    cmd!("append", 3, WRITE, 1, 1, 1, strings::append),
+    cmd!("asking", 1, 0, 0, 0, 0, server::asking),
+    cmd!("auth", -2, 0, 0, 0, 0, hello::auth),
+    cmd!("client", -2, 0, 0, 0, 0, client::client),
+    cmd!("cluster", -2, 0, 0, 0, 0, cluster::cluster),
+    cmd!("command", -1, 0, 0, 0, 0, command::command),
+    cmd!("config", -2, 0, 0, 0, 0, config::config),
+    cmd!("dbsize", 1, READONLY, 0, 0, 0, server::dbsize),
+    cmd!("debug", -2, 0, 0, 0, 0, debug::debug),
+    cmd!("decr", 2, WRITE, 1, 1, 1, counters::decr),
+    cmd!("decrby", 3, WRITE, 1, 1, 1, counters::decrby),
+    cmd!("del", -2, WRITE, 1, -1, 1, keys::del),
+    cmd!("discard", 1, 0, 0, 0, 0, multi::discard),
+    cmd!("echo", 2, 0, 0, 0, 0, server::echo),
+    cmd!("exec", 1, 0, 0, 0, 0, multi::exec),
+    cmd!("exists", -2, READONLY, 1, -1, 1, keys::exists),
+    cmd!("expire", -3, WRITE, 1, 1, 1, keys::expire),
+    cmd!("flushall", -1, WRITE, 0, 0, 0, server::flushall),
+    cmd!("flushdb", -1, WRITE, 0, 0, 0, server::flushall),
+    cmd!("function", -2, 0, 0, 0, 0, function::function),
+    cmd!("get", 2, READONLY, 1, 1, 1, strings::get),
+    cmd!("getdel", 2, WRITE, 1, 1, 1, strings::getdel),
+    cmd!("getex", -2, WRITE, 1, 1, 1, string_set::getex),
+    cmd!("getrange", 4, READONLY, 1, 1, 1, strings::getrange),
+    cmd!("getset", 3, WRITE, 1, 1, 1, strings::getset),
+    cmd!("hdel", -3, WRITE, 1, 1, 1, hashes::hdel),
+    cmd!("hello", -1, 0, 0, 0, 0, hello::hello),
+    cmd!("hget", 3, READONLY, 1, 1, 1, hashes::hget),
+    cmd!("hgetall", 2, READONLY, 1, 1, 1, hashes::hgetall),
+    cmd!("hincrby", 4, WRITE, 1, 1, 1, hashes::hincrby),
+    cmd!("hlen", 2, READONLY, 1, 1, 1, hashes::hlen),
+    cmd!("hset", -4, WRITE, 1, 1, 1, hashes::hset),
+    cmd!("incr", 2, WRITE, 1, 1, 1, counters::incr),
+    cmd!("incrby", 3, WRITE, 1, 1, 1, counters::incrby),
+    cmd!("incrbyfloat", 3, WRITE, 1, 1, 1, counters::incrbyfloat),
+    cmd!("info", -1, 0, 0, 0, 0, info::info),
+    cmd!("keys", 2, READONLY, 0, 0, 0, keys::keys),
+    cmd!("llen", 2, READONLY, 1, 1, 1, lists::llen),
+    cmd!("lpop", -2, WRITE, 1, 1, 1, lists::lpop),
+    cmd!("lpush", -3, WRITE, 1, 1, 1, lists::lpush),
+    cmd!("lrange", 4, READONLY, 1, 1, 1, lists::lrange),
+    cmd!("mget", -2, READONLY, 1, -1, 1, strings::mget),
+    cmd!("migrate", -6, WRITE, 3, 3, 1, server::wait_unused),
+    cmd!("mset", -3, WRITE, 1, -1, 2, strings::mset),
+    cmd!("msetnx", -3, WRITE, 1, -1, 2, strings::msetnx),
+    cmd!("multi", 1, 0, 0, 0, 0, multi::multi),
+    cmd!("object", -2, READONLY, 0, 0, 0, object::object),
+    cmd!("persist", 2, WRITE, 1, 1, 1, keys::persist),
+    cmd!("pexpire", -3, WRITE, 1, 1, 1, keys::pexpire),
+    cmd!("ping", -1, 0, 0, 0, 0, server::ping),
+    cmd!("psetex", 4, WRITE, 1, 1, 1, string_set::psetex),
+    cmd!("pttl", 2, READONLY, 1, 1, 1, keys::pttl),
+    cmd!("readonly", 1, 0, 0, 0, 0, server::readonly),
+    cmd!("readwrite", 1, 0, 0, 0, 0, server::readwrite),
+    cmd!("role", 1, 0, 0, 0, 0, server::role),
+    cmd!("rpop", -2, WRITE, 1, 1, 1, lists::rpop),
+    cmd!("rpush", -3, WRITE, 1, 1, 1, lists::rpush),
+    cmd!("sadd", -3, WRITE, 1, 1, 1, sets::sadd),
+    cmd!("scard", 2, READONLY, 1, 1, 1, sets::scard),
+    cmd!("select", 2, 0, 0, 0, 0, server::select),
+    cmd!("set", -3, WRITE, 1, 1, 1, string_set::set),
+    cmd!("setex", 4, WRITE, 1, 1, 1, string_set::setex),
+    cmd!("setnx", 3, WRITE, 1, 1, 1, string_set::setnx),
+    cmd!("setrange", 4, WRITE, 1, 1, 1, strings::setrange),
+    cmd!("sismember", 3, READONLY, 1, 1, 1, sets::sismember),
+    cmd!("smembers", 2, READONLY, 1, 1, 1, sets::smembers),
+    cmd!("srandmember", -2, READONLY, 1, 1, 1, sets::srandmember),
+    cmd!("srem", -3, WRITE, 1, 1, 1, sets::srem),
+    cmd!("strlen", 2, READONLY, 1, 1, 1, strings::strlen),
+    cmd!("substr", 4, READONLY, 1, 1, 1, strings::getrange),
+    cmd!("touch", -2, READONLY, 1, -1, 1, object::touch),
+    cmd!("ttl", 2, READONLY, 1, 1, 1, keys::ttl),
+    cmd!("type", 2, READONLY, 1, 1, 1, keys::type_),
+    cmd!("unwatch", 1, 0, 0, 0, 0, multi::unwatch),
+    cmd!("wait", 3, 0, 0, 0, 0, server::wait_unused),
+    cmd!("watch", -2, 0, 1, -1, 1, multi::watch),
+    cmd!("zadd", -4, WRITE, 1, 1, 1, zsets::zadd),
+    cmd!("zcard", 2, READONLY, 1, 1, 1, zsets::zcard),
+    cmd!("zincrby", 4, WRITE, 1, 1, 1, zsets::zincrby),
+    cmd!("zrange", -4, READONLY, 1, 1, 1, zsets::zrange),
+    cmd!("zscore", 3, READONLY, 1, 1, 1, zsets::zscore),
+];
+
+/// Looks a command up by name, case-insensitively (the table is sorted by name).
+pub fn lookup(name: &[u8]) -> Option<&'static CommandSpec> {
+    let lower = |b: &u8| b.to_ascii_lowercase();
+    COMMANDS
+        .binary_search_by(|c| c.name.bytes().cmp(name.iter().map(lower)))
+        .ok()
+        .map(|i| &COMMANDS[i])
+}
+
+/// Names of every command, for completion and hints.
+pub fn command_names() -> impl Iterator<Item = &'static str> {
+    COMMANDS.iter().map(|c| c.name)
+}
+
+/// The subcommand table (name, arity) of a container command (`cluster`, `client`,
+/// `command`, `config`, `function`), as `processCommand` checks it.
+pub fn subcommands(command: &str) -> Option<&'static [(&'static str, i32)]> {
+    Some(match command {
+        "acl" => acl::SUBCOMMANDS,
+        "client" => client::SUBCOMMANDS,
+        "cluster" => cluster::SUBCOMMANDS,
+        "command" => command::SUBCOMMANDS,
+        "config" => config::SUBCOMMANDS,
+        "function" => function::SUBCOMMANDS,
+        "object" => object::SUBCOMMANDS,
+        _ => return None,
+    })
+}
+
+impl CommandSpec {
+    /// Positions of the key arguments of this very command: MIGRATE's keys follow KEYS
+    /// (its key argument is then empty), every other command's are fixed.
+    pub fn keys_of(&self, args: &[Vec<u8>]) -> Vec<usize> {
+        // OBJECT's key is its subcommand's (`object|encoding` and the others).
+        if self.name == "object" {
+            let keyed = ["encoding", "freq", "idletime", "refcount"];
+            if args.len() == 3 && keyed.iter().any(|s| args::is(&args[1], s)) {
+                return vec![2];
+            }
+            return Vec::new();
+        }
+        if self.name == "migrate" {
+            if let Some(k) = args.iter().skip(6).position(|a| args::is(a, "keys")) {
+                return (6 + k + 1..args.len()).collect();
+            }
+        }
+        self.key_positions(args.len())
+    }
+
+    pub fn arity_ok(&self, argc: usize) -> bool {
+        let argc = argc as i32;
+        if self.arity > 0 {
+            argc == self.arity
+        } else {
+            argc >= -self.arity
+        }
+    }
+
+    /// Positions of the key arguments in `args` (MIGRATE's KEYS form needs the arguments:
+    /// see [`CommandSpec::keys_of`]).
+    pub fn key_positions(&self, argc: usize) -> Vec<usize> {
+        if self.first_key <= 0 {
+            return Vec::new();
+        }
+        let argc = argc as i32;
+        let last = if self.last_key < 0 {
+            argc + self.last_key
+        } else {
+            self.last_key
+        };
+        let mut out = Vec::new();
+        let mut i = self.first_key;
+        while i <= last && i < argc {
+            out.push(i as usize);
+            i += self.step.max(1);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_sorted_for_lookup() {
+        for pair in COMMANDS.windows(2) {
+            assert!(
+                pair[0].name < pair[1].name,
+                "{} before {}",
+                pair[0].name,
+                pair[1].name
+            );
+        }
+        assert_eq!(lookup(b"GeT").map(|c| c.name), Some("get"));
+        assert_eq!(lookup(b"zscore").map(|c| c.name), Some("zscore"));
+        assert!(lookup(b"nosuch").is_none() && lookup(b"").is_none());
+    }
+}
