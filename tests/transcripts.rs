@@ -99,3 +99,8 @@ fn introspection_info_object_client_debug() {
 fn string_commands() {
     transcript("strings.txt");
 }
+
+#[test]
+fn keyspace_commands() {
+    transcript("keyspace.txt");
+}

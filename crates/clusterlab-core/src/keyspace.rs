@@ -251,6 +251,38 @@ impl Keyspace {
         }
     }
 
+    /// Moves the entry under `from` (value, TTL, encoding, access time) to `to`,
+    /// replacing what was there.
+    pub fn rename(&mut self, from: &[u8], to: &[u8]) {
+        let Some(entry) = self.entries.get(from).cloned() else {
+            return;
+        };
+        self.remove(from);
+        self.insert_entry(to.to_vec(), entry);
+    }
+
+    /// Copies the entry under `from` to `to` (a new object: accessed now), replacing
+    /// what was there.
+    pub fn copy(&mut self, from: &[u8], to: &[u8]) {
+        let Some(mut entry) = self.entries.get(from).cloned() else {
+            return;
+        };
+        entry.accessed = self.clock;
+        self.insert_entry(to.to_vec(), entry);
+    }
+
+    fn insert_entry(&mut self, key: Bytes, entry: Entry) {
+        self.remove(&key);
+        if entry.expires_at.is_some() {
+            self.expires_count += 1;
+        }
+        self.by_slot
+            .entry(key_hash_slot(&key))
+            .or_default()
+            .push(key.clone());
+        self.entries.insert(key, entry);
+    }
+
     /// Records how the string under `key` was just written.
     pub fn set_written(&mut self, key: &[u8], written: StringWrite) {
         if let Some(e) = self.entries.get_mut(key) {
