@@ -266,3 +266,28 @@ fn a_client_past_client_query_buffer_limit_is_closed() {
     // Everyone else is served.
     assert_eq!(exchange(port, b"PING\r\n"), "+PONG\r\n");
 }
+
+#[test]
+fn absolute_expiry_times_follow_the_wall_clock() {
+    let server = start_with(9, &[]);
+    let port = server.base;
+    let wall_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_millis() as u64;
+    // `{a}` lives on the third node (slot 15495); ask it directly.
+    let port = port + 2;
+    let set = format!("SET {{a}}k v PXAT {}\r\n", wall_ms + 10_000);
+    assert_eq!(exchange(port, set.as_bytes()), "+OK\r\n");
+    let pttl = exchange(port, b"PTTL {a}k\r\n");
+    let left: u64 = pttl
+        .trim()
+        .trim_start_matches(':')
+        .parse()
+        .expect("an integer");
+    // The time the client named is 10 s after its own clock; the server's clock is the
+    // same wall clock, so at most 10 s remain (and less only by the time that passed).
+    assert!((9_000..=10_000).contains(&left), "PTTL {left}");
+    let at = exchange(port, b"PEXPIRETIME {a}k\r\n");
+    assert_eq!(at.trim(), format!(":{}", wall_ms + 10_000));
+}

@@ -242,6 +242,15 @@ impl World {
         self.node_config = config;
     }
 
+    /// The Unix time (ms) of simulated time zero, for every process now and started
+    /// later: `clusterlab serve` sets it so that the nodes' Unix clock is the wall clock.
+    pub fn set_unix_epoch_ms(&mut self, epoch_ms: u64) {
+        self.node_config.unix_epoch_ms = epoch_ms;
+        for p in &mut self.procs {
+            p.node.config.unix_epoch_ms = epoch_ms;
+        }
+    }
+
     /// `enable-debug-command` for every process, now and started later: a startup
     /// option (it is immutable to CONFIG SET).
     pub fn set_enable_debug_command(&mut self, allowed: crate::config::ProtectedAction) {

@@ -72,8 +72,19 @@ pub struct Simulation {
 }
 
 impl Simulation {
-    pub fn new(console: Console, speed: f64, listeners: Listeners) -> Simulation {
+    pub fn new(mut console: Console, speed: f64, listeners: Listeners) -> Simulation {
         let clock = Clock::new(Instant::now(), console.world().now(), speed);
+        // The nodes' Unix clock is the wall clock from now on, since clients compute
+        // EXPIREAT and SET … PXAT times from theirs. It is set 2 ms ahead, so that
+        // whole milliseconds of simulated time never read earlier than a client's clock
+        // did before it sent its request (a real server's `mstime()` never does).
+        let wall_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        let sim_ms = console.world().now().as_millis();
+        console
+            .world_mut()
+            .set_unix_epoch_ms((wall_ms + 2).saturating_sub(sim_ms));
         Simulation {
             console,
             clock,
