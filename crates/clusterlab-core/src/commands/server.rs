@@ -18,6 +18,16 @@ pub fn echo(_n: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
     Reply::bulk(args[1].clone())
 }
 
+/// `TIME`: the node's Unix time as seconds and microseconds (simulated time counts whole
+/// milliseconds).
+pub fn time(n: &mut Node, _c: u64, _args: &[Vec<u8>]) -> Reply {
+    let ms = n.unix_ms(n.now);
+    Reply::bulks(vec![
+        (ms / 1000).to_string().into_bytes(),
+        ((ms % 1000) * 1000).to_string().into_bytes(),
+    ])
+}
+
 pub fn select(_n: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
     match parse_i64(&args[1]) {
         Err(e) => e,

@@ -124,6 +124,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("srem", -3, WRITE, 1, 1, 1, sets::srem),
     cmd!("strlen", 2, READONLY, 1, 1, 1, strings::strlen),
     cmd!("substr", 4, READONLY, 1, 1, 1, strings::getrange),
+    cmd!("time", 1, 0, 0, 0, 0, server::time),
     cmd!("touch", -2, READONLY, 1, -1, 1, object::touch),
     cmd!("ttl", 2, READONLY, 1, 1, 1, keys::ttl),
     cmd!("type", 2, READONLY, 1, 1, 1, keys::type_),

@@ -284,6 +284,7 @@ pub const COMMAND_HINTS: &[(&str, &str)] = &[
     ("srem", "key member [member ...]"),
     ("strlen", "key"),
     ("substr", "key start end"),
+    ("time", ""),
     ("touch", "key [key ...]"),
     ("ttl", "key"),
     ("type", "key"),
