@@ -104,3 +104,8 @@ fn string_commands() {
 fn keyspace_commands() {
     transcript("keyspace.txt");
 }
+
+#[test]
+fn hash_commands() {
+    transcript("hashes.txt");
+}
