@@ -11,6 +11,8 @@
 mod differential_normalise;
 #[path = "differential_script.rs"]
 mod differential_script;
+#[path = "differential_script_data.rs"]
+mod differential_script_data;
 #[path = "real_cluster.rs"]
 mod real_cluster;
 #[path = "resp_client.rs"]

@@ -97,6 +97,11 @@ fn section(n: &Node, name: &str) -> String {
     }
 }
 
+/// A field that is always 0 here.
+fn zero(key: &'static str) -> (&'static str, String) {
+    (key, "0".to_string())
+}
+
 fn lines(title: &str, fields: &[(&str, String)]) -> String {
     let mut s = format!("# {title}\r\n");
     for (k, v) in fields {
@@ -242,7 +247,6 @@ fn memory(n: &Node) -> String {
         }
     };
     let net = used - STARTUP_MEMORY;
-    let zero = |k: &'static str| (k, "0".to_string());
     lines(
         "Memory",
         &[
@@ -303,7 +307,6 @@ fn memory(n: &Node) -> String {
 
 fn persistence(n: &Node) -> String {
     let start = n.unix_ms(n.started_at) / 1000;
-    let zero = |k: &'static str| (k, "0".to_string());
     lines(
         "Persistence",
         &[
@@ -343,7 +346,6 @@ fn persistence(n: &Node) -> String {
 
 fn stats(n: &Node) -> String {
     let s = &n.stats;
-    let zero = |k: &'static str| (k, "0".to_string());
     lines(
         "Stats",
         &[

@@ -323,10 +323,11 @@ impl Node {
 
     /// Runs a command that passed every check (directly, or queued in a transaction).
     pub(crate) fn run(&mut self, client: u64, spec: &CommandSpec, args: &[Vec<u8>]) -> Reply {
+        let keys = spec.keys_of(args);
         // Lazy expiry: a master deletes an expired key it is about to touch, and tells
         // its replicas.
         if self.is_master() {
-            for i in spec.keys_of(args) {
+            for &i in &keys {
                 if self.keyspace.is_expired(&args[i], self.now) {
                     self.keyspace.remove(&args[i]);
                     self.stats.expired_keys += 1;
@@ -334,7 +335,7 @@ impl Node {
                 }
             }
         }
-        self.touch_keys(spec, args);
+        self.touch_keys(spec, args, &keys);
         let reply = (spec.handler)(self, client, args);
         self.stats.called(&full_name(spec, args), reply.is_error());
         if let Reply::Error(e) = &reply {
@@ -344,7 +345,7 @@ impl Node {
             let off = self.repl.offset;
             self.session(client).woff = off;
             if !reply.is_error() {
-                for i in spec.keys_of(args) {
+                for &i in &keys {
                     self.touch_watched(&args[i]);
                 }
                 if spec.name == "flushall" || spec.name == "flushdb" {
@@ -357,7 +358,7 @@ impl Node {
 
     /// Updates the access time of the keys a command looks up; TTL, TYPE, EXISTS and
     /// OBJECT look without touching (`LOOKUP_NOTOUCH`).
-    fn touch_keys(&mut self, spec: &CommandSpec, args: &[Vec<u8>]) {
+    fn touch_keys(&mut self, spec: &CommandSpec, args: &[Vec<u8>], keys: &[usize]) {
         const NOTOUCH: &[&str] = &[
             "exists",
             "expiretime",
@@ -369,7 +370,7 @@ impl Node {
         ];
         // Reads count as keyspace hits and misses (writes look up with `LOOKUP_WRITE`).
         if spec.flags & READONLY != 0 {
-            for i in spec.keys_of(args) {
+            for &i in keys {
                 if self.keyspace.is_live(&args[i], self.now) {
                     self.stats.keyspace_hits += 1;
                 } else {
@@ -380,7 +381,7 @@ impl Node {
         if NOTOUCH.contains(&spec.name) {
             return;
         }
-        for i in spec.keys_of(args) {
+        for &i in keys {
             self.keyspace.touch(&args[i], self.now);
         }
     }
