@@ -109,3 +109,13 @@ fn keyspace_commands() {
 fn hash_commands() {
     transcript("hashes.txt");
 }
+
+#[test]
+fn list_commands() {
+    transcript("lists.txt");
+}
+
+#[test]
+fn set_commands() {
+    transcript("sets.txt");
+}

@@ -2,7 +2,7 @@
 //! stand-in for Redis's DUMP payload (an RDB encoding, which is not modelled). Only the
 //! simulation ever reads it.
 
-use crate::keyspace::{Bytes, SetValue, SortedSet, Value};
+use crate::keyspace::{Bytes, Hash, SetValue, SortedSet, Value};
 
 const STRING: u8 = 0;
 const LIST: u8 = 1;
@@ -33,24 +33,24 @@ pub fn encode(value: &Value) -> Vec<u8> {
         Value::Hash(pairs) => {
             out.push(HASH);
             count(&mut out, pairs.len());
-            for (f, v) in pairs {
+            for (f, v) in pairs.iter() {
                 put(&mut out, f);
                 put(&mut out, v);
             }
         }
         Value::Set(set) => {
             out.push(SET);
-            count(&mut out, set.members.len());
-            for m in &set.members {
-                put(&mut out, m);
+            count(&mut out, set.len());
+            for m in set.iter() {
+                put(&mut out, &m);
             }
         }
         Value::ZSet(z) => {
             out.push(ZSET);
             count(&mut out, z.len());
-            for (score, member) in &z.ordered {
+            for (score, member) in z.iter() {
                 put(&mut out, member);
-                out.extend_from_slice(&score.0.to_le_bytes());
+                out.extend_from_slice(&score.to_le_bytes());
             }
         }
     }
@@ -68,15 +68,18 @@ pub fn decode(bytes: &[u8]) -> Option<Value> {
         }
         HASH => {
             let n = r.count()?;
-            let pairs = (0..n)
-                .map(|_| Some((r.bytes()?, r.bytes()?)))
-                .collect::<Option<_>>()?;
-            Value::Hash(pairs)
+            let mut h = Hash::default();
+            for _ in 0..n {
+                let (f, v) = (r.bytes()?, r.bytes()?);
+                h.prepare_for([&f, &v]);
+                h.set(f, v);
+            }
+            Value::Hash(h)
         }
         SET => {
             let n = r.count()?;
-            let members = (0..n).map(|_| r.bytes()).collect::<Option<_>>()?;
-            Value::Set(SetValue { members })
+            let members: Vec<Bytes> = (0..n).map(|_| r.bytes()).collect::<Option<_>>()?;
+            Value::Set(SetValue::from_members(members))
         }
         ZSET => {
             let n = r.count()?;
@@ -129,10 +132,12 @@ mod tests {
         let values = [
             Value::String(b"myvalue".to_vec()),
             Value::List([b"x".to_vec(), b"".to_vec()].into()),
-            Value::Hash(vec![(b"f".to_vec(), b"v".to_vec())]),
-            Value::Set(SetValue {
-                members: vec![b"m".to_vec()],
+            Value::Hash({
+                let mut h = Hash::default();
+                h.set(b"f".to_vec(), b"v".to_vec());
+                h
             }),
+            Value::Set(SetValue::from_members([b"m".to_vec()])),
             Value::ZSet(z),
         ];
         for v in values {

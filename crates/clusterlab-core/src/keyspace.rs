@@ -1,111 +1,36 @@
 //! One node's dataset: typed values, expiry in virtual time, and the slot → keys index
 //! that CLUSTER COUNTKEYSINSLOT / GETKEYSINSLOT read.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::BTreeMap;
 
 use crate::slot::{key_hash_slot, Slot};
 use crate::time::SimTime;
+pub use crate::types::{parse_canonical_i64, Hash, List, SetValue, SortedSet};
 
 pub type Bytes = Vec<u8>;
-
-/// A score with a total order (sorted sets never hold NaN).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Score(pub f64);
-
-impl Eq for Score {}
-impl PartialOrd for Score {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Score {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&other.0)
-    }
-}
-
-/// A sorted set: member → score, and (score, member) in order.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SortedSet {
-    pub scores: BTreeMap<Bytes, Score>,
-    pub ordered: BTreeSet<(Score, Bytes)>,
-}
-
-impl SortedSet {
-    /// Sets `member`'s score; returns true when the member is new.
-    pub fn insert(&mut self, member: Bytes, score: f64) -> bool {
-        // -0.0 and 0.0 compare equal in Redis; store 0.0 so the total order agrees.
-        let score = Score(if score == 0.0 { 0.0 } else { score });
-        match self.scores.insert(member.clone(), score) {
-            Some(old) => {
-                self.ordered.remove(&(old, member.clone()));
-                self.ordered.insert((score, member));
-                false
-            }
-            None => {
-                self.ordered.insert((score, member));
-                true
-            }
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        self.scores.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.scores.is_empty()
-    }
-}
-
-/// A set. Redis 7.0 keeps small all-integer sets as a sorted intset and everything else in
-/// a hash table; we keep insertion order for the latter (the fidelity page says so).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SetValue {
-    pub members: Vec<Bytes>,
-}
-
-impl SetValue {
-    pub fn contains(&self, m: &[u8]) -> bool {
-        self.members.iter().any(|x| x == m)
-    }
-
-    /// Members in the order SMEMBERS shows them.
-    pub fn listed(&self) -> Vec<Bytes> {
-        let ints: Option<Vec<i64>> = self
-            .members
-            .iter()
-            .map(|m| parse_canonical_i64(m))
-            .collect();
-        match ints {
-            Some(mut v) if self.members.len() <= 512 => {
-                v.sort_unstable();
-                v.into_iter().map(|n| n.to_string().into_bytes()).collect()
-            }
-            _ => self.members.clone(),
-        }
-    }
-}
-
-/// An integer written the way Redis would print it back (no `+`, no leading zeros).
-pub fn parse_canonical_i64(b: &[u8]) -> Option<i64> {
-    let s = std::str::from_utf8(b).ok()?;
-    let n: i64 = s.parse().ok()?;
-    (n.to_string() == s).then_some(n)
-}
 
 /// A typed value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     String(Bytes),
-    List(VecDeque<Bytes>),
-    /// Field/value pairs in insertion order (a listpack in Redis for small hashes).
-    Hash(Vec<(Bytes, Bytes)>),
+    List(List),
+    Hash(Hash),
     Set(SetValue),
     ZSet(SortedSet),
 }
 
 impl Value {
+    /// Whether the value is an empty collection (Redis deletes the key then).
+    pub fn is_empty_collection(&self) -> bool {
+        match self {
+            Value::String(_) => false,
+            Value::List(x) => x.is_empty(),
+            Value::Hash(x) => x.is_empty(),
+            Value::Set(x) => x.is_empty(),
+            Value::ZSet(x) => x.is_empty(),
+        }
+    }
+
     /// The name TYPE prints.
     pub fn type_name(&self) -> &'static str {
         match self {
@@ -117,6 +42,54 @@ impl Value {
         }
     }
 }
+
+/// A lookup found a value of another type (Redis's WRONGTYPE).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WrongType;
+
+/// Typed lookups of one value type: the live value, mutably, or created empty when the
+/// key is absent (a command that leaves it empty removes it with `remove_if_empty`).
+macro_rules! typed_access {
+    ($get:ident, $get_mut:ident, $create:ident, $variant:ident, $ty:ty) => {
+        impl Keyspace {
+            pub fn $get(&self, key: &[u8], now: SimTime) -> Result<Option<&$ty>, WrongType> {
+                match self.get(key, now) {
+                    None => Ok(None),
+                    Some(Value::$variant(x)) => Ok(Some(x)),
+                    Some(_) => Err(WrongType),
+                }
+            }
+
+            pub fn $get_mut(
+                &mut self,
+                key: &[u8],
+                now: SimTime,
+            ) -> Result<Option<&mut $ty>, WrongType> {
+                match self.get_mut(key, now) {
+                    None => Ok(None),
+                    Some(Value::$variant(x)) => Ok(Some(x)),
+                    Some(_) => Err(WrongType),
+                }
+            }
+
+            pub fn $create(&mut self, key: &[u8], now: SimTime) -> Result<&mut $ty, WrongType> {
+                if !self.is_live(key, now) {
+                    self.remove(key);
+                    self.set(key.to_vec(), Value::$variant(<$ty>::default()));
+                }
+                match self.get_mut(key, now) {
+                    Some(Value::$variant(x)) => Ok(x),
+                    _ => Err(WrongType),
+                }
+            }
+        }
+    };
+}
+
+typed_access!(list, list_mut, list_or_create, List, List);
+typed_access!(hash, hash_mut, hash_or_create, Hash, Hash);
+typed_access!(set_value, set_mut, set_or_create, Set, SetValue);
+typed_access!(zset, zset_mut, zset_or_create, ZSet, SortedSet);
 
 #[derive(Clone, Debug, PartialEq)]
 struct Entry {
@@ -316,6 +289,18 @@ impl Keyspace {
         }
     }
 
+    /// Deletes `key` if a command left its collection empty; returns true if it did.
+    pub fn remove_if_empty(&mut self, key: &[u8]) -> bool {
+        let empty = self
+            .entries
+            .get(key)
+            .is_some_and(|e| e.value.is_empty_collection());
+        if empty {
+            self.remove(key);
+        }
+        empty
+    }
+
     /// A lookup that is not `LOOKUP_NOTOUCH` updates the key's access time.
     pub fn touch(&mut self, key: &[u8], now: SimTime) {
         if let Some(e) = self.entries.get_mut(key) {
@@ -422,20 +407,5 @@ mod tests {
         );
         ks.remove(b"{hello}a");
         assert_eq!(ks.count_in_slot(866), 1);
-    }
-
-    #[test]
-    fn small_integer_sets_list_sorted() {
-        let s = SetValue {
-            members: vec![b"3".to_vec(), b"1".to_vec(), b"2".to_vec()],
-        };
-        assert_eq!(
-            s.listed(),
-            vec![b"1".to_vec(), b"2".to_vec(), b"3".to_vec()]
-        );
-        let t = SetValue {
-            members: vec![b"b".to_vec(), b"a".to_vec()],
-        };
-        assert_eq!(t.listed(), vec![b"b".to_vec(), b"a".to_vec()]);
     }
 }

@@ -60,6 +60,7 @@ pub mod scenario;
 pub mod slot;
 pub mod split;
 pub mod time;
+pub mod types;
 pub mod world;
 
 pub use config::{ClusterShape, LatencyModel, NodeConfig};

@@ -227,7 +227,7 @@ fn dataset_estimate(n: &Node) -> u64 {
             Value::String(s) => 16 + s.len() as u64,
             Value::List(l) => l.iter().map(|e| 11 + e.len() as u64).sum(),
             Value::Hash(h) => h.iter().map(|(f, v)| 22 + (f.len() + v.len()) as u64).sum(),
-            Value::Set(s) => s.listed().iter().map(|e| 40 + e.len() as u64).sum(),
+            Value::Set(s) => s.iter().map(|e| 40 + e.len() as u64).sum(),
             Value::ZSet(z) => z.len() as u64 * 64,
         };
     }

@@ -1,100 +1,166 @@
-//! List commands: LPUSH RPUSH LPOP RPOP LRANGE LLEN.
+//! List commands: LPUSH RPUSH LPUSHX RPUSHX LPOP RPOP LMPOP LRANGE LLEN LINDEX LSET
+//! LINSERT LREM LTRIM LPOS LMOVE RPOPLPUSH.
 
-use std::collections::VecDeque;
-
-use super::args::parse_i64;
-use crate::keyspace::Value;
+use super::args::{is, parse_i64, ERR_SYNTAX};
 use crate::node::Node;
 use crate::reply::Reply;
+use crate::types::List;
 
-fn read(node: &Node, key: &[u8]) -> Result<Option<VecDeque<Vec<u8>>>, Reply> {
-    super::read_typed(node, key, |v| match v {
-        Value::List(x) => Some(x),
-        _ => None,
+type Result = std::result::Result<Reply, Reply>;
+
+const ERR_POSITIVE: &str = "ERR value is out of range, must be positive";
+
+fn read<'a>(node: &'a Node, key: &[u8]) -> std::result::Result<Option<&'a List>, Reply> {
+    Ok(node.keyspace.list(key, node.now)?)
+}
+
+/// A non-negative count argument, or `msg` (non-integers included).
+fn positive(arg: &[u8], msg: &str) -> std::result::Result<i64, Reply> {
+    match parse_i64(arg) {
+        Ok(n) if n >= 0 => Ok(n),
+        _ => Err(Reply::err(msg)),
+    }
+}
+
+fn push(node: &mut Node, args: &[Vec<u8>], left: bool, only_existing: bool) -> Result {
+    let l = match node.keyspace.list_mut(&args[1], node.now)? {
+        Some(l) => l,
+        None if only_existing => return Ok(Reply::int(0)),
+        None => node.keyspace.list_or_create(&args[1], node.now)?,
+    };
+    for v in &args[2..] {
+        if left {
+            l.push_front(v.clone());
+        } else {
+            l.push_back(v.clone());
+        }
+    }
+    let len = l.len();
+    node.propagate(args.to_vec());
+    Ok(Reply::int(len as i64))
+}
+
+pub fn lpush(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
+    push(node, args, true, false)
+}
+
+pub fn rpush(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
+    push(node, args, false, false)
+}
+
+pub fn lpushx(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
+    push(node, args, true, true)
+}
+
+pub fn rpushx(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
+    push(node, args, false, true)
+}
+
+/// Pops up to `count` elements from one end of the list under `key` (which must exist),
+/// deleting the key when it empties.
+fn pop_from(node: &mut Node, key: &[u8], left: bool, count: usize) -> Vec<Vec<u8>> {
+    let Ok(Some(l)) = node.keyspace.list_mut(key, node.now) else {
+        return Vec::new();
+    };
+    let n = count.min(l.len());
+    let popped = (0..n)
+        .filter_map(|_| if left { l.pop_front() } else { l.pop_back() })
+        .collect();
+    node.keyspace.remove_if_empty(key);
+    popped
+}
+
+fn pop(node: &mut Node, args: &[Vec<u8>], left: bool) -> Result {
+    if args.len() > 3 {
+        return Err(super::arity_error(if left { "lpop" } else { "rpop" }));
+    }
+    let count = match args.get(2) {
+        Some(c) => Some(positive(c, ERR_POSITIVE)?),
+        None => None,
+    };
+    if read(node, &args[1])?.is_none() {
+        return Ok(match count {
+            Some(_) => Reply::Array(None),
+            None => Reply::nil(),
+        });
+    }
+    if count == Some(0) {
+        return Ok(Reply::array(Vec::new()));
+    }
+    let popped = pop_from(node, &args[1], left, count.unwrap_or(1) as usize);
+    node.propagate(args.to_vec());
+    Ok(match count {
+        Some(_) => Reply::bulks(popped),
+        None => popped.into_iter().next().map_or(Reply::nil(), Reply::bulk),
     })
 }
 
-fn store(node: &mut Node, key: &[u8], x: VecDeque<Vec<u8>>) {
-    let empty = x.is_empty();
-    super::store_collection(node, key, Value::List(x), empty);
-}
-
-fn push(node: &mut Node, args: &[Vec<u8>], left: bool) -> Reply {
-    let push_all = |l: &mut VecDeque<Vec<u8>>| {
-        for v in &args[2..] {
-            if left {
-                l.push_front(v.clone());
-            } else {
-                l.push_back(v.clone());
-            }
-        }
-        l.len()
-    };
-    // An existing list grows in place (a push costs the same however long it is).
-    let len = match node.keyspace.get_mut(&args[1], node.now) {
-        Some(Value::List(l)) => push_all(l),
-        Some(_) => return Reply::err(super::args::ERR_WRONGTYPE),
-        None => {
-            let mut l = VecDeque::new();
-            let len = push_all(&mut l);
-            store(node, &args[1], l);
-            len
-        }
-    };
-    node.propagate(args.to_vec());
-    Reply::int(len as i64)
-}
-
-pub fn lpush(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
-    push(node, args, true)
-}
-
-pub fn rpush(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
-    push(node, args, false)
-}
-
-fn pop(node: &mut Node, args: &[Vec<u8>], left: bool) -> Reply {
-    if args.len() > 3 {
-        return super::arity_error(if left { "lpop" } else { "rpop" });
-    }
-    let count = match args.get(2) {
-        Some(c) => match parse_i64(c) {
-            Ok(n) if n >= 0 => Some(n as usize),
-            _ => return Reply::err("ERR value is out of range, must be positive"),
-        },
-        None => None,
-    };
-    let mut l = match read(node, &args[1]) {
-        Ok(Some(l)) => l,
-        Ok(None) => {
-            return if count.is_some() {
-                Reply::Array(None)
-            } else {
-                Reply::nil()
-            }
-        }
-        Err(e) => return e,
-    };
-    let n = count.unwrap_or(1).min(l.len());
-    let popped: Vec<Vec<u8>> = (0..n)
-        .filter_map(|_| if left { l.pop_front() } else { l.pop_back() })
-        .collect();
-    if n > 0 {
-        store(node, &args[1], l);
-        node.propagate(args.to_vec());
-    }
-    match count {
-        Some(_) => Reply::bulks(popped),
-        None => popped.into_iter().next().map_or(Reply::nil(), Reply::bulk),
-    }
-}
-
-pub fn lpop(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
+pub fn lpop(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
     pop(node, args, true)
 }
 
-pub fn rpop(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
+pub fn rpop(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
     pop(node, args, false)
+}
+
+/// `LEFT` or `RIGHT` (true for left), else a syntax error.
+fn side(arg: &[u8]) -> std::result::Result<bool, Reply> {
+    if is(arg, "right") {
+        Ok(false)
+    } else if is(arg, "left") {
+        Ok(true)
+    } else {
+        Err(Reply::err(ERR_SYNTAX))
+    }
+}
+
+/// `LMPOP numkeys key … LEFT|RIGHT [COUNT count]`: pops from the first non-empty list,
+/// replicated as LPOP/RPOP of that key with the count popped.
+pub fn lmpop(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
+    let numkeys = match parse_i64(&args[1]) {
+        Ok(n) if n >= 1 => n as usize,
+        _ => return Err(Reply::err("ERR numkeys should be greater than 0")),
+    };
+    let where_at = 1 + numkeys + 1;
+    if where_at >= args.len() {
+        return Err(Reply::err(ERR_SYNTAX));
+    }
+    let left = side(&args[where_at])?;
+    let mut count = None;
+    let mut j = where_at + 1;
+    while j < args.len() {
+        if count.is_none() && is(&args[j], "count") && j + 1 < args.len() {
+            j += 1;
+            count = match parse_i64(&args[j]) {
+                Ok(n) if n >= 1 => Some(n as usize),
+                _ => return Err(Reply::err("ERR count should be greater than 0")),
+            };
+        } else {
+            return Err(Reply::err(ERR_SYNTAX));
+        }
+        j += 1;
+    }
+    let count = count.unwrap_or(1);
+    for key in &args[2..2 + numkeys] {
+        if read(node, key)?.is_none() {
+            continue;
+        }
+        let popped = pop_from(node, key, left, count);
+        node.propagate(vec![
+            if left {
+                b"LPOP".to_vec()
+            } else {
+                b"RPOP".to_vec()
+            },
+            key.clone(),
+            popped.len().to_string().into_bytes(),
+        ]);
+        return Ok(Reply::array(vec![
+            Reply::bulk(key.clone()),
+            Reply::bulks(popped),
+        ]));
+    }
+    Ok(Reply::Array(None))
 }
 
 /// Normalises Redis's inclusive, possibly negative `start..stop` to a range of `len`.
@@ -117,24 +183,204 @@ pub(crate) fn index_range(start: i64, stop: i64, len: usize) -> Option<(usize, u
     }
 }
 
-pub fn lrange(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
-    let (start, stop) = match (parse_i64(&args[2]), parse_i64(&args[3])) {
-        (Ok(a), Ok(b)) => (a, b),
-        (Err(e), _) | (_, Err(e)) => return e,
-    };
-    match read(node, &args[1]) {
-        Ok(Some(l)) => match index_range(start, stop, l.len()) {
-            Some((s, e)) => Reply::bulks(l.range(s..=e).cloned().collect::<Vec<_>>()),
-            None => Reply::array(vec![]),
-        },
-        Ok(None) => Reply::array(vec![]),
-        Err(e) => e,
-    }
+/// A possibly negative index of a list of `len`, if it falls inside.
+fn position(index: i64, len: usize) -> Option<usize> {
+    let i = if index < 0 { len as i64 + index } else { index };
+    (0..len as i64).contains(&i).then_some(i as usize)
 }
 
-pub fn llen(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
-    match read(node, &args[1]) {
-        Ok(l) => Reply::int(l.map_or(0, |l| l.len() as i64)),
-        Err(e) => e,
+pub fn lrange(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
+    let (start, stop) = (parse_i64(&args[2])?, parse_i64(&args[3])?);
+    let Some(l) = read(node, &args[1])? else {
+        return Ok(Reply::array(vec![]));
+    };
+    Ok(match index_range(start, stop, l.len()) {
+        Some((s, e)) => Reply::bulks(l.range(s..=e).cloned()),
+        None => Reply::array(vec![]),
+    })
+}
+
+pub fn llen(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
+    Ok(Reply::int(
+        read(node, &args[1])?.map_or(0, |l| l.len() as i64),
+    ))
+}
+
+/// `LINDEX key index`: the element, or nil out of range (no copy of the list).
+pub fn lindex(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
+    let Some(l) = read(node, &args[1])? else {
+        return Ok(Reply::nil());
+    };
+    let index = parse_i64(&args[2])?;
+    Ok(position(index, l.len()).map_or(Reply::nil(), |i| Reply::bulk(l[i].clone())))
+}
+
+/// `LSET key index element`.
+pub fn lset(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
+    let Some(l) = node.keyspace.list_mut(&args[1], node.now)? else {
+        return Err(Reply::err("ERR no such key"));
+    };
+    let index = parse_i64(&args[2])?;
+    let Some(i) = position(index, l.len()) else {
+        return Err(Reply::err("ERR index out of range"));
+    };
+    l[i] = args[3].clone();
+    node.propagate(args.to_vec());
+    Ok(Reply::ok())
+}
+
+/// `LINSERT key BEFORE|AFTER pivot element`: the new length, -1 without the pivot.
+pub fn linsert(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
+    let after = if is(&args[2], "after") {
+        true
+    } else if is(&args[2], "before") {
+        false
+    } else {
+        return Err(Reply::err(ERR_SYNTAX));
+    };
+    let Some(l) = node.keyspace.list_mut(&args[1], node.now)? else {
+        return Ok(Reply::int(0));
+    };
+    let Some(at) = l.iter().position(|e| *e == args[3]) else {
+        return Ok(Reply::int(-1));
+    };
+    l.insert(if after { at + 1 } else { at }, args[4].clone());
+    let len = l.len();
+    node.propagate(args.to_vec());
+    Ok(Reply::int(len as i64))
+}
+
+/// `LREM key count element`: removes `count` matches from the head (from the tail when
+/// negative, all when 0).
+pub fn lrem(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
+    let count = parse_i64(&args[2])?;
+    let Some(l) = node.keyspace.list_mut(&args[1], node.now)? else {
+        return Ok(Reply::int(0));
+    };
+    let limit = if count == 0 {
+        usize::MAX
+    } else {
+        count.unsigned_abs() as usize
+    };
+    let mut removed = 0;
+    let old = std::mem::take(l);
+    let mut kept = List::with_capacity(old.len());
+    if count >= 0 {
+        for e in old {
+            if removed < limit && e == args[3] {
+                removed += 1;
+            } else {
+                kept.push_back(e);
+            }
+        }
+    } else {
+        for e in old.into_iter().rev() {
+            if removed < limit && e == args[3] {
+                removed += 1;
+            } else {
+                kept.push_front(e);
+            }
+        }
     }
+    *l = kept;
+    node.keyspace.remove_if_empty(&args[1]);
+    if removed > 0 {
+        node.propagate(args.to_vec());
+    }
+    Ok(Reply::int(removed as i64))
+}
+
+/// `LTRIM key start stop`: keeps the inclusive range, deleting the key when it empties.
+pub fn ltrim(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
+    let (start, stop) = (parse_i64(&args[2])?, parse_i64(&args[3])?);
+    let Some(l) = node.keyspace.list_mut(&args[1], node.now)? else {
+        return Ok(Reply::ok());
+    };
+    let len = l.len();
+    let (ltrim, rtrim) = match index_range(start, stop, len) {
+        Some((s, e)) => (s, len - e - 1),
+        None => (len, 0),
+    };
+    l.drain(..ltrim);
+    l.truncate(l.len() - rtrim);
+    node.keyspace.remove_if_empty(&args[1]);
+    if ltrim + rtrim > 0 {
+        node.propagate(args.to_vec());
+    }
+    Ok(Reply::ok())
+}
+
+/// `LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len]`.
+pub fn lpos(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
+    let (mut rank, mut count, mut maxlen) = (1i64, None, 0usize);
+    let mut j = 3;
+    while j < args.len() {
+        let more = j + 1 < args.len();
+        if is(&args[j], "rank") && more {
+            j += 1;
+            rank = parse_i64(&args[j])?;
+            if rank == 0 {
+                return Err(Reply::err("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list"));
+            }
+        } else if is(&args[j], "count") && more {
+            j += 1;
+            count = Some(positive(&args[j], "ERR COUNT can't be negative")? as usize);
+        } else if is(&args[j], "maxlen") && more {
+            j += 1;
+            maxlen = positive(&args[j], "ERR MAXLEN can't be negative")? as usize;
+        } else {
+            return Err(Reply::err(ERR_SYNTAX));
+        }
+        j += 1;
+    }
+    let Some(l) = read(node, &args[1])? else {
+        return Ok(if count.is_some() {
+            Reply::array(Vec::new())
+        } else {
+            Reply::nil()
+        });
+    };
+    let from_tail = rank < 0;
+    let skip = rank.unsigned_abs() - 1;
+    let len = l.len();
+    let scan = if maxlen == 0 { len } else { maxlen.min(len) };
+    let indexes = (0..scan).map(|k| if from_tail { len - 1 - k } else { k });
+    let mut matches = indexes.filter(|&i| l[i] == args[2]).skip(skip as usize);
+    Ok(match count {
+        None => matches
+            .next()
+            .map_or(Reply::nil(), |i| Reply::int(i as i64)),
+        Some(0) => Reply::array(matches.map(|i| Reply::int(i as i64)).collect()),
+        Some(n) => Reply::array(matches.take(n).map(|i| Reply::int(i as i64)).collect()),
+    })
+}
+
+/// Pops from one end of `src` and pushes onto one end of `dst` (LMOVE, RPOPLPUSH).
+fn lmove_generic(node: &mut Node, args: &[Vec<u8>], from_left: bool, to_left: bool) -> Result {
+    let (src, dst) = (&args[1], &args[2]);
+    if read(node, src)?.is_none() {
+        return Ok(Reply::nil());
+    }
+    read(node, dst)?;
+    let value = pop_from(node, src, from_left, 1).pop().unwrap_or_default();
+    let l = node.keyspace.list_or_create(dst, node.now)?;
+    if to_left {
+        l.push_front(value.clone());
+    } else {
+        l.push_back(value.clone());
+    }
+    node.propagate(args.to_vec());
+    Ok(Reply::bulk(value))
+}
+
+/// `LMOVE source destination LEFT|RIGHT LEFT|RIGHT`.
+pub fn lmove(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
+    let from_left = side(&args[3])?;
+    let to_left = side(&args[4])?;
+    lmove_generic(node, args, from_left, to_left)
+}
+
+/// `RPOPLPUSH source destination`.
+pub fn rpoplpush(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
+    lmove_generic(node, args, false, true)
 }

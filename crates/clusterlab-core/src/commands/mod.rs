@@ -20,6 +20,7 @@ mod migrate;
 mod multi;
 mod object;
 mod routing;
+mod sampling;
 mod server;
 mod sets;
 mod string_set;
@@ -44,33 +45,15 @@ pub(crate) const MAX_REPLY_ELEMENTS: u64 = 1_000_000;
 pub(crate) const TOO_MANY_ELEMENTS: &str =
     "ERR ClusterLab builds at most 1000000 elements for one command";
 
-/// A live key's value if `pick` accepts its type: `Ok(None)` if absent, WRONGTYPE otherwise.
-pub(crate) fn read_typed<T: Clone>(
-    node: &Node,
-    key: &[u8],
-    pick: impl Fn(&crate::keyspace::Value) -> Option<&T>,
-) -> Result<Option<T>, Reply> {
-    match node.keyspace.get(key, node.now) {
-        None => Ok(None),
-        Some(v) => pick(v)
-            .cloned()
-            .map(Some)
-            .ok_or_else(|| Reply::err(args::ERR_WRONGTYPE)),
+impl From<crate::keyspace::WrongType> for Reply {
+    fn from(_: crate::keyspace::WrongType) -> Reply {
+        Reply::err(args::ERR_WRONGTYPE)
     }
 }
 
-/// Stores a collection: an emptied one deletes the key, a live key keeps its TTL.
-pub(crate) fn store_collection(
-    node: &mut Node,
-    key: &[u8],
-    value: crate::keyspace::Value,
-    empty: bool,
-) {
-    if empty {
-        node.keyspace.remove(key);
-    } else {
-        node.keyspace.put_keep_ttl(key, value, node.now);
-    }
+/// The reply of a handler written with `?`: its error is the reply.
+pub(crate) fn reply_of(r: Result<Reply, Reply>) -> Reply {
+    r.unwrap_or_else(|e| e)
 }
 
 /// `processCommand`'s subcommand lookup and arity check for a command with a subcommand

@@ -67,15 +67,8 @@ pub fn object(n: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
 }
 
 /// The encoding Redis 7.0 would use for this value: a string's from how it was written;
-/// a collection's from its size now (Redis never converts a collection back to its
-/// compact encoding when it shrinks; this does).
+/// a collection's as its type tracks it (converted past its limits, never back).
 fn encoding(value: &Value, written: StringWrite) -> &'static str {
-    // `hash-max-listpack-entries`, `zset-max-listpack-entries`, `set-max-intset-entries`
-    // and the `*-max-listpack-value` byte limit, as 7.0.15 starts without a config file.
-    const HASH_LISTPACK_ENTRIES: usize = 512;
-    const ZSET_LISTPACK_ENTRIES: usize = 128;
-    const INTSET_ENTRIES: usize = 512;
-    const LISTPACK_VALUE: usize = 64;
     match value {
         Value::String(_) if written == StringWrite::InPlace => "raw",
         Value::String(s)
@@ -88,28 +81,9 @@ fn encoding(value: &Value, written: StringWrite) -> &'static str {
         Value::String(s) if s.len() <= 44 => "embstr",
         Value::String(_) => "raw",
         Value::List(_) => "quicklist",
-        Value::Hash(h)
-            if h.len() <= HASH_LISTPACK_ENTRIES
-                && h.iter()
-                    .all(|(f, v)| f.len() <= LISTPACK_VALUE && v.len() <= LISTPACK_VALUE) =>
-        {
-            "listpack"
-        }
-        Value::Hash(_) => "hashtable",
-        Value::Set(s)
-            if s.members.len() <= INTSET_ENTRIES
-                && s.members.iter().all(|m| parse_canonical_i64(m).is_some()) =>
-        {
-            "intset"
-        }
-        Value::Set(_) => "hashtable",
-        Value::ZSet(z)
-            if z.len() <= ZSET_LISTPACK_ENTRIES
-                && z.scores.keys().all(|m| m.len() <= LISTPACK_VALUE) =>
-        {
-            "listpack"
-        }
-        Value::ZSet(_) => "skiplist",
+        Value::Hash(h) => h.encoding(),
+        Value::Set(x) => x.encoding(),
+        Value::ZSet(z) => z.encoding(),
     }
 }
 

@@ -41,6 +41,18 @@ macro_rules! cmd {
             handler: $h,
         }
     };
+    // A handler written with `?` (returning `Result<Reply, Reply>`).
+    ($name:literal, $arity:expr, $flags:expr, $first:expr, $last:expr, $step:expr, ? $h:path) => {
+        CommandSpec {
+            name: $name,
+            arity: $arity,
+            flags: $flags,
+            first_key: $first,
+            last_key: $last,
+            step: $step,
+            handler: |n, c, a| super::reply_of($h(n, c, a)),
+        }
+    };
 }
 
 /// The commands the simulation serves, as in Redis 7.0's command table.
@@ -74,29 +86,40 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("getex", -2, WRITE, 1, 1, 1, string_set::getex),
     cmd!("getrange", 4, READONLY, 1, 1, 1, strings::getrange),
     cmd!("getset", 3, WRITE, 1, 1, 1, strings::getset),
-    cmd!("hdel", -3, WRITE, 1, 1, 1, hashes::hdel),
+    cmd!("hdel", -3, WRITE, 1, 1, 1, ?hashes::hdel),
     cmd!("hello", -1, 0, 0, 0, 0, hello::hello),
-    cmd!("hexists", 3, READONLY, 1, 1, 1, hashes::hexists),
-    cmd!("hget", 3, READONLY, 1, 1, 1, hashes::hget),
-    cmd!("hgetall", 2, READONLY, 1, 1, 1, hashes::hgetall),
-    cmd!("hincrby", 4, WRITE, 1, 1, 1, hashes::hincrby),
-    cmd!("hkeys", 2, READONLY, 1, 1, 1, hashes::hkeys),
-    cmd!("hlen", 2, READONLY, 1, 1, 1, hashes::hlen),
-    cmd!("hmget", -3, READONLY, 1, 1, 1, hashes::hmget),
-    cmd!("hmset", -4, WRITE, 1, 1, 1, hashes::hmset),
-    cmd!("hset", -4, WRITE, 1, 1, 1, hashes::hset),
-    cmd!("hsetnx", 4, WRITE, 1, 1, 1, hashes::hsetnx),
-    cmd!("hstrlen", 3, READONLY, 1, 1, 1, hashes::hstrlen),
-    cmd!("hvals", 2, READONLY, 1, 1, 1, hashes::hvals),
+    cmd!("hexists", 3, READONLY, 1, 1, 1, ?hashes::hexists),
+    cmd!("hget", 3, READONLY, 1, 1, 1, ?hashes::hget),
+    cmd!("hgetall", 2, READONLY, 1, 1, 1, ?hashes::hgetall),
+    cmd!("hincrby", 4, WRITE, 1, 1, 1, ?hashes::hincrby),
+    cmd!("hincrbyfloat", 4, WRITE, 1, 1, 1, ?hashes::hincrbyfloat),
+    cmd!("hkeys", 2, READONLY, 1, 1, 1, ?hashes::hkeys),
+    cmd!("hlen", 2, READONLY, 1, 1, 1, ?hashes::hlen),
+    cmd!("hmget", -3, READONLY, 1, 1, 1, ?hashes::hmget),
+    cmd!("hmset", -4, WRITE, 1, 1, 1, ?hashes::hmset),
+    cmd!("hrandfield", -2, READONLY, 1, 1, 1, ?hashes::hrandfield),
+    cmd!("hset", -4, WRITE, 1, 1, 1, ?hashes::hset),
+    cmd!("hsetnx", 4, WRITE, 1, 1, 1, ?hashes::hsetnx),
+    cmd!("hstrlen", 3, READONLY, 1, 1, 1, ?hashes::hstrlen),
+    cmd!("hvals", 2, READONLY, 1, 1, 1, ?hashes::hvals),
     cmd!("incr", 2, WRITE, 1, 1, 1, counters::incr),
     cmd!("incrby", 3, WRITE, 1, 1, 1, counters::incrby),
     cmd!("incrbyfloat", 3, WRITE, 1, 1, 1, counters::incrbyfloat),
     cmd!("info", -1, 0, 0, 0, 0, info::info),
     cmd!("keys", 2, READONLY, 0, 0, 0, keys::keys),
-    cmd!("llen", 2, READONLY, 1, 1, 1, lists::llen),
-    cmd!("lpop", -2, WRITE, 1, 1, 1, lists::lpop),
-    cmd!("lpush", -3, WRITE, 1, 1, 1, lists::lpush),
-    cmd!("lrange", 4, READONLY, 1, 1, 1, lists::lrange),
+    cmd!("lindex", 3, READONLY, 1, 1, 1, ?lists::lindex),
+    cmd!("linsert", 5, WRITE, 1, 1, 1, ?lists::linsert),
+    cmd!("llen", 2, READONLY, 1, 1, 1, ?lists::llen),
+    cmd!("lmove", 5, WRITE, 1, 2, 1, ?lists::lmove),
+    cmd!("lmpop", -4, WRITE, 0, 0, 0, ?lists::lmpop),
+    cmd!("lpop", -2, WRITE, 1, 1, 1, ?lists::lpop),
+    cmd!("lpos", -3, READONLY, 1, 1, 1, ?lists::lpos),
+    cmd!("lpush", -3, WRITE, 1, 1, 1, ?lists::lpush),
+    cmd!("lpushx", -3, WRITE, 1, 1, 1, ?lists::lpushx),
+    cmd!("lrange", 4, READONLY, 1, 1, 1, ?lists::lrange),
+    cmd!("lrem", 4, WRITE, 1, 1, 1, ?lists::lrem),
+    cmd!("lset", 4, WRITE, 1, 1, 1, ?lists::lset),
+    cmd!("ltrim", 4, WRITE, 1, 1, 1, ?lists::ltrim),
     cmd!("mget", -2, READONLY, 1, -1, 1, strings::mget),
     cmd!("migrate", -6, WRITE, 3, 3, 1, server::wait_unused),
     cmd!("mset", -3, WRITE, 1, -1, 2, strings::mset),
@@ -116,21 +139,33 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("rename", 3, WRITE, 1, 2, 1, keys::rename),
     cmd!("renamenx", 3, WRITE, 1, 2, 1, keys::renamenx),
     cmd!("role", 1, 0, 0, 0, 0, server::role),
-    cmd!("rpop", -2, WRITE, 1, 1, 1, lists::rpop),
-    cmd!("rpush", -3, WRITE, 1, 1, 1, lists::rpush),
-    cmd!("sadd", -3, WRITE, 1, 1, 1, sets::sadd),
-    cmd!("scard", 2, READONLY, 1, 1, 1, sets::scard),
+    cmd!("rpop", -2, WRITE, 1, 1, 1, ?lists::rpop),
+    cmd!("rpoplpush", 3, WRITE, 1, 2, 1, ?lists::rpoplpush),
+    cmd!("rpush", -3, WRITE, 1, 1, 1, ?lists::rpush),
+    cmd!("rpushx", -3, WRITE, 1, 1, 1, ?lists::rpushx),
+    cmd!("sadd", -3, WRITE, 1, 1, 1, ?sets::sadd),
+    cmd!("scard", 2, READONLY, 1, 1, 1, ?sets::scard),
+    cmd!("sdiff", -2, READONLY, 1, -1, 1, ?sets::sdiff),
+    cmd!("sdiffstore", -3, WRITE, 1, -1, 1, ?sets::sdiffstore),
     cmd!("select", 2, 0, 0, 0, 0, server::select),
     cmd!("set", -3, WRITE, 1, 1, 1, string_set::set),
     cmd!("setex", 4, WRITE, 1, 1, 1, string_set::setex),
     cmd!("setnx", 3, WRITE, 1, 1, 1, string_set::setnx),
     cmd!("setrange", 4, WRITE, 1, 1, 1, strings::setrange),
-    cmd!("sismember", 3, READONLY, 1, 1, 1, sets::sismember),
-    cmd!("smembers", 2, READONLY, 1, 1, 1, sets::smembers),
-    cmd!("srandmember", -2, READONLY, 1, 1, 1, sets::srandmember),
-    cmd!("srem", -3, WRITE, 1, 1, 1, sets::srem),
+    cmd!("sinter", -2, READONLY, 1, -1, 1, ?sets::sinter),
+    cmd!("sintercard", -3, READONLY, 0, 0, 0, ?sets::sintercard),
+    cmd!("sinterstore", -3, WRITE, 1, -1, 1, ?sets::sinterstore),
+    cmd!("sismember", 3, READONLY, 1, 1, 1, ?sets::sismember),
+    cmd!("smembers", 2, READONLY, 1, 1, 1, ?sets::smembers),
+    cmd!("smismember", -3, READONLY, 1, 1, 1, ?sets::smismember),
+    cmd!("smove", 4, WRITE, 1, 2, 1, ?sets::smove),
+    cmd!("spop", -2, WRITE, 1, 1, 1, ?sets::spop),
+    cmd!("srandmember", -2, READONLY, 1, 1, 1, ?sets::srandmember),
+    cmd!("srem", -3, WRITE, 1, 1, 1, ?sets::srem),
     cmd!("strlen", 2, READONLY, 1, 1, 1, strings::strlen),
     cmd!("substr", 4, READONLY, 1, 1, 1, strings::getrange),
+    cmd!("sunion", -2, READONLY, 1, -1, 1, ?sets::sunion),
+    cmd!("sunionstore", -3, WRITE, 1, -1, 1, ?sets::sunionstore),
     cmd!("time", 1, 0, 0, 0, 0, server::time),
     cmd!("touch", -2, READONLY, 1, -1, 1, object::touch),
     cmd!("ttl", 2, READONLY, 1, 1, 1, keys::ttl),
@@ -192,6 +227,11 @@ impl CommandSpec {
                 return (6 + k + 1..args.len()).collect();
             }
         }
+        if let Some(&(_, store, count_at, first)) =
+            KEYNUM.iter().find(|(name, ..)| *name == self.name)
+        {
+            return keynum_keys(args, store, count_at, first);
+        }
         self.key_positions(args.len())
     }
 
@@ -224,6 +264,53 @@ impl CommandSpec {
         }
         out
     }
+}
+
+/// Commands whose key count is an argument: name, store-key position (0: none), position
+/// of the count, position of the first counted key.
+const KEYNUM: &[(&str, usize, usize, usize)] = &[("lmpop", 0, 1, 2), ("sintercard", 0, 1, 2)];
+
+/// The keys of a KEYNUM command: what the key specs find when the count parses and fits
+/// (the store key first), else what `genericGetKeys` finds from the count's `atoi` (no
+/// keys when it is below 1 or too large; the store key last).
+fn keynum_keys(args: &[Vec<u8>], store: usize, count_at: usize, first: usize) -> Vec<usize> {
+    let Some(count) = args.get(count_at) else {
+        return Vec::new();
+    };
+    if let Ok(n) = args::parse_i64(count) {
+        if n > 0 && (first as i64 + n - 1) < args.len() as i64 {
+            let mut keys: Vec<usize> = (store > 0).then_some(store).into_iter().collect();
+            keys.extend(first..first + n as usize);
+            return keys;
+        }
+    }
+    let n = atoi(count);
+    if n < 1 || n > (args.len() as i64 - first as i64) {
+        return Vec::new();
+    }
+    let mut keys: Vec<usize> = (first..first + n as usize).collect();
+    if store > 0 {
+        keys.push(store);
+    }
+    keys
+}
+
+/// C's `atoi`: leading spaces, a sign, then digits up to the first other byte.
+fn atoi(text: &[u8]) -> i64 {
+    let mut i = text
+        .iter()
+        .position(|b| !b" \t\n\r\x0b\x0c".contains(b))
+        .unwrap_or(text.len());
+    let negative = text.get(i) == Some(&b'-');
+    if matches!(text.get(i), Some(b'-' | b'+')) {
+        i += 1;
+    }
+    let mut n: i64 = 0;
+    for &b in text[i..].iter().take_while(|b| b.is_ascii_digit()) {
+        n = (n * 10 + i64::from(b - b'0')).min(i64::from(i32::MAX) + 1);
+    }
+    let n = if negative { -n } else { n };
+    n.clamp(i64::from(i32::MIN), i64::from(i32::MAX))
 }
 
 #[cfg(test)]

@@ -3,20 +3,21 @@
 
 use super::args::{format_double, is, parse_f64, parse_i64, ERR_NOT_FLOAT, ERR_SYNTAX};
 use super::lists::index_range;
-use crate::keyspace::{SortedSet, Value};
+use crate::keyspace::Value;
 use crate::node::Node;
 use crate::reply::{Protocol, Reply};
+use crate::types::SortedSet;
 
 fn read(node: &Node, key: &[u8]) -> Result<Option<SortedSet>, Reply> {
-    super::read_typed(node, key, |v| match v {
-        Value::ZSet(x) => Some(x),
-        _ => None,
-    })
+    Ok(node.keyspace.zset(key, node.now)?.cloned())
 }
 
 fn store(node: &mut Node, key: &[u8], x: SortedSet) {
-    let empty = x.is_empty();
-    super::store_collection(node, key, Value::ZSet(x), empty);
+    if x.is_empty() {
+        node.keyspace.remove(key);
+    } else {
+        node.keyspace.put_keep_ttl(key, Value::ZSet(x), node.now);
+    }
 }
 
 pub fn zadd(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
@@ -69,7 +70,7 @@ pub fn zadd(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
     let (mut added, mut changed) = (0, 0);
     let mut incr_result: Option<f64> = None;
     for (score, member) in pairs {
-        let current = z.scores.get(&member).map(|s| s.0);
+        let current = z.score(&member);
         let mut new_score = score;
         if let Some(cur) = current {
             if nx {
@@ -117,7 +118,7 @@ pub fn zincrby(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
         Ok(z) => z.unwrap_or_default(),
         Err(e) => return e,
     };
-    let next = z.scores.get(&args[3]).map_or(0.0, |s| s.0) + delta;
+    let next = z.score(&args[3]).unwrap_or(0.0) + delta;
     if next.is_nan() {
         return Reply::err("ERR resulting score is not a number (NaN)");
     }
@@ -130,7 +131,7 @@ pub fn zincrby(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
 pub fn zscore(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
     match read(node, &args[1]) {
         Ok(z) => z
-            .and_then(|z| z.scores.get(&args[2]).map(|s| s.0))
+            .and_then(|z| z.score(&args[2]))
             .map_or(Reply::nil(), |s| Reply::Double(format_double(s))),
         Err(e) => e,
     }
@@ -194,7 +195,7 @@ pub fn zrange(node: &mut Node, c: u64, args: &[Vec<u8>]) -> Reply {
         Ok(z) => z.unwrap_or_default(),
         Err(e) => return e,
     };
-    let mut items: Vec<(f64, Vec<u8>)> = z.ordered.iter().map(|(s, m)| (s.0, m.clone())).collect();
+    let mut items: Vec<(f64, Vec<u8>)> = z.iter().map(|(s, m)| (s, m.clone())).collect();
     if rev {
         items.reverse();
     }

@@ -243,6 +243,21 @@ impl Node {
         self.feed_replicas(commands);
     }
 
+    /// Propagates the several writes one command made (`alsoPropagate`): wrapped in
+    /// MULTI/EXEC when there is more than one, unless a transaction already wraps them.
+    pub(crate) fn propagate_all(&mut self, commands: Vec<Vec<Vec<u8>>>) {
+        let wrap = commands.len() > 1 && self.clients.held_propagation.is_none();
+        if wrap {
+            self.propagate(vec![b"MULTI".to_vec()]);
+        }
+        for c in commands {
+            self.propagate(c);
+        }
+        if wrap {
+            self.propagate(vec![b"EXEC".to_vec()]);
+        }
+    }
+
     fn feed_replicas(&mut self, commands: Vec<Vec<Vec<u8>>>) {
         let bytes: u64 = commands.iter().map(|c| command_resp_len(c)).sum();
         self.repl.offset += bytes;

@@ -1,0 +1,142 @@
+//! Hashes: a listpack (field/value pairs in insertion order) while small, a hash table
+//! once a field or value outgrows `hash-max-listpack-value` or the count passes
+//! `hash-max-listpack-entries`. Like Redis, a hash never converts back.
+
+use super::{Dict, HASH_LISTPACK_ENTRIES, LISTPACK_VALUE};
+
+type Bytes = Vec<u8>;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Hash {
+    Listpack(Vec<(Bytes, Bytes)>),
+    Table(Dict<Bytes>),
+}
+
+impl Default for Hash {
+    fn default() -> Self {
+        Hash::Listpack(Vec::new())
+    }
+}
+
+impl Hash {
+    pub fn encoding(&self) -> &'static str {
+        match self {
+            Hash::Listpack(_) => "listpack",
+            Hash::Table(_) => "hashtable",
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Hash::Listpack(p) => p.len(),
+            Hash::Table(d) => d.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn get(&self, field: &[u8]) -> Option<&Bytes> {
+        match self {
+            Hash::Listpack(p) => p.iter().find(|(f, _)| f == field).map(|(_, v)| v),
+            Hash::Table(d) => d.get(field),
+        }
+    }
+
+    pub fn contains(&self, field: &[u8]) -> bool {
+        self.get(field).is_some()
+    }
+
+    /// `hashTypeTryConversion`: converts before a write whose arguments include one too
+    /// long for a listpack.
+    pub fn prepare_for<'a>(&mut self, args: impl IntoIterator<Item = &'a Bytes>) {
+        if matches!(self, Hash::Listpack(_)) && args.into_iter().any(|a| a.len() > LISTPACK_VALUE) {
+            self.convert();
+        }
+    }
+
+    /// `hashTypeSet`: sets a field (an existing one keeps its place); returns true when
+    /// the field is new.
+    pub fn set(&mut self, field: Bytes, value: Bytes) -> bool {
+        if field.len() > LISTPACK_VALUE || value.len() > LISTPACK_VALUE {
+            self.convert();
+        }
+        match self {
+            Hash::Listpack(p) => {
+                if let Some(entry) = p.iter_mut().find(|(f, _)| *f == field) {
+                    entry.1 = value;
+                    return false;
+                }
+                p.push((field, value));
+                if p.len() > HASH_LISTPACK_ENTRIES {
+                    self.convert();
+                }
+                true
+            }
+            Hash::Table(d) => d.insert(field, value),
+        }
+    }
+
+    /// Removes a field; returns true when it was there.
+    pub fn remove(&mut self, field: &[u8]) -> bool {
+        match self {
+            Hash::Listpack(p) => match p.iter().position(|(f, _)| f == field) {
+                Some(i) => {
+                    p.remove(i);
+                    true
+                }
+                None => false,
+            },
+            Hash::Table(d) => d.remove(field).is_some(),
+        }
+    }
+
+    /// The pair at position `i` in iteration order (for random picks).
+    pub fn at(&self, i: usize) -> (&Bytes, &Bytes) {
+        match self {
+            Hash::Listpack(p) => (&p[i].0, &p[i].1),
+            Hash::Table(d) => d.at(i),
+        }
+    }
+
+    /// Field/value pairs in the order HGETALL shows them.
+    pub fn iter(&self) -> Box<dyn Iterator<Item = (&Bytes, &Bytes)> + '_> {
+        match self {
+            Hash::Listpack(p) => Box::new(p.iter().map(|(f, v)| (f, v))),
+            Hash::Table(d) => Box::new(d.iter()),
+        }
+    }
+
+    fn convert(&mut self) {
+        if let Hash::Listpack(p) = self {
+            let mut d = Dict::default();
+            for (f, v) in std::mem::take(p) {
+                d.insert(f, v);
+            }
+            *self = Hash::Table(d);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_once_and_for_all() {
+        let mut h = Hash::default();
+        assert!(h.set(b"f".to_vec(), b"v".to_vec()));
+        assert_eq!(h.encoding(), "listpack");
+        assert!(!h.set(b"f".to_vec(), vec![b'x'; 65]));
+        assert_eq!(h.encoding(), "hashtable");
+        assert!(h.remove(b"f"));
+        assert_eq!(h.encoding(), "hashtable");
+        let mut big = Hash::default();
+        for i in 0..=HASH_LISTPACK_ENTRIES {
+            big.set(i.to_string().into_bytes(), vec![]);
+        }
+        assert_eq!(big.encoding(), "hashtable");
+        assert_eq!(big.len(), HASH_LISTPACK_ENTRIES + 1);
+    }
+}

@@ -1,0 +1,169 @@
+//! Sorted sets: member → score, and the elements in (score, member) order in a skiplist.
+//! Redis 7.0 keeps a small sorted set in a listpack (at most `zset-max-listpack-entries`
+//! members of at most `zset-max-listpack-value` bytes) and converts to a skiplist past
+//! either; the order, and so every reply, is the same in both, so only the encoding name
+//! is tracked here.
+
+use std::collections::BTreeMap;
+
+use super::skiplist::{Iter, SkipList};
+use super::{LISTPACK_VALUE, ZSET_LISTPACK_ENTRIES};
+
+type Bytes = Vec<u8>;
+
+#[derive(Clone, Debug)]
+pub struct SortedSet {
+    scores: BTreeMap<Bytes, f64>,
+    order: SkipList,
+    listpack: bool,
+}
+
+impl Default for SortedSet {
+    fn default() -> Self {
+        SortedSet {
+            scores: BTreeMap::new(),
+            order: SkipList::default(),
+            listpack: true,
+        }
+    }
+}
+
+impl PartialEq for SortedSet {
+    fn eq(&self, other: &Self) -> bool {
+        self.listpack == other.listpack
+            && self.scores.len() == other.scores.len()
+            && self
+                .scores
+                .iter()
+                .zip(&other.scores)
+                .all(|((a, x), (b, y))| a == b && x.to_bits() == y.to_bits())
+    }
+}
+
+impl SortedSet {
+    /// `zsetTypeCreate`: an empty set sized for `size_hint` elements whose longest member
+    /// is `max_len` bytes (a skiplist from the start when they would not fit a listpack).
+    pub fn with_hint(size_hint: usize, max_len: usize) -> Self {
+        SortedSet {
+            listpack: size_hint <= ZSET_LISTPACK_ENTRIES && max_len <= LISTPACK_VALUE,
+            ..SortedSet::default()
+        }
+    }
+
+    pub fn encoding(&self) -> &'static str {
+        if self.listpack {
+            "listpack"
+        } else {
+            "skiplist"
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.scores.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.scores.is_empty()
+    }
+
+    pub fn score(&self, member: &[u8]) -> Option<f64> {
+        self.scores.get(member).copied()
+    }
+
+    /// Sets `member`'s score; returns true when the member is new.
+    pub fn insert(&mut self, member: Bytes, score: f64) -> bool {
+        // A stored -0 reads back as 0 on a real server (a reply computed before storing,
+        // like ZINCRBY's, still says -0).
+        let score = if score == 0.0 { 0.0 } else { score };
+        match self.scores.get_mut(&member) {
+            Some(old) => {
+                if old.to_bits() != score.to_bits() {
+                    self.order.remove(*old, &member);
+                    *old = score;
+                    self.order.insert(score, member);
+                }
+                false
+            }
+            None => {
+                if self.listpack
+                    && (self.scores.len() + 1 > ZSET_LISTPACK_ENTRIES
+                        || member.len() > LISTPACK_VALUE)
+                {
+                    self.listpack = false;
+                }
+                self.scores.insert(member.clone(), score);
+                self.order.insert(score, member);
+                true
+            }
+        }
+    }
+
+    /// Removes a member; returns true when it was there.
+    pub fn remove(&mut self, member: &[u8]) -> bool {
+        match self.scores.remove(member) {
+            Some(score) => self.order.remove(score, member),
+            None => false,
+        }
+    }
+
+    /// `zsetConvertToListpackIfNeeded`, for a set a store command just built.
+    pub fn shrink_encoding(&mut self) {
+        let max_len = self.scores.keys().map(Vec::len).max().unwrap_or(0);
+        if self.len() <= ZSET_LISTPACK_ENTRIES && max_len <= LISTPACK_VALUE {
+            self.listpack = true;
+        }
+    }
+
+    /// A member's 0-based rank in ascending order.
+    pub fn rank(&self, member: &[u8]) -> Option<usize> {
+        let score = self.score(member)?;
+        Some(self.order.rank(score, member))
+    }
+
+    /// The element at a 0-based ascending rank.
+    pub fn get(&self, rank: usize) -> Option<(f64, &Bytes)> {
+        self.order.get(rank)
+    }
+
+    /// How many leading elements (ascending) satisfy `pred`, which must hold for a
+    /// prefix.
+    pub fn count_while(&self, pred: impl Fn(f64, &[u8]) -> bool) -> usize {
+        self.order.count_while(pred)
+    }
+
+    /// Elements from ascending rank `rank` on, towards the end, or towards rank 0 when
+    /// `rev`.
+    pub fn iter_from(&self, rank: usize, rev: bool) -> Iter<'_> {
+        self.order.iter_from(rank, rev)
+    }
+
+    /// Every element in ascending order.
+    pub fn iter(&self) -> Iter<'_> {
+        self.order.iter_from(0, false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn orders_by_score_then_member_and_converts_past_the_listpack_limits() {
+        let mut z = SortedSet::default();
+        assert!(z.insert(b"b".to_vec(), 1.0));
+        assert!(z.insert(b"a".to_vec(), 1.0));
+        assert!(z.insert(b"c".to_vec(), 0.5));
+        assert!(!z.insert(b"c".to_vec(), 2.0));
+        let order: Vec<_> = z.iter().map(|(_, m)| m.clone()).collect();
+        assert_eq!(order, vec![b"a".to_vec(), b"b".to_vec(), b"c".to_vec()]);
+        assert_eq!(z.rank(b"c"), Some(2));
+        assert_eq!(z.encoding(), "listpack");
+        z.insert(vec![b'x'; 65], 0.0);
+        assert_eq!(z.encoding(), "skiplist");
+        assert!(z.remove(&[b'x'; 65]));
+        assert_eq!(z.encoding(), "skiplist");
+        z.shrink_encoding();
+        assert_eq!(z.encoding(), "listpack");
+        assert_eq!(SortedSet::with_hint(129, 1).encoding(), "skiplist");
+    }
+}
