@@ -13,22 +13,129 @@ pub fn parse_i64(arg: &[u8]) -> Result<i64, Reply> {
     crate::keyspace::parse_canonical_i64(arg).ok_or_else(|| Reply::err(ERR_NOT_INTEGER))
 }
 
-/// Parses a float as `getDoubleFromObject` does (`inf`, `-inf`, `1e3`; no NaN, no spaces).
+/// Parses a float as `getDoubleFromObject` does: `strtod` over the whole text (decimal,
+/// hexadecimal, `inf`), no leading space, no overflow to infinity or underflow to zero,
+/// no NaN.
 pub fn parse_f64(arg: &[u8], err: &str) -> Result<f64, Reply> {
-    let s = std::str::from_utf8(arg).map_err(|_| Reply::err(err))?;
-    if s.is_empty() || s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace) {
-        return Err(Reply::err(err));
+    let (v, used, erange) = strtod(arg);
+    let bad = arg.is_empty()
+        || arg[0].is_ascii_whitespace()
+        || used != arg.len()
+        || (erange && (v.is_infinite() || v == 0.0))
+        || v.is_nan();
+    if bad {
+        Err(Reply::err(err))
+    } else {
+        Ok(v)
     }
-    let lower = s.to_ascii_lowercase();
-    let v = match lower.as_str() {
-        "inf" | "+inf" | "infinity" | "+infinity" => f64::INFINITY,
-        "-inf" | "-infinity" => f64::NEG_INFINITY,
-        _ => s.parse::<f64>().map_err(|_| Reply::err(err))?,
+}
+
+/// C's `strtod` on a byte string: the value, how many bytes it read (0 when it read no
+/// number), and whether it reported ERANGE (overflow, or a nonzero number read as zero).
+pub fn strtod(t: &[u8]) -> (f64, usize, bool) {
+    let mut i = t
+        .iter()
+        .position(|b| !b" \t\n\r\x0b\x0c".contains(b))
+        .unwrap_or(t.len());
+    let negative = t.get(i) == Some(&b'-');
+    if matches!(t.get(i), Some(b'-' | b'+')) {
+        i += 1;
+    }
+    let sign = if negative { -1.0 } else { 1.0 };
+    let rest = &t[i..];
+    let starts =
+        |w: &str| rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w.as_bytes());
+    if starts("infinity") {
+        return (sign * f64::INFINITY, i + 8, false);
+    }
+    if starts("inf") {
+        return (sign * f64::INFINITY, i + 3, false);
+    }
+    if starts("nan") {
+        return (f64::NAN, i + 3, false);
+    }
+    let hex_digit = |b: Option<&u8>| b.is_some_and(u8::is_ascii_hexdigit);
+    if starts("0x")
+        && (hex_digit(rest.get(2)) || (rest.get(2) == Some(&b'.') && hex_digit(rest.get(3))))
+    {
+        return hex_float(t, i + 2, sign);
+    }
+    let begin = i;
+    let digits = |i: &mut usize| {
+        let from = *i;
+        while t.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i - from
     };
-    if v.is_nan() {
-        return Err(Reply::err(err));
+    let mut n = digits(&mut i);
+    if t.get(i) == Some(&b'.') {
+        let mut j = i + 1;
+        let frac = digits(&mut j);
+        if n + frac > 0 {
+            n += frac;
+            i = j;
+        }
     }
-    Ok(v)
+    if n == 0 {
+        return (0.0, 0, false);
+    }
+    if matches!(t.get(i), Some(b'e' | b'E')) {
+        let mut j = i + 1;
+        if matches!(t.get(j), Some(b'-' | b'+')) {
+            j += 1;
+        }
+        if digits(&mut j) > 0 {
+            i = j;
+        }
+    }
+    let text = std::str::from_utf8(&t[begin..i]).unwrap_or("0");
+    let v: f64 = text.parse().unwrap_or(0.0);
+    let nonzero = t[begin..i]
+        .iter()
+        .take_while(|b| !matches!(b, b'e' | b'E'))
+        .any(|b| (b'1'..=b'9').contains(b));
+    let erange = v.is_infinite() || (v == 0.0 && nonzero);
+    (sign * v, i, erange)
+}
+
+/// The hexadecimal form of `strtod` (`0x1.8p3`), from the first digit at `i`.
+fn hex_float(t: &[u8], mut i: usize, sign: f64) -> (f64, usize, bool) {
+    let mut mantissa = 0.0f64;
+    let mut exp: i64 = 0;
+    let value = |b: u8| f64::from((b as char).to_digit(16).unwrap_or(0));
+    while t.get(i).is_some_and(u8::is_ascii_hexdigit) {
+        mantissa = mantissa * 16.0 + value(t[i]);
+        i += 1;
+    }
+    if t.get(i) == Some(&b'.') {
+        i += 1;
+        while t.get(i).is_some_and(u8::is_ascii_hexdigit) {
+            mantissa = mantissa * 16.0 + value(t[i]);
+            exp -= 4;
+            i += 1;
+        }
+    }
+    if matches!(t.get(i), Some(b'p' | b'P')) {
+        let mut j = i + 1;
+        let negative = t.get(j) == Some(&b'-');
+        if matches!(t.get(j), Some(b'-' | b'+')) {
+            j += 1;
+        }
+        let from = j;
+        let mut e: i64 = 0;
+        while t.get(j).is_some_and(u8::is_ascii_digit) {
+            e = (e * 10 + i64::from(t[j] - b'0')).min(100_000);
+            j += 1;
+        }
+        if j > from {
+            exp += if negative { -e } else { e };
+            i = j;
+        }
+    }
+    let v = mantissa * 2f64.powi(exp.clamp(-2000, 2000) as i32);
+    let erange = v.is_infinite() || (v == 0.0 && mantissa != 0.0);
+    (sign * v, i, erange)
 }
 
 /// Case-insensitive comparison of an argument with a keyword.

@@ -397,7 +397,10 @@ fn stats(n: &Node) -> String {
             ("total_error_replies", s.total_error_replies.to_string()),
             zero("dump_payload_sanitizations"),
             ("total_reads_processed", s.commands_processed.to_string()),
-            ("total_writes_processed", s.commands_processed.to_string()),
+            (
+                "total_writes_processed",
+                (s.commands_processed - s.replica_acks).to_string(),
+            ),
             zero("io_threaded_reads_processed"),
             zero("io_threaded_writes_processed"),
             zero("reply_buffer_shrinks"),

@@ -26,6 +26,8 @@ mod sets;
 mod string_set;
 mod strings;
 mod table;
+mod zset_ops;
+mod zset_range;
 mod zsets;
 
 pub use args::{format_double, format_g17};

@@ -4,7 +4,7 @@
 use super::args;
 use super::{
     acl, client, cluster, command, config, counters, debug, function, hashes, hello, info, keys,
-    lists, multi, object, server, sets, string_set, strings, zsets,
+    lists, multi, object, server, sets, string_set, strings, zset_ops, zset_range, zsets,
 };
 use crate::node::Node;
 use crate::reply::Reply;
@@ -174,11 +174,93 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("unwatch", 1, 0, 0, 0, 0, multi::unwatch),
     cmd!("wait", 3, 0, 0, 0, 0, server::wait_unused),
     cmd!("watch", -2, 0, 1, -1, 1, multi::watch),
-    cmd!("zadd", -4, WRITE, 1, 1, 1, zsets::zadd),
-    cmd!("zcard", 2, READONLY, 1, 1, 1, zsets::zcard),
-    cmd!("zincrby", 4, WRITE, 1, 1, 1, zsets::zincrby),
-    cmd!("zrange", -4, READONLY, 1, 1, 1, zsets::zrange),
-    cmd!("zscore", 3, READONLY, 1, 1, 1, zsets::zscore),
+    cmd!("zadd", -4, WRITE, 1, 1, 1, ?zsets::zadd),
+    cmd!("zcard", 2, READONLY, 1, 1, 1, ?zsets::zcard),
+    cmd!("zcount", 4, READONLY, 1, 1, 1, ?zset_range::zcount),
+    cmd!("zdiff", -3, READONLY, 0, 0, 0, ?zset_ops::zdiff),
+    cmd!("zdiffstore", -4, WRITE, 1, 1, 1, ?zset_ops::zdiffstore),
+    cmd!("zincrby", 4, WRITE, 1, 1, 1, ?zsets::zincrby),
+    cmd!("zinter", -3, READONLY, 0, 0, 0, ?zset_ops::zinter),
+    cmd!("zintercard", -3, READONLY, 0, 0, 0, ?zset_ops::zintercard),
+    cmd!("zinterstore", -4, WRITE, 1, 1, 1, ?zset_ops::zinterstore),
+    cmd!("zlexcount", 4, READONLY, 1, 1, 1, ?zset_range::zlexcount),
+    cmd!("zmpop", -4, WRITE, 0, 0, 0, ?zsets::zmpop),
+    cmd!("zmscore", -3, READONLY, 1, 1, 1, ?zsets::zmscore),
+    cmd!("zpopmax", -2, WRITE, 1, 1, 1, ?zsets::zpopmax),
+    cmd!("zpopmin", -2, WRITE, 1, 1, 1, ?zsets::zpopmin),
+    cmd!("zrandmember", -2, READONLY, 1, 1, 1, ?zsets::zrandmember),
+    cmd!("zrange", -4, READONLY, 1, 1, 1, ?zset_range::zrange),
+    cmd!(
+        "zrangebylex",
+        -4,
+        READONLY,
+        1,
+        1,
+        1,
+        ?zset_range::zrangebylex
+    ),
+    cmd!(
+        "zrangebyscore",
+        -4,
+        READONLY,
+        1,
+        1,
+        1,
+        ?zset_range::zrangebyscore
+    ),
+    cmd!("zrangestore", -5, WRITE, 1, 2, 1, ?zset_range::zrangestore),
+    cmd!("zrank", 3, READONLY, 1, 1, 1, ?zsets::zrank),
+    cmd!("zrem", -3, WRITE, 1, 1, 1, ?zsets::zrem),
+    cmd!(
+        "zremrangebylex",
+        4,
+        WRITE,
+        1,
+        1,
+        1,
+        ?zset_range::zremrangebylex
+    ),
+    cmd!(
+        "zremrangebyrank",
+        4,
+        WRITE,
+        1,
+        1,
+        1,
+        ?zset_range::zremrangebyrank
+    ),
+    cmd!(
+        "zremrangebyscore",
+        4,
+        WRITE,
+        1,
+        1,
+        1,
+        ?zset_range::zremrangebyscore
+    ),
+    cmd!("zrevrange", -4, READONLY, 1, 1, 1, ?zset_range::zrevrange),
+    cmd!(
+        "zrevrangebylex",
+        -4,
+        READONLY,
+        1,
+        1,
+        1,
+        ?zset_range::zrevrangebylex
+    ),
+    cmd!(
+        "zrevrangebyscore",
+        -4,
+        READONLY,
+        1,
+        1,
+        1,
+        ?zset_range::zrevrangebyscore
+    ),
+    cmd!("zrevrank", 3, READONLY, 1, 1, 1, ?zsets::zrevrank),
+    cmd!("zscore", 3, READONLY, 1, 1, 1, ?zsets::zscore),
+    cmd!("zunion", -3, READONLY, 0, 0, 0, ?zset_ops::zunion),
+    cmd!("zunionstore", -4, WRITE, 1, 1, 1, ?zset_ops::zunionstore),
 ];
 
 /// Looks a command up by name, case-insensitively (the table is sorted by name).
@@ -268,7 +350,18 @@ impl CommandSpec {
 
 /// Commands whose key count is an argument: name, store-key position (0: none), position
 /// of the count, position of the first counted key.
-const KEYNUM: &[(&str, usize, usize, usize)] = &[("lmpop", 0, 1, 2), ("sintercard", 0, 1, 2)];
+const KEYNUM: &[(&str, usize, usize, usize)] = &[
+    ("lmpop", 0, 1, 2),
+    ("sintercard", 0, 1, 2),
+    ("zdiff", 0, 1, 2),
+    ("zdiffstore", 1, 2, 3),
+    ("zinter", 0, 1, 2),
+    ("zintercard", 0, 1, 2),
+    ("zinterstore", 1, 2, 3),
+    ("zmpop", 0, 1, 2),
+    ("zunion", 0, 1, 2),
+    ("zunionstore", 1, 2, 3),
+];
 
 /// The keys of a KEYNUM command: what the key specs find when the count parses and fits
 /// (the store key first), else what `genericGetKeys` finds from the count's `atoi` (no

@@ -1,28 +1,32 @@
-//! Sorted set commands: ZADD ZINCRBY ZSCORE ZRANGE (index or BYSCORE, REV, LIMIT,
-//! WITHSCORES) ZCARD.
+//! Sorted set commands on members: ZADD (every flag) ZINCRBY ZSCORE ZMSCORE ZCARD ZREM
+//! ZRANK ZREVRANK ZPOPMIN ZPOPMAX ZMPOP ZRANDMEMBER. Ranges are in `zset_range.rs`,
+//! unions and intersections in `zset_ops.rs`.
 
 use super::args::{format_double, is, parse_f64, parse_i64, ERR_NOT_FLOAT, ERR_SYNTAX};
-use super::lists::index_range;
+use super::sampling;
+use super::zset_range::elements_reply;
 use crate::keyspace::Value;
 use crate::node::Node;
 use crate::reply::{Protocol, Reply};
 use crate::types::SortedSet;
 
-fn read(node: &Node, key: &[u8]) -> Result<Option<SortedSet>, Reply> {
-    Ok(node.keyspace.zset(key, node.now)?.cloned())
+type Result = std::result::Result<Reply, Reply>;
+
+fn read<'a>(node: &'a Node, key: &[u8]) -> std::result::Result<Option<&'a SortedSet>, Reply> {
+    Ok(node.keyspace.zset(key, node.now)?)
 }
 
-fn store(node: &mut Node, key: &[u8], x: SortedSet) {
-    if x.is_empty() {
-        node.keyspace.remove(key);
-    } else {
-        node.keyspace.put_keep_ttl(key, Value::ZSet(x), node.now);
-    }
+/// The key popped from and its elements (score, member).
+type Popped = (Vec<u8>, Vec<(f64, Vec<u8>)>);
+
+fn score_reply(s: f64) -> Reply {
+    Reply::Double(format_double(s))
 }
 
-pub fn zadd(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
-    let (mut nx, mut xx, mut gt, mut lt, mut ch, mut incr) =
-        (false, false, false, false, false, false);
+/// `zaddGenericCommand`: flags, then pairs, then the checks in Redis's order; ZINCRBY is
+/// ZADD with INCR (so `ZINCRBY key nx member` is a syntax error there too).
+fn zadd_generic(node: &mut Node, args: &[Vec<u8>], mut incr: bool) -> Result {
+    let (mut nx, mut xx, mut gt, mut lt, mut ch) = (false, false, false, false, false);
     let mut i = 2;
     while i < args.len() {
         let a = &args[i];
@@ -30,14 +34,14 @@ pub fn zadd(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
             nx = true;
         } else if is(a, "xx") {
             xx = true;
-        } else if is(a, "gt") {
-            gt = true;
-        } else if is(a, "lt") {
-            lt = true;
         } else if is(a, "ch") {
             ch = true;
         } else if is(a, "incr") {
             incr = true;
+        } else if is(a, "gt") {
+            gt = true;
+        } else if is(a, "lt") {
+            lt = true;
         } else {
             break;
         }
@@ -45,210 +49,299 @@ pub fn zadd(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
     }
     let elements = args.len() - i;
     if elements == 0 || elements % 2 == 1 {
-        return Reply::err(ERR_SYNTAX);
+        return Err(Reply::err(ERR_SYNTAX));
     }
     if nx && xx {
-        return Reply::err("ERR XX and NX options at the same time are not compatible");
+        return Err(Reply::err(
+            "ERR XX and NX options at the same time are not compatible",
+        ));
     }
     if ((gt || lt) && nx) || (gt && lt) {
-        return Reply::err("ERR GT, LT, and/or NX options at the same time are not compatible");
+        return Err(Reply::err(
+            "ERR GT, LT, and/or NX options at the same time are not compatible",
+        ));
     }
     if incr && elements > 2 {
-        return Reply::err("ERR INCR option supports a single increment-element pair");
+        return Err(Reply::err(
+            "ERR INCR option supports a single increment-element pair",
+        ));
     }
-    let mut pairs = Vec::new();
-    for p in args[i..].chunks(2) {
-        match parse_f64(&p[0], ERR_NOT_FLOAT) {
-            Ok(s) => pairs.push((s, p[1].clone())),
-            Err(e) => return e,
+    let pairs: Vec<(f64, &Vec<u8>)> = args[i..]
+        .chunks(2)
+        .map(|p| parse_f64(&p[0], ERR_NOT_FLOAT).map(|s| (s, &p[1])))
+        .collect::<std::result::Result<_, _>>()?;
+    let key = &args[1];
+    if read(node, key)?.is_none() {
+        if xx {
+            return Ok(if incr { Reply::nil() } else { Reply::int(0) });
         }
+        let z = SortedSet::for_first_member(pairs[0].1);
+        node.keyspace.remove(key);
+        node.keyspace.set(key.clone(), Value::ZSet(z));
     }
-    let mut z = match read(node, &args[1]) {
-        Ok(z) => z.unwrap_or_default(),
-        Err(e) => return e,
+    let Some(z) = node.keyspace.zset_mut(key, node.now)? else {
+        return Err(Reply::err(ERR_SYNTAX));
     };
-    let (mut added, mut changed) = (0, 0);
-    let mut incr_result: Option<f64> = None;
+    let (mut added, mut updated, mut processed) = (0, 0, 0);
+    let mut last = 0.0;
     for (score, member) in pairs {
-        let current = z.score(&member);
-        let mut new_score = score;
-        if let Some(cur) = current {
-            if nx {
-                continue;
-            }
-            if incr {
-                new_score = cur + score;
-                if new_score.is_nan() {
-                    return Reply::err("ERR resulting score is not a number (NaN)");
+        match z.score(member) {
+            Some(current) => {
+                if nx {
+                    continue;
+                }
+                let new = if incr { current + score } else { score };
+                if new.is_nan() {
+                    let changed = added + updated > 0;
+                    node.keyspace.remove_if_empty(key);
+                    if changed {
+                        node.propagate(args.to_vec());
+                    }
+                    return Err(Reply::err("ERR resulting score is not a number (NaN)"));
+                }
+                if (lt && new >= current) || (gt && new <= current) {
+                    continue;
+                }
+                last = new;
+                processed += 1;
+                if new != current {
+                    z.insert(member.clone(), new);
+                    updated += 1;
                 }
             }
-            if (gt && new_score <= cur) || (lt && new_score >= cur) {
-                continue;
+            None => {
+                if xx {
+                    continue;
+                }
+                z.insert(member.clone(), score);
+                last = score;
+                added += 1;
+                processed += 1;
             }
-            incr_result = Some(new_score);
-            if new_score != cur {
-                z.insert(member, new_score);
-                changed += 1;
-            }
-        } else {
-            if xx {
-                continue;
-            }
-            z.insert(member, new_score);
-            incr_result = Some(new_score);
-            added += 1;
         }
     }
-    if added + changed > 0 {
-        store(node, &args[1], z);
+    node.keyspace.remove_if_empty(key);
+    if added + updated > 0 {
         node.propagate(args.to_vec());
     }
-    if incr {
-        return incr_result.map_or(Reply::nil(), |s| Reply::Double(format_double(s)));
-    }
-    Reply::int(if ch { added + changed } else { added })
-}
-
-pub fn zincrby(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
-    let delta = match parse_f64(&args[2], ERR_NOT_FLOAT) {
-        Ok(d) => d,
-        Err(e) => return e,
-    };
-    let mut z = match read(node, &args[1]) {
-        Ok(z) => z.unwrap_or_default(),
-        Err(e) => return e,
-    };
-    let next = z.score(&args[3]).unwrap_or(0.0) + delta;
-    if next.is_nan() {
-        return Reply::err("ERR resulting score is not a number (NaN)");
-    }
-    z.insert(args[3].clone(), next);
-    store(node, &args[1], z);
-    node.propagate(args.to_vec());
-    Reply::Double(format_double(next))
-}
-
-pub fn zscore(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
-    match read(node, &args[1]) {
-        Ok(z) => z
-            .and_then(|z| z.score(&args[2]))
-            .map_or(Reply::nil(), |s| Reply::Double(format_double(s))),
-        Err(e) => e,
-    }
-}
-
-pub fn zcard(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
-    match read(node, &args[1]) {
-        Ok(z) => Reply::int(z.map_or(0, |z| z.len() as i64)),
-        Err(e) => e,
-    }
-}
-
-/// A score bound of BYSCORE: value and whether it is exclusive (`(1.5`).
-fn parse_bound(arg: &[u8]) -> Result<(f64, bool), Reply> {
-    let err = "ERR min or max is not a float";
-    match arg.strip_prefix(b"(") {
-        Some(rest) => parse_f64(rest, err).map(|v| (v, true)),
-        None => parse_f64(arg, err).map(|v| (v, false)),
-    }
-}
-
-pub fn zrange(node: &mut Node, c: u64, args: &[Vec<u8>]) -> Reply {
-    let (mut byscore, mut bylex, mut rev, mut withscores) = (false, false, false, false);
-    let mut limit: Option<(i64, i64)> = None;
-    let mut i = 4;
-    while i < args.len() {
-        let a = &args[i];
-        if is(a, "byscore") {
-            byscore = true;
-        } else if is(a, "bylex") {
-            bylex = true;
-        } else if is(a, "rev") {
-            rev = true;
-        } else if is(a, "withscores") {
-            withscores = true;
-        } else if is(a, "limit") && i + 2 < args.len() {
-            match (parse_i64(&args[i + 1]), parse_i64(&args[i + 2])) {
-                (Ok(o), Ok(c)) => limit = Some((o, c)),
-                (Err(e), _) | (_, Err(e)) => return e,
-            }
-            i += 2;
+    Ok(if incr {
+        if processed > 0 {
+            score_reply(last)
         } else {
-            return Reply::err(ERR_SYNTAX);
-        }
-        i += 1;
-    }
-    if byscore && bylex {
-        return Reply::err(ERR_SYNTAX);
-    }
-    if limit.is_some() && !byscore && !bylex {
-        return Reply::err(
-            "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX",
-        );
-    }
-    if bylex {
-        return Reply::err(
-            "ERR ClusterLab does not model ZRANGE BYLEX yet (see the fidelity page)",
-        );
-    }
-    let z = match read(node, &args[1]) {
-        Ok(z) => z.unwrap_or_default(),
-        Err(e) => return e,
-    };
-    let mut items: Vec<(f64, Vec<u8>)> = z.iter().map(|(s, m)| (s, m.clone())).collect();
-    if rev {
-        items.reverse();
-    }
-    let selected: Vec<(f64, Vec<u8>)> = if byscore {
-        // With REV the arguments are max then min.
-        let (a, b) = if rev {
-            (&args[3], &args[2])
-        } else {
-            (&args[2], &args[3])
-        };
-        let ((min, minx), (max, maxx)) = match (parse_bound(a), parse_bound(b)) {
-            (Ok(x), Ok(y)) => (x, y),
-            (Err(e), _) | (_, Err(e)) => return e,
-        };
-        let in_range = |s: f64| {
-            (if minx { s > min } else { s >= min }) && (if maxx { s < max } else { s <= max })
-        };
-        let matching = items.into_iter().filter(|(s, _)| in_range(*s));
-        match limit {
-            Some((off, cnt)) if off < 0 => {
-                let _ = cnt;
-                Vec::new()
-            }
-            Some((off, cnt)) => {
-                let it = matching.skip(off as usize);
-                if cnt < 0 {
-                    it.collect()
-                } else {
-                    it.take(cnt as usize).collect()
-                }
-            }
-            None => matching.collect(),
+            Reply::nil()
         }
     } else {
-        let (start, stop) = match (parse_i64(&args[2]), parse_i64(&args[3])) {
-            (Ok(a), Ok(b)) => (a, b),
-            (Err(e), _) | (_, Err(e)) => return e,
-        };
-        match index_range(start, stop, items.len()) {
-            Some((s, e)) => items[s..=e].to_vec(),
-            None => Vec::new(),
-        }
+        Reply::int(if ch { added + updated } else { added })
+    })
+}
+
+pub fn zadd(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
+    zadd_generic(node, args, false)
+}
+
+pub fn zincrby(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
+    zadd_generic(node, args, true)
+}
+
+pub fn zscore(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
+    Ok(read(node, &args[1])?
+        .and_then(|z| z.score(&args[2]))
+        .map_or(Reply::nil(), score_reply))
+}
+
+/// `ZMSCORE key member …`: each score or nil (all nil for a missing key).
+pub fn zmscore(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
+    let z = read(node, &args[1])?;
+    Ok(Reply::array(
+        args[2..]
+            .iter()
+            .map(|m| z.and_then(|z| z.score(m)).map_or(Reply::nil(), score_reply))
+            .collect(),
+    ))
+}
+
+pub fn zcard(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
+    Ok(Reply::int(
+        read(node, &args[1])?.map_or(0, |z| z.len() as i64),
+    ))
+}
+
+/// `ZREM key member …`: how many it removed; the key goes with the last one.
+pub fn zrem(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
+    let Some(z) = node.keyspace.zset_mut(&args[1], node.now)? else {
+        return Ok(Reply::int(0));
     };
-    // RESP3 pairs each member with its score; RESP2 flattens them.
-    let pairs = node.protocol(c) == Protocol::Resp3;
-    let mut out = Vec::new();
-    for (s, m) in selected {
-        let score = Reply::Double(format_double(s));
-        match (withscores, pairs) {
-            (false, _) => out.push(Reply::bulk(m)),
-            (true, true) => out.push(Reply::array(vec![Reply::bulk(m), score])),
-            (true, false) => out.extend([Reply::bulk(m), score]),
+    let mut removed = 0;
+    for m in &args[2..] {
+        if z.remove(m) {
+            removed += 1;
+            if z.is_empty() {
+                break;
+            }
         }
     }
-    Reply::array(out)
+    if removed > 0 {
+        node.keyspace.remove_if_empty(&args[1]);
+        node.propagate(args.to_vec());
+    }
+    Ok(Reply::int(removed))
+}
+
+fn rank(node: &mut Node, args: &[Vec<u8>], rev: bool) -> Result {
+    let Some(z) = read(node, &args[1])? else {
+        return Ok(Reply::nil());
+    };
+    Ok(match z.rank(&args[2]) {
+        Some(r) if rev => Reply::int((z.len() - 1 - r) as i64),
+        Some(r) => Reply::int(r as i64),
+        None => Reply::nil(),
+    })
+}
+
+pub fn zrank(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
+    rank(node, args, false)
+}
+
+pub fn zrevrank(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
+    rank(node, args, true)
+}
+
+/// Pops up to `count` elements from one end of the first existing key of `keys`
+/// (`genericZpopCommand`); None when no key exists.
+fn pop_first(
+    node: &mut Node,
+    keys: &[Vec<u8>],
+    max: bool,
+    count: usize,
+) -> std::result::Result<Option<Popped>, Reply> {
+    for key in keys {
+        let Some(z) = node.keyspace.zset_mut(key, node.now)? else {
+            continue;
+        };
+        let mut popped = Vec::new();
+        for _ in 0..count.min(z.len()) {
+            let rank = if max { z.len() - 1 } else { 0 };
+            let Some((s, m)) = z.get(rank).map(|(s, m)| (s, m.clone())) else {
+                break;
+            };
+            z.remove(&m);
+            popped.push((s, m));
+        }
+        node.keyspace.remove_if_empty(key);
+        return Ok(Some((key.clone(), popped)));
+    }
+    Ok(None)
+}
+
+fn zpop(node: &mut Node, c: u64, args: &[Vec<u8>], max: bool) -> Result {
+    if args.len() > 3 {
+        return Err(Reply::err(ERR_SYNTAX));
+    }
+    let count = match args.get(2) {
+        Some(a) => match parse_i64(a) {
+            Ok(n) if n >= 0 => Some(n as usize),
+            _ => return Err(Reply::err("ERR value is out of range, must be positive")),
+        },
+        None => None,
+    };
+    let nested = node.protocol(c) == Protocol::Resp3 && count.is_some();
+    if read(node, &args[1])?.is_none() || count == Some(0) {
+        return Ok(Reply::array(Vec::new()));
+    }
+    let popped = pop_first(node, &args[1..2], max, count.unwrap_or(1))?
+        .map(|(_, p)| p)
+        .unwrap_or_default();
+    node.propagate(args.to_vec());
+    Ok(elements_reply(popped, true, nested))
+}
+
+pub fn zpopmin(node: &mut Node, c: u64, args: &[Vec<u8>]) -> Result {
+    zpop(node, c, args, false)
+}
+
+pub fn zpopmax(node: &mut Node, c: u64, args: &[Vec<u8>]) -> Result {
+    zpop(node, c, args, true)
+}
+
+/// `ZMPOP numkeys key … MIN|MAX [COUNT count]`, replicated as ZPOPMIN/ZPOPMAX of the key
+/// it popped from with the count popped.
+pub fn zmpop(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
+    let numkeys = match parse_i64(&args[1]) {
+        Ok(n) if n >= 1 => n as usize,
+        _ => return Err(Reply::err("ERR numkeys should be greater than 0")),
+    };
+    let where_at = 1 + numkeys + 1;
+    if where_at >= args.len() {
+        return Err(Reply::err(ERR_SYNTAX));
+    }
+    let max = if is(&args[where_at], "min") {
+        false
+    } else if is(&args[where_at], "max") {
+        true
+    } else {
+        return Err(Reply::err(ERR_SYNTAX));
+    };
+    let mut count = None;
+    let mut j = where_at + 1;
+    while j < args.len() {
+        if count.is_none() && is(&args[j], "count") && j + 1 < args.len() {
+            j += 1;
+            count = match parse_i64(&args[j]) {
+                Ok(n) if n >= 1 => Some(n as usize),
+                _ => return Err(Reply::err("ERR count should be greater than 0")),
+            };
+        } else {
+            return Err(Reply::err(ERR_SYNTAX));
+        }
+        j += 1;
+    }
+    let Some((key, popped)) = pop_first(node, &args[2..2 + numkeys], max, count.unwrap_or(1))?
+    else {
+        return Ok(Reply::Array(None));
+    };
+    node.propagate(vec![
+        if max {
+            b"ZPOPMAX".to_vec()
+        } else {
+            b"ZPOPMIN".to_vec()
+        },
+        key.clone(),
+        popped.len().to_string().into_bytes(),
+    ]);
+    Ok(Reply::array(vec![
+        Reply::bulk(key),
+        elements_reply(popped, true, true),
+    ]))
+}
+
+/// `ZRANDMEMBER key [count [WITHSCORES]]`, drawn from the node's seeded RNG.
+pub fn zrandmember(node: &mut Node, c: u64, args: &[Vec<u8>]) -> Result {
+    if args.len() == 2 {
+        return Ok(match node.keyspace.zset(&args[1], node.now)? {
+            Some(z) => {
+                let i = node.rng.index(z.len());
+                z.get(i)
+                    .map_or(Reply::nil(), |(_, m)| Reply::bulk(m.clone()))
+            }
+            None => Reply::nil(),
+        });
+    }
+    let count = sampling::parse_count(&args[2])?;
+    if args.len() > 4 || (args.len() == 4 && !is(&args[3], "withscores")) {
+        return Err(Reply::err(ERR_SYNTAX));
+    }
+    let withscores = args.len() == 4;
+    if withscores && !(-(i64::MAX / 2)..=i64::MAX / 2).contains(&count) {
+        return Err(Reply::err("ERR value is out of range"));
+    }
+    let resp3 = node.protocol(c) == Protocol::Resp3;
+    let Some(z) = node.keyspace.zset(&args[1], node.now)? else {
+        return Ok(Reply::array(Vec::new()));
+    };
+    let picks = sampling::picks(&mut node.rng, z.len(), count)?;
+    let items = picks
+        .into_iter()
+        .filter_map(|i| z.get(i).map(|(s, m)| (s, m.clone())))
+        .collect();
+    Ok(elements_reply(items, withscores, resp3))
 }

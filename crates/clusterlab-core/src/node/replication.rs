@@ -391,6 +391,15 @@ impl Node {
                     });
                     return;
                 }
+                // The handshake's commands, as INFO counts them: PING, AUTH when the
+                // replica has a password, REPLCONF listening-port, REPLCONF capa, PSYNC.
+                self.stats.called("ping", false);
+                if auth.is_some() {
+                    self.stats.called("auth", false);
+                }
+                self.stats.called("replconf", false);
+                self.stats.called("replconf", false);
+                self.stats.called("psync", false);
                 self.repl.replicas.retain(|r| r.conn != from);
                 // Wait for the diskless-sync delay, starting at the next replication cron.
                 self.repl.replicas.push(AttachedReplica {
@@ -471,6 +480,9 @@ impl Node {
                 }
             }
             ReplMessage::Ack { offset } => {
+                // A replica's `REPLCONF ACK` is a command like any other in INFO.
+                self.stats.called("replconf", false);
+                self.stats.replica_acks += 1;
                 if let Some(r) = self.repl.replicas.iter_mut().find(|r| r.conn == from) {
                     r.ack_offset = r.ack_offset.max(offset);
                     r.ack_time = now;

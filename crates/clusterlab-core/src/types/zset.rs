@@ -41,13 +41,17 @@ impl PartialEq for SortedSet {
 }
 
 impl SortedSet {
-    /// `zsetTypeCreate`: an empty set sized for `size_hint` elements whose longest member
-    /// is `max_len` bytes (a skiplist from the start when they would not fit a listpack).
-    pub fn with_hint(size_hint: usize, max_len: usize) -> Self {
+    /// An empty set in a skiplist from the start (`createZsetObject`), as the result sets
+    /// of ZUNION and the other store commands are built.
+    pub fn skiplist() -> Self {
         SortedSet {
-            listpack: size_hint <= ZSET_LISTPACK_ENTRIES && max_len <= LISTPACK_VALUE,
+            listpack: false,
             ..SortedSet::default()
         }
+    }
+
+    pub fn is_listpack(&self) -> bool {
+        self.listpack
     }
 
     pub fn encoding(&self) -> &'static str {
@@ -72,9 +76,13 @@ impl SortedSet {
 
     /// Sets `member`'s score; returns true when the member is new.
     pub fn insert(&mut self, member: Bytes, score: f64) -> bool {
-        // A stored -0 reads back as 0 on a real server (a reply computed before storing,
-        // like ZINCRBY's, still says -0).
-        let score = if score == 0.0 { 0.0 } else { score };
+        // A listpack keeps -0 as 0 (a skiplist keeps it; a reply computed before storing,
+        // like ZINCRBY's, says -0 either way).
+        let score = if score == 0.0 && self.listpack {
+            0.0
+        } else {
+            score
+        };
         match self.scores.get_mut(&member) {
             Some(old) => {
                 if old.to_bits() != score.to_bits() {
@@ -106,11 +114,30 @@ impl SortedSet {
         }
     }
 
+    /// A set ZADD creates: a skiplist from the start when its first member is too long
+    /// for a listpack.
+    pub fn for_first_member(member: &[u8]) -> Self {
+        SortedSet {
+            listpack: member.len() <= LISTPACK_VALUE,
+            ..SortedSet::default()
+        }
+    }
+
     /// `zsetConvertToListpackIfNeeded`, for a set a store command just built.
     pub fn shrink_encoding(&mut self) {
         let max_len = self.scores.keys().map(Vec::len).max().unwrap_or(0);
-        if self.len() <= ZSET_LISTPACK_ENTRIES && max_len <= LISTPACK_VALUE {
-            self.listpack = true;
+        if self.listpack || self.len() > ZSET_LISTPACK_ENTRIES || max_len > LISTPACK_VALUE {
+            return;
+        }
+        self.listpack = true;
+        let negative_zeros: Vec<Bytes> = self
+            .scores
+            .iter()
+            .filter(|(_, s)| **s == 0.0 && s.is_sign_negative())
+            .map(|(m, _)| m.clone())
+            .collect();
+        for m in negative_zeros {
+            self.insert(m, 0.0);
         }
     }
 
@@ -164,6 +191,6 @@ mod tests {
         assert_eq!(z.encoding(), "skiplist");
         z.shrink_encoding();
         assert_eq!(z.encoding(), "listpack");
-        assert_eq!(SortedSet::with_hint(129, 1).encoding(), "skiplist");
+        assert_eq!(SortedSet::skiplist().encoding(), "skiplist");
     }
 }
