@@ -153,7 +153,7 @@ fn random_commands_answer_like_redis_7() {
     let commands: u64 = std::env::var("DIFF_COMMANDS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(1000);
+        .unwrap_or(3000);
     let fresh = std::env::var("DIFF_SEED")
         .ok()
         .and_then(|v| v.parse().ok())

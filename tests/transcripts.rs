@@ -119,3 +119,8 @@ fn list_commands() {
 fn set_commands() {
     transcript("sets.txt");
 }
+
+#[test]
+fn sorted_set_commands() {
+    transcript("zsets.txt");
+}

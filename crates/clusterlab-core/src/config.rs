@@ -39,6 +39,13 @@ pub struct NodeConfig {
     pub enable_debug_command: ProtectedAction,
     /// The Unix time, in ms, of simulated time zero.
     pub unix_epoch_ms: u64,
+    /// `list-max-listpack-size` and `list-compress-depth`: kept and shown (a list is a
+    /// quicklist whatever they say).
+    pub list_max_listpack_size: i64,
+    pub list_compress_depth: i64,
+    /// `save`: the snapshot schedule as (seconds, changes) pairs; kept and shown (there is
+    /// no persistence).
+    pub save: Vec<(i64, i64)>,
 }
 
 /// Who may run a protected command (`enable-debug-command`): nobody, everybody, or
@@ -90,6 +97,9 @@ impl Default for NodeConfig {
             client_query_buffer_limit: 256 * 1024 * 1024,
             enable_debug_command: ProtectedAction::No,
             unix_epoch_ms: DEFAULT_UNIX_EPOCH_MS,
+            list_max_listpack_size: -2,
+            list_compress_depth: 0,
+            save: vec![(3600, 1), (300, 100), (60, 10000)],
         }
     }
 }

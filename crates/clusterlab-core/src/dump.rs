@@ -3,6 +3,7 @@
 //! simulation ever reads it.
 
 use crate::keyspace::{Bytes, Hash, SetValue, SortedSet, Value};
+use crate::types::Limits;
 
 const STRING: u8 = 0;
 const LIST: u8 = 1;
@@ -58,7 +59,7 @@ pub fn encode(value: &Value) -> Vec<u8> {
 }
 
 /// Reads a serialised value back; `None` if the bytes are not one.
-pub fn decode(bytes: &[u8]) -> Option<Value> {
+pub fn decode(bytes: &[u8], limits: &Limits) -> Option<Value> {
     let mut r = Reader { bytes, at: 0 };
     let value = match r.byte()? {
         STRING => Value::String(r.bytes()?),
@@ -71,15 +72,15 @@ pub fn decode(bytes: &[u8]) -> Option<Value> {
             let mut h = Hash::default();
             for _ in 0..n {
                 let (f, v) = (r.bytes()?, r.bytes()?);
-                h.prepare_for([&f, &v]);
-                h.set(f, v);
+                h.prepare_for([&f, &v], limits);
+                h.set(f, v, limits);
             }
             Value::Hash(h)
         }
         SET => {
             let n = r.count()?;
             let members: Vec<Bytes> = (0..n).map(|_| r.bytes()).collect::<Option<_>>()?;
-            Value::Set(SetValue::from_members(members))
+            Value::Set(SetValue::from_members(members, limits))
         }
         ZSET => {
             let n = r.count()?;
@@ -87,7 +88,7 @@ pub fn decode(bytes: &[u8]) -> Option<Value> {
             for _ in 0..n {
                 let member = r.bytes()?;
                 let score = f64::from_le_bytes(r.take(8)?.try_into().ok()?);
-                z.insert(member, score);
+                z.insert(member, score, limits);
             }
             Value::ZSet(z)
         }
@@ -126,24 +127,25 @@ mod tests {
 
     #[test]
     fn every_type_round_trips() {
+        let lim = Limits::default();
         let mut z = SortedSet::default();
-        z.insert(b"a".to_vec(), 1.5);
-        z.insert(b"b".to_vec(), -2.0);
+        z.insert(b"a".to_vec(), 1.5, &lim);
+        z.insert(b"b".to_vec(), -2.0, &lim);
         let values = [
             Value::String(b"myvalue".to_vec()),
             Value::List([b"x".to_vec(), b"".to_vec()].into()),
             Value::Hash({
                 let mut h = Hash::default();
-                h.set(b"f".to_vec(), b"v".to_vec());
+                h.set(b"f".to_vec(), b"v".to_vec(), &lim);
                 h
             }),
-            Value::Set(SetValue::from_members([b"m".to_vec()])),
+            Value::Set(SetValue::from_members([b"m".to_vec()], &lim)),
             Value::ZSet(z),
         ];
         for v in values {
-            assert_eq!(decode(&encode(&v)), Some(v));
+            assert_eq!(decode(&encode(&v), &lim), Some(v));
         }
-        assert_eq!(decode(b""), None);
-        assert_eq!(decode(&[0, 9, 0, 0, 0, b'x']), None);
+        assert_eq!(decode(b"", &lim), None);
+        assert_eq!(decode(&[0, 9, 0, 0, 0, b'x'], &lim), None);
     }
 }

@@ -124,6 +124,8 @@ pub struct Keyspace {
     expires_count: usize,
     /// The time of the command being run: new values are stamped with it.
     pub(crate) clock: SimTime,
+    /// The encoding limits of this node's configuration.
+    pub limits: crate::types::Limits,
 }
 
 impl Keyspace {
@@ -370,6 +372,7 @@ impl Keyspace {
     pub fn clear(&mut self) {
         *self = Keyspace {
             clock: self.clock,
+            limits: self.limits,
             ..Keyspace::default()
         };
     }

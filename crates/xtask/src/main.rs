@@ -226,13 +226,28 @@ fn differential_suite() -> Result<(), String> {
         ]),
     )?;
     run(
-        "differential suite: real Redis 7 cluster vs clusterlab serve",
+        "differential suite: real Redis 7 cluster vs clusterlab serve (release build)",
         cargo().args([
             "test",
+            "--release",
             "-p",
             "clusterlab-tests",
             "--test",
             "differential",
+            "--",
+            "--ignored",
+            "--nocapture",
+        ]),
+    )?;
+    run(
+        "random differential: seeded command sequences, real Redis 7 vs clusterlab serve (release build)",
+        cargo().args([
+            "test",
+            "--release",
+            "-p",
+            "clusterlab-tests",
+            "--test",
+            "differential_random",
             "--",
             "--ignored",
             "--nocapture",

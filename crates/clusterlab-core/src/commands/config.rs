@@ -3,7 +3,6 @@
 //! `client-query-buffer-limit`.
 
 use super::args::is;
-use crate::config::NodeConfig;
 use crate::glob::glob_match;
 use crate::node::{flags, Node};
 use crate::reply::Reply;
@@ -18,6 +17,8 @@ enum Kind {
     Str,
     /// Bytes, with Redis's units (`kb`, `mb`, `gb`, `k`, `m`, `g`), and inclusive bounds.
     Memory(u64, u64),
+    /// `save`: (seconds, changes) pairs.
+    Save,
 }
 
 /// `memtoull`: digits and an optional unit.
@@ -77,6 +78,34 @@ const PARAMS: &[(&str, Option<&str>, Kind)] = &[
     ("requirepass", None, Kind::Str),
     ("timeout", None, Kind::Int(0, i32::MAX as i64)),
     (
+        "hash-max-listpack-entries",
+        Some("hash-max-ziplist-entries"),
+        Kind::Int(0, i64::MAX),
+    ),
+    (
+        "hash-max-listpack-value",
+        Some("hash-max-ziplist-value"),
+        Kind::Memory(0, i64::MAX as u64),
+    ),
+    (
+        "zset-max-listpack-entries",
+        Some("zset-max-ziplist-entries"),
+        Kind::Int(0, i64::MAX),
+    ),
+    (
+        "zset-max-listpack-value",
+        Some("zset-max-ziplist-value"),
+        Kind::Memory(0, i64::MAX as u64),
+    ),
+    ("set-max-intset-entries", None, Kind::Int(0, i64::MAX)),
+    (
+        "list-max-listpack-size",
+        Some("list-max-ziplist-size"),
+        Kind::Int(i32::MIN as i64, i32::MAX as i64),
+    ),
+    ("list-compress-depth", None, Kind::Int(0, i32::MAX as i64)),
+    ("save", None, Kind::Save),
+    (
         "repl-ping-replica-period",
         Some("repl-ping-slave-period"),
         Kind::Int(1, i32::MAX as i64),
@@ -87,7 +116,9 @@ fn yes_no(b: bool) -> String {
     if b { "yes" } else { "no" }.to_string()
 }
 
-fn value(c: &NodeConfig, name: &str) -> String {
+fn value(node: &Node, name: &str) -> String {
+    let c = &node.config;
+    let limits = &node.keyspace.limits;
     let text = |v: &Option<Vec<u8>>| {
         String::from_utf8_lossy(v.as_deref().unwrap_or_default()).into_owned()
     };
@@ -108,6 +139,19 @@ fn value(c: &NodeConfig, name: &str) -> String {
         "repl-ping-replica-period" => c.repl_ping_replica_period.to_string(),
         "timeout" => c.timeout.to_string(),
         "client-query-buffer-limit" => c.client_query_buffer_limit.to_string(),
+        "hash-max-listpack-entries" => limits.hash_entries.to_string(),
+        "hash-max-listpack-value" => limits.hash_value.to_string(),
+        "zset-max-listpack-entries" => limits.zset_entries.to_string(),
+        "zset-max-listpack-value" => limits.zset_value.to_string(),
+        "set-max-intset-entries" => limits.intset_entries.to_string(),
+        "list-max-listpack-size" => c.list_max_listpack_size.to_string(),
+        "list-compress-depth" => c.list_compress_depth.to_string(),
+        "save" => c
+            .save
+            .iter()
+            .map(|(s, n)| format!("{s} {n}"))
+            .collect::<Vec<_>>()
+            .join(" "),
         _ => String::new(),
     }
 }
@@ -158,7 +202,7 @@ fn get(node: &Node, patterns: &[Vec<u8>]) -> Reply {
                         n.to_string()
                     };
                     if !out.iter().any(|(x, _)| x.eq_ignore_ascii_case(&shown)) {
-                        out.push((shown, value(&node.config, name)));
+                        out.push((shown, value(node, name)));
                     }
                 }
             }
@@ -182,6 +226,7 @@ fn set(node: &mut Node, pairs: &[Vec<u8>]) -> Reply {
     // Validate everything first: CONFIG SET is all or nothing.
     let mut changes: Vec<(&str, String)> = Vec::new();
     let mut strings: Vec<(&str, Option<Vec<u8>>)> = Vec::new();
+    let mut save = None;
     for pair in pairs.chunks(2) {
         let asked = String::from_utf8_lossy(&pair[0]).to_ascii_lowercase();
         let Some((name, _, kind)) = PARAMS
@@ -201,6 +246,18 @@ fn set(node: &mut Node, pairs: &[Vec<u8>]) -> Reply {
             strings.push((name, (!pair[1].is_empty()).then(|| pair[1].clone())));
         }
         match kind {
+            Kind::Save => {
+                let words: Vec<&str> = v.split(' ').filter(|w| !w.is_empty()).collect();
+                let numbers: Option<Vec<i64>> = words.iter().map(|w| w.parse().ok()).collect();
+                match numbers {
+                    Some(n) if n.len() % 2 == 0 => {
+                        save = Some(n.chunks(2).map(|p| (p[0], p[1])).collect());
+                        changes.push((name, String::new()));
+                        continue;
+                    }
+                    _ => return failed(&asked, "Invalid save parameters"),
+                }
+            }
             Kind::Immutable => return failed(&asked, "can't set immutable config"),
             Kind::Bool if !is(&pair[1], "yes") && !is(&pair[1], "no") => {
                 return failed(&asked, "argument must be 'yes' or 'no'")
@@ -242,6 +299,10 @@ fn set(node: &mut Node, pairs: &[Vec<u8>]) -> Reply {
             _ => node.config.masteruser = v,
         }
     }
+    if let Some(save) = save {
+        node.config.save = save;
+    }
+    let limits = &mut node.keyspace.limits;
     let c = &mut node.config;
     for (name, v) in changes {
         let b = v == "yes";
@@ -258,6 +319,13 @@ fn set(node: &mut Node, pairs: &[Vec<u8>]) -> Reply {
             "protected-mode" => c.protected_mode = b,
             "repl-ping-replica-period" => c.repl_ping_replica_period = n as u64,
             "timeout" => c.timeout = n as u64,
+            "hash-max-listpack-entries" => limits.hash_entries = n as usize,
+            "hash-max-listpack-value" => limits.hash_value = n as usize,
+            "zset-max-listpack-entries" => limits.zset_entries = n as usize,
+            "zset-max-listpack-value" => limits.zset_value = n as usize,
+            "set-max-intset-entries" => limits.intset_entries = n as usize,
+            "list-max-listpack-size" => c.list_max_listpack_size = n,
+            "list-compress-depth" => c.list_compress_depth = n,
             _ => {}
         }
     }

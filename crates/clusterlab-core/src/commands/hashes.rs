@@ -25,11 +25,12 @@ pub fn hset(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
             &String::from_utf8_lossy(&args[0]).to_lowercase(),
         ));
     }
+    let lim = node.keyspace.limits;
     let h = create(node, &args[1])?;
-    h.prepare_for(&args[2..]);
+    h.prepare_for(&args[2..], &lim);
     let added = args[2..]
         .chunks(2)
-        .filter(|p| h.set(p[0].clone(), p[1].clone()))
+        .filter(|p| h.set(p[0].clone(), p[1].clone(), &lim))
         .count();
     node.propagate(args.to_vec());
     Ok(Reply::int(added as i64))
@@ -42,13 +43,14 @@ pub fn hmset(node: &mut Node, c: u64, args: &[Vec<u8>]) -> Result {
 
 /// `HSETNX key field value`: 1 if it set the field, 0 if the field existed.
 pub fn hsetnx(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
+    let lim = node.keyspace.limits;
     let h = create(node, &args[1])?;
     if h.contains(&args[2]) {
         node.keyspace.remove_if_empty(&args[1]);
         return Ok(Reply::int(0));
     }
-    h.prepare_for(&args[2..4]);
-    h.set(args[2].clone(), args[3].clone());
+    h.prepare_for(&args[2..4], &lim);
+    h.set(args[2].clone(), args[3].clone(), &lim);
     node.propagate(args.to_vec());
     Ok(Reply::int(1))
 }
@@ -112,6 +114,7 @@ pub fn hdel(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
 /// `HINCRBY key field increment`.
 pub fn hincrby(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
     let delta = parse_i64(&args[3])?;
+    let lim = node.keyspace.limits;
     let h = create(node, &args[1])?;
     let current = match h.get(&args[2]) {
         Some(v) => parse_i64(v).map_err(|_| Reply::err("ERR hash value is not an integer")),
@@ -125,7 +128,7 @@ pub fn hincrby(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
             return Err(e);
         }
     };
-    h.set(args[2].clone(), next.to_string().into_bytes());
+    h.set(args[2].clone(), next.to_string().into_bytes(), &lim);
     node.propagate(args.to_vec());
     Ok(Reply::Integer(next))
 }
@@ -138,6 +141,7 @@ pub fn hincrbyfloat(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
     if !delta.is_finite() {
         return Err(Reply::err("ERR value is NaN or Infinity"));
     }
+    let lim = node.keyspace.limits;
     let h = create(node, &args[1])?;
     let current = match h.get(&args[2]) {
         Some(v) => LongDouble::parse(v).ok_or_else(|| Reply::err("ERR hash value is not a float")),
@@ -158,7 +162,7 @@ pub fn hincrbyfloat(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
         }
     };
     let text = next.to_human().into_bytes();
-    h.set(args[2].clone(), text.clone());
+    h.set(args[2].clone(), text.clone(), &lim);
     node.propagate(vec![
         b"HSET".to_vec(),
         args[1].clone(),

@@ -131,7 +131,7 @@ impl Node {
         if !replace && self.keyspace.is_live(&k.key, self.now) {
             return Reply::err("BUSYKEY Target key name already exists.");
         }
-        let Some(value) = dump::decode(&k.payload) else {
+        let Some(value) = dump::decode(&k.payload, &self.keyspace.limits) else {
             return Reply::err("ERR DUMP payload version or checksum are wrong");
         };
         let expires = (k.ttl_ms > 0).then(|| self.now + SimDuration(k.ttl_ms));

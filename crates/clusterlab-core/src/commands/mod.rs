@@ -396,9 +396,10 @@ impl Node {
     fn apply_special_replicated(&mut self, args: &[Vec<u8>]) {
         // `RESTORE-ASKING key abs-ttl payload [REPLACE] [ABSTTL]` from a MIGRATE.
         if args.first().is_some_and(|a| args::is(a, "restore-asking")) && args.len() >= 4 {
-            if let (Some(value), Ok(at)) =
-                (crate::dump::decode(&args[3]), args::parse_i64(&args[2]))
-            {
+            if let (Some(value), Ok(at)) = (
+                crate::dump::decode(&args[3], &self.keyspace.limits),
+                args::parse_i64(&args[2]),
+            ) {
                 let expires = (at > 0)
                     .then(|| SimTime((at as u64).saturating_sub(self.config.unix_epoch_ms)));
                 self.keyspace.remove(&args[1]);

@@ -6,7 +6,7 @@ use super::sampling;
 use crate::keyspace::Value;
 use crate::node::Node;
 use crate::reply::Reply;
-use crate::types::SetValue;
+use crate::types::{Limits, SetValue};
 
 type Result = std::result::Result<Reply, Reply>;
 type Bytes = Vec<u8>;
@@ -20,8 +20,12 @@ fn members_reply(members: impl IntoIterator<Item = Bytes>) -> Reply {
 }
 
 pub fn sadd(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
+    let lim = node.keyspace.limits;
     let s = node.keyspace.set_or_create(&args[1], node.now)?;
-    let added = args[2..].iter().filter(|m| s.add((*m).clone())).count();
+    let added = args[2..]
+        .iter()
+        .filter(|m| s.add((*m).clone(), &lim))
+        .count();
     if added > 0 {
         node.propagate(args.to_vec());
     }
@@ -99,6 +103,7 @@ pub fn spop(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
         Ok(n) if n >= 0 => n as u64,
         _ => return Err(Reply::err("ERR value is out of range, must be positive")),
     };
+    let lim = node.keyspace.limits;
     let Some(s) = node.keyspace.set_mut(key, node.now)? else {
         return Ok(Reply::Set(Vec::new()));
     };
@@ -106,7 +111,7 @@ pub fn spop(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
         return Ok(Reply::Set(Vec::new()));
     }
     if count >= s.len() as u64 {
-        let all = SetValue::from_members(s.iter()).listed();
+        let all = SetValue::from_members(s.iter(), &lim).listed();
         node.keyspace.remove(key);
         node.propagate(vec![b"DEL".to_vec(), key.clone()]);
         return Ok(members_reply(all));
@@ -129,7 +134,7 @@ pub fn spop(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
             kept.push(m);
         }
         let popped = s.listed();
-        *s = SetValue::from_members(kept);
+        *s = SetValue::from_members(kept, &lim);
         popped
     };
     let srems = popped
@@ -178,9 +183,10 @@ pub fn smove(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
         return Ok(Reply::int(0));
     }
     node.keyspace.remove_if_empty(src);
+    let lim = node.keyspace.limits;
     node.keyspace
         .set_or_create(dst, node.now)?
-        .add(member.clone());
+        .add(member.clone(), &lim);
     node.propagate(args.to_vec());
     Ok(Reply::int(1))
 }
@@ -212,20 +218,20 @@ fn intersection(sets: &[&SetValue], limit: usize) -> Vec<Bytes> {
 }
 
 /// The members of a set operation's result, in the order its result set lists them.
-fn union_or_diff(sets: &[Option<&SetValue>], diff: bool) -> SetValue {
+fn union_or_diff(sets: &[Option<&SetValue>], diff: bool, lim: &Limits) -> SetValue {
     let mut result = SetValue::default();
     if diff {
         if let Some(Some(first)) = sets.first() {
             for m in first.iter() {
                 if !sets[1..].iter().flatten().any(|s| s.contains(&m)) {
-                    result.add(m);
+                    result.add(m, lim);
                 }
             }
         }
     } else {
         for s in sets.iter().flatten() {
             for m in s.iter() {
-                result.add(m);
+                result.add(m, lim);
             }
         }
     }
@@ -268,7 +274,12 @@ pub fn sinter(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
 
 pub fn sinterstore(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
     let found = inter(node, &args[2..], 0)?.unwrap_or_default();
-    Ok(store_result(node, args, SetValue::from_members(found)))
+    let lim = node.keyspace.limits;
+    Ok(store_result(
+        node,
+        args,
+        SetValue::from_members(found, &lim),
+    ))
 }
 
 /// `SINTERCARD numkeys key … [LIMIT limit]`.
@@ -302,20 +313,24 @@ pub fn sintercard(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
 
 pub fn sunion(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
     let sets = lookup_all(node, &args[1..])?;
-    Ok(members_reply(union_or_diff(&sets, false).listed()))
+    Ok(members_reply(
+        union_or_diff(&sets, false, &node.keyspace.limits).listed(),
+    ))
 }
 
 pub fn sunionstore(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
-    let result = union_or_diff(&lookup_all(node, &args[2..])?, false);
+    let result = union_or_diff(&lookup_all(node, &args[2..])?, false, &node.keyspace.limits);
     Ok(store_result(node, args, result))
 }
 
 pub fn sdiff(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
     let sets = lookup_all(node, &args[1..])?;
-    Ok(members_reply(union_or_diff(&sets, true).listed()))
+    Ok(members_reply(
+        union_or_diff(&sets, true, &node.keyspace.limits).listed(),
+    ))
 }
 
 pub fn sdiffstore(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
-    let result = union_or_diff(&lookup_all(node, &args[2..])?, true);
+    let result = union_or_diff(&lookup_all(node, &args[2..])?, true, &node.keyspace.limits);
     Ok(store_result(node, args, result))
 }

@@ -186,15 +186,16 @@ fn generic(
     if card {
         return Ok(Reply::int(cardinality as i64));
     }
+    let lim = node.keyspace.limits;
     let mut z = SortedSet::skiplist();
     for (m, s) in result {
-        z.insert(m, s);
+        z.insert(m, s, &lim);
     }
     if store {
         let dst = &args[1];
         let n = z.len();
         if n > 0 {
-            z.shrink_encoding();
+            z.shrink_encoding(&lim);
             node.keyspace.remove(dst);
             node.keyspace.set(dst.clone(), Value::ZSet(z));
             node.propagate(args.to_vec());

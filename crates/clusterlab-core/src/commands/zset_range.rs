@@ -7,7 +7,7 @@ use super::args::{format_double, is, parse_i64, strtod, ERR_SYNTAX};
 use crate::keyspace::Value;
 use crate::node::Node;
 use crate::reply::{Protocol, Reply};
-use crate::types::{SortedSet, ZSET_LISTPACK_ENTRIES};
+use crate::types::SortedSet;
 
 type Result = std::result::Result<Reply, Reply>;
 type Bytes = Vec<u8>;
@@ -242,6 +242,8 @@ pub(super) fn select(
     if first >= end {
         return Vec::new();
     }
+    // A rank range ignores LIMIT (given with a count of -1, it passes the checks).
+    let limit = limit.filter(|_| !matches!(range, Range::Rank(..)));
     let (offset, count) = limit.unwrap_or((0, -1));
     if offset < 0 {
         return Vec::new();
@@ -355,13 +357,14 @@ fn zrange_generic(
     let n = items.len();
     if n > 0 {
         // `zrangeResultBeginStore`: a skiplist for a rank range past the listpack limit.
-        let mut z = if matches!(range, Range::Rank(..)) && n > ZSET_LISTPACK_ENTRIES {
+        let lim = node.keyspace.limits;
+        let mut z = if matches!(range, Range::Rank(..)) && n > lim.zset_entries {
             SortedSet::skiplist()
         } else {
             SortedSet::default()
         };
         for (s, m) in items {
-            z.insert(m, s);
+            z.insert(m, s, &lim);
         }
         node.keyspace.remove(dst);
         node.keyspace.set(dst.clone(), Value::ZSet(z));

@@ -75,10 +75,11 @@ fn zadd_generic(node: &mut Node, args: &[Vec<u8>], mut incr: bool) -> Result {
         if xx {
             return Ok(if incr { Reply::nil() } else { Reply::int(0) });
         }
-        let z = SortedSet::for_first_member(pairs[0].1);
+        let z = SortedSet::for_first_member(pairs[0].1, &node.keyspace.limits);
         node.keyspace.remove(key);
         node.keyspace.set(key.clone(), Value::ZSet(z));
     }
+    let lim = node.keyspace.limits;
     let Some(z) = node.keyspace.zset_mut(key, node.now)? else {
         return Err(Reply::err(ERR_SYNTAX));
     };
@@ -105,7 +106,7 @@ fn zadd_generic(node: &mut Node, args: &[Vec<u8>], mut incr: bool) -> Result {
                 last = new;
                 processed += 1;
                 if new != current {
-                    z.insert(member.clone(), new);
+                    z.insert(member.clone(), new, &lim);
                     updated += 1;
                 }
             }
@@ -113,7 +114,7 @@ fn zadd_generic(node: &mut Node, args: &[Vec<u8>], mut incr: bool) -> Result {
                 if xx {
                     continue;
                 }
-                z.insert(member.clone(), score);
+                z.insert(member.clone(), score, &lim);
                 last = score;
                 added += 1;
                 processed += 1;

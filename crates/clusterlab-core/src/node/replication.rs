@@ -447,7 +447,10 @@ impl Node {
                 self.repl.replid = replid;
                 self.repl.offset = offset;
                 let keys = dataset.len();
+                // The snapshot brings the data; the encoding limits stay this node's own.
+                let limits = self.keyspace.limits;
                 self.keyspace = *dataset;
+                self.keyspace.limits = limits;
                 let master = self.tag(&master);
                 self.emit(EventKind::FullSync {
                     master,

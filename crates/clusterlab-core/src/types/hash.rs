@@ -2,7 +2,7 @@
 //! once a field or value outgrows `hash-max-listpack-value` or the count passes
 //! `hash-max-listpack-entries`. Like Redis, a hash never converts back.
 
-use super::{Dict, HASH_LISTPACK_ENTRIES, LISTPACK_VALUE};
+use super::{Dict, Limits};
 
 type Bytes = Vec<u8>;
 
@@ -50,16 +50,18 @@ impl Hash {
 
     /// `hashTypeTryConversion`: converts before a write whose arguments include one too
     /// long for a listpack.
-    pub fn prepare_for<'a>(&mut self, args: impl IntoIterator<Item = &'a Bytes>) {
-        if matches!(self, Hash::Listpack(_)) && args.into_iter().any(|a| a.len() > LISTPACK_VALUE) {
+    pub fn prepare_for<'a>(&mut self, args: impl IntoIterator<Item = &'a Bytes>, limits: &Limits) {
+        if matches!(self, Hash::Listpack(_))
+            && args.into_iter().any(|a| a.len() > limits.hash_value)
+        {
             self.convert();
         }
     }
 
     /// `hashTypeSet`: sets a field (an existing one keeps its place); returns true when
     /// the field is new.
-    pub fn set(&mut self, field: Bytes, value: Bytes) -> bool {
-        if field.len() > LISTPACK_VALUE || value.len() > LISTPACK_VALUE {
+    pub fn set(&mut self, field: Bytes, value: Bytes, limits: &Limits) -> bool {
+        if field.len() > limits.hash_value || value.len() > limits.hash_value {
             self.convert();
         }
         match self {
@@ -69,7 +71,7 @@ impl Hash {
                     return false;
                 }
                 p.push((field, value));
-                if p.len() > HASH_LISTPACK_ENTRIES {
+                if p.len() > limits.hash_entries {
                     self.convert();
                 }
                 true
@@ -125,18 +127,19 @@ mod tests {
 
     #[test]
     fn converts_once_and_for_all() {
+        let lim = Limits::default();
         let mut h = Hash::default();
-        assert!(h.set(b"f".to_vec(), b"v".to_vec()));
+        assert!(h.set(b"f".to_vec(), b"v".to_vec(), &lim));
         assert_eq!(h.encoding(), "listpack");
-        assert!(!h.set(b"f".to_vec(), vec![b'x'; 65]));
+        assert!(!h.set(b"f".to_vec(), vec![b'x'; 65], &lim));
         assert_eq!(h.encoding(), "hashtable");
         assert!(h.remove(b"f"));
         assert_eq!(h.encoding(), "hashtable");
         let mut big = Hash::default();
-        for i in 0..=HASH_LISTPACK_ENTRIES {
-            big.set(i.to_string().into_bytes(), vec![]);
+        for i in 0..=lim.hash_entries {
+            big.set(i.to_string().into_bytes(), vec![], &lim);
         }
         assert_eq!(big.encoding(), "hashtable");
-        assert_eq!(big.len(), HASH_LISTPACK_ENTRIES + 1);
+        assert_eq!(big.len(), lim.hash_entries + 1);
     }
 }

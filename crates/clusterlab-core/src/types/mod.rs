@@ -17,6 +17,29 @@ pub use zset::SortedSet;
 /// costs (O(1) at both ends and by index).
 pub type List = std::collections::VecDeque<Vec<u8>>;
 
+/// The encoding limits CONFIG SET changes (`hash-max-listpack-entries` and the others),
+/// read at each write as Redis reads them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    pub hash_entries: usize,
+    pub hash_value: usize,
+    pub zset_entries: usize,
+    pub zset_value: usize,
+    pub intset_entries: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            hash_entries: HASH_LISTPACK_ENTRIES,
+            hash_value: LISTPACK_VALUE,
+            zset_entries: ZSET_LISTPACK_ENTRIES,
+            zset_value: LISTPACK_VALUE,
+            intset_entries: INTSET_ENTRIES,
+        }
+    }
+}
+
 /// `hash-max-listpack-entries` as 7.0.15 starts without a config file.
 pub const HASH_LISTPACK_ENTRIES: usize = 512;
 /// `zset-max-listpack-entries`.

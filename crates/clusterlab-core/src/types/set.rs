@@ -2,7 +2,7 @@
 //! are at most `set-max-intset-entries`, else a hash table. Like Redis, a set never
 //! converts back.
 
-use super::{parse_canonical_i64, Dict, INTSET_ENTRIES};
+use super::{parse_canonical_i64, Dict, Limits};
 
 type Bytes = Vec<u8>;
 
@@ -20,10 +20,10 @@ impl Default for SetValue {
 
 impl SetValue {
     /// A set made of `members` (added in order, as SADD adds them).
-    pub fn from_members<I: IntoIterator<Item = Bytes>>(members: I) -> Self {
+    pub fn from_members<I: IntoIterator<Item = Bytes>>(members: I, limits: &Limits) -> Self {
         let mut s = SetValue::default();
         for m in members {
-            s.add(m);
+            s.add(m, limits);
         }
         s
     }
@@ -56,7 +56,7 @@ impl SetValue {
     }
 
     /// `setTypeAdd`: returns true when the member is new.
-    pub fn add(&mut self, m: Bytes) -> bool {
+    pub fn add(&mut self, m: Bytes, limits: &Limits) -> bool {
         if let SetValue::Intset(v) = self {
             match parse_canonical_i64(&m) {
                 Some(n) => {
@@ -64,7 +64,8 @@ impl SetValue {
                         return false;
                     };
                     v.insert(at, n);
-                    if v.len() > INTSET_ENTRIES {
+                    // Redis caps the setting at 2^30 (an intset's own limit).
+                    if v.len() > limits.intset_entries.min(1 << 30) {
                         self.convert();
                     }
                     return true;
@@ -129,20 +130,24 @@ mod tests {
 
     #[test]
     fn integers_stay_sorted_until_a_string_arrives() {
-        let mut s = SetValue::from_members([b"3".to_vec(), b"1".to_vec(), b"2".to_vec()]);
+        let lim = Limits::default();
+        let mut s = SetValue::from_members([b"3".to_vec(), b"1".to_vec(), b"2".to_vec()], &lim);
         assert_eq!(s.encoding(), "intset");
         assert_eq!(
             s.listed(),
             vec![b"1".to_vec(), b"2".to_vec(), b"3".to_vec()]
         );
-        assert!(!s.add(b"2".to_vec()));
+        assert!(!s.add(b"2".to_vec(), &lim));
         assert!(!s.contains(b"02"));
-        assert!(s.add(b"a".to_vec()));
+        assert!(s.add(b"a".to_vec(), &lim));
         assert_eq!(s.encoding(), "hashtable");
         assert!(s.remove(b"a"));
         assert_eq!(s.encoding(), "hashtable");
         assert!(s.contains(b"1"));
-        let big = SetValue::from_members((0..=INTSET_ENTRIES).map(|i| i.to_string().into_bytes()));
+        let big = SetValue::from_members(
+            (0..=lim.intset_entries).map(|i| i.to_string().into_bytes()),
+            &lim,
+        );
         assert_eq!(big.encoding(), "hashtable");
     }
 }

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::skiplist::{Iter, SkipList};
-use super::{LISTPACK_VALUE, ZSET_LISTPACK_ENTRIES};
+use super::Limits;
 
 type Bytes = Vec<u8>;
 
@@ -75,7 +75,7 @@ impl SortedSet {
     }
 
     /// Sets `member`'s score; returns true when the member is new.
-    pub fn insert(&mut self, member: Bytes, score: f64) -> bool {
+    pub fn insert(&mut self, member: Bytes, score: f64, limits: &Limits) -> bool {
         // A listpack keeps -0 as 0 (a skiplist keeps it; a reply computed before storing,
         // like ZINCRBY's, says -0 either way).
         let score = if score == 0.0 && self.listpack {
@@ -94,8 +94,8 @@ impl SortedSet {
             }
             None => {
                 if self.listpack
-                    && (self.scores.len() + 1 > ZSET_LISTPACK_ENTRIES
-                        || member.len() > LISTPACK_VALUE)
+                    && (self.scores.len() + 1 > limits.zset_entries
+                        || member.len() > limits.zset_value)
                 {
                     self.listpack = false;
                 }
@@ -116,17 +116,17 @@ impl SortedSet {
 
     /// A set ZADD creates: a skiplist from the start when its first member is too long
     /// for a listpack.
-    pub fn for_first_member(member: &[u8]) -> Self {
+    pub fn for_first_member(member: &[u8], limits: &Limits) -> Self {
         SortedSet {
-            listpack: member.len() <= LISTPACK_VALUE,
+            listpack: limits.zset_entries > 0 && member.len() <= limits.zset_value,
             ..SortedSet::default()
         }
     }
 
     /// `zsetConvertToListpackIfNeeded`, for a set a store command just built.
-    pub fn shrink_encoding(&mut self) {
+    pub fn shrink_encoding(&mut self, limits: &Limits) {
         let max_len = self.scores.keys().map(Vec::len).max().unwrap_or(0);
-        if self.listpack || self.len() > ZSET_LISTPACK_ENTRIES || max_len > LISTPACK_VALUE {
+        if self.listpack || self.len() > limits.zset_entries || max_len > limits.zset_value {
             return;
         }
         self.listpack = true;
@@ -137,7 +137,7 @@ impl SortedSet {
             .map(|(m, _)| m.clone())
             .collect();
         for m in negative_zeros {
-            self.insert(m, 0.0);
+            self.insert(m, 0.0, limits);
         }
     }
 
@@ -176,20 +176,21 @@ mod tests {
 
     #[test]
     fn orders_by_score_then_member_and_converts_past_the_listpack_limits() {
+        let lim = Limits::default();
         let mut z = SortedSet::default();
-        assert!(z.insert(b"b".to_vec(), 1.0));
-        assert!(z.insert(b"a".to_vec(), 1.0));
-        assert!(z.insert(b"c".to_vec(), 0.5));
-        assert!(!z.insert(b"c".to_vec(), 2.0));
+        assert!(z.insert(b"b".to_vec(), 1.0, &lim));
+        assert!(z.insert(b"a".to_vec(), 1.0, &lim));
+        assert!(z.insert(b"c".to_vec(), 0.5, &lim));
+        assert!(!z.insert(b"c".to_vec(), 2.0, &lim));
         let order: Vec<_> = z.iter().map(|(_, m)| m.clone()).collect();
         assert_eq!(order, vec![b"a".to_vec(), b"b".to_vec(), b"c".to_vec()]);
         assert_eq!(z.rank(b"c"), Some(2));
         assert_eq!(z.encoding(), "listpack");
-        z.insert(vec![b'x'; 65], 0.0);
+        z.insert(vec![b'x'; 65], 0.0, &lim);
         assert_eq!(z.encoding(), "skiplist");
         assert!(z.remove(&[b'x'; 65]));
         assert_eq!(z.encoding(), "skiplist");
-        z.shrink_encoding();
+        z.shrink_encoding(&lim);
         assert_eq!(z.encoding(), "listpack");
         assert_eq!(SortedSet::skiplist().encoding(), "skiplist");
     }
