@@ -28,7 +28,7 @@ const SIM_BASE: u16 = 20001;
 const SIM_PORT: u16 = 20101;
 
 /// Seeds that once failed, replayed by every run.
-const FIXED_SEEDS: &[u64] = &[1, 2, 3];
+const FIXED_SEEDS: &[u64] = &[1, 2, 3, 821834305];
 
 fn args(words: &[&str]) -> Vec<Vec<u8>> {
     words.iter().map(|w| w.as_bytes().to_vec()).collect()
@@ -116,11 +116,16 @@ fn run_seed(seed: u64, commands: u64, real: &mut Client, sim: &mut Client, tally
         c.call(&args(&["FLUSHALL"])).expect("FLUSHALL");
     }
     let mut g = Gen::new(seed);
+    // `DIFF_HISTORY=N` shows the N commands before a difference (8 by default).
+    let history_len: usize = std::env::var("DIFF_HISTORY")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(8);
     let mut history: Vec<String> = Vec::new();
     for _ in 0..commands {
         let cmd = g.command();
         history.push(gen::text(&cmd));
-        if history.len() > 8 {
+        if history.len() > history_len {
             history.remove(0);
         }
         let r = real.call(&cmd).expect("the real node answers");
@@ -131,6 +136,23 @@ fn run_seed(seed: u64, commands: u64, real: &mut Client, sim: &mut Client, tally
             Verdict::Unordered => tally.unordered += 1,
             Verdict::Random => tally.random += 1,
             Verdict::Different => {
+                // The encodings of the keys involved, on both sides.
+                let mut encodings = String::new();
+                for k in cmd.iter().skip(1).filter(|a| a.starts_with(b"{k}")) {
+                    let ask = vec![b"OBJECT".to_vec(), b"ENCODING".to_vec(), k.clone()];
+                    let (re, se) = (real.call(&ask), sim.call(&ask));
+                    encodings.push_str(&format!(
+                        " {}: {} / {}",
+                        String::from_utf8_lossy(k),
+                        re.map(|v| resp_client::render(&v))
+                            .unwrap_or_default()
+                            .trim(),
+                        se.map(|v| resp_client::render(&v))
+                            .unwrap_or_default()
+                            .trim()
+                    ));
+                }
+                history.push(format!("encodings (real / sim):{encodings}"));
                 if tally.different.len() < 30 {
                     tally.different.push(format!(
                         "seed {seed}: {}\n  after: {}\n  real: {}  sim:  {}",

@@ -113,6 +113,9 @@ pub enum StringWrite {
     InPlace,
     /// Made from a float (INCRBYFLOAT): `embstr` or `raw` by length, never `int`.
     FromFloat,
+    /// A copy (COPY) of a value stored whole: the same encoding, but a shared integer
+    /// is duplicated (`dupStringObject`), so it has one reference.
+    Copied,
 }
 
 /// The dataset of one node (database 0; cluster mode has only one).
@@ -243,6 +246,9 @@ impl Keyspace {
             return;
         };
         entry.accessed = self.clock;
+        if entry.written == StringWrite::Whole {
+            entry.written = StringWrite::Copied;
+        }
         self.insert_entry(to.to_vec(), entry);
     }
 
@@ -301,6 +307,38 @@ impl Keyspace {
             self.remove(key);
         }
         empty
+    }
+
+    /// What saving and loading an RDB file does to the dataset (DEBUG RELOAD): every
+    /// value is built again as loading builds it, so encodings are chosen afresh from the
+    /// content and the limits (a shrunk hash table becomes a listpack, an appended string
+    /// `embstr`), and access times start now.
+    pub fn reload(&mut self, now: SimTime) {
+        let limits = self.limits;
+        for e in self.entries.values_mut() {
+            e.accessed = now;
+            e.written = StringWrite::Whole;
+            e.value = match &e.value {
+                Value::Hash(h) => {
+                    let mut fresh = Hash::default();
+                    for (f, v) in h.iter() {
+                        fresh.prepare_for([f, v], &limits);
+                        fresh.set(f.clone(), v.clone(), &limits);
+                    }
+                    Value::Hash(fresh)
+                }
+                Value::Set(s) => Value::Set(SetValue::from_members(s.iter(), &limits)),
+                Value::ZSet(z) => {
+                    let mut fresh = SortedSet::skiplist();
+                    for (score, m) in z.iter() {
+                        fresh.insert(m.clone(), score, &limits);
+                    }
+                    fresh.shrink_encoding(&limits);
+                    Value::ZSet(fresh)
+                }
+                other => other.clone(),
+            };
+        }
     }
 
     /// A lookup that is not `LOOKUP_NOTOUCH` updates the key's access time.

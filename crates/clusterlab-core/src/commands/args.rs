@@ -1,6 +1,7 @@
 //! Argument parsing with Redis's own error texts.
 
 use crate::reply::Reply;
+pub use crate::reply::{format_double, format_g17};
 
 pub const ERR_NOT_INTEGER: &str = "ERR value is not an integer or out of range";
 pub const ERR_NOT_FLOAT: &str = "ERR value is not a valid float";
@@ -141,44 +142,6 @@ fn hex_float(t: &[u8], mut i: usize, sign: f64) -> (f64, usize, bool) {
 /// Case-insensitive comparison of an argument with a keyword.
 pub fn is(arg: &[u8], word: &str) -> bool {
     arg.eq_ignore_ascii_case(word.as_bytes())
-}
-
-/// Formats a double as Redis 7.0 replies it (`%.17g`, `inf`, `-inf`).
-pub fn format_double(v: f64) -> String {
-    if v.is_infinite() {
-        return if v > 0.0 { "inf".into() } else { "-inf".into() };
-    }
-    format_g17(v)
-}
-
-/// C's `printf("%.17g", v)` for finite values.
-pub fn format_g17(v: f64) -> String {
-    if v == 0.0 {
-        return if v.is_sign_negative() {
-            "-0".into()
-        } else {
-            "0".into()
-        };
-    }
-    let sci = format!("{:.16e}", v);
-    let (mantissa, exp) = sci.split_once('e').expect("exponent in {:e}");
-    let exp: i32 = exp.parse().expect("integer exponent");
-    if !(-4..17).contains(&exp) {
-        let m = strip_zeros(mantissa);
-        let sign = if exp < 0 { '-' } else { '+' };
-        format!("{m}e{sign}{:02}", exp.abs())
-    } else {
-        let decimals = (16 - exp).max(0) as usize;
-        strip_zeros(&format!("{:.*}", decimals, v)).to_string()
-    }
-}
-
-fn strip_zeros(s: &str) -> &str {
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.')
-    } else {
-        s
-    }
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ enum Kind {
 }
 
 /// `memtoull`: digits and an optional unit.
-fn memory_value(v: &[u8]) -> Option<u64> {
+pub(crate) fn memory_value(v: &[u8]) -> Option<u64> {
     let digits = v.iter().take_while(|b| b.is_ascii_digit()).count();
     let unit = String::from_utf8_lossy(&v[digits..]).to_ascii_lowercase();
     let mul: u64 = match unit.as_str() {

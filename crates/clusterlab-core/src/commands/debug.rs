@@ -30,6 +30,19 @@ pub fn debug(n: &mut Node, c: u64, args: &[Vec<u8>]) -> Reply {
             .collect();
         n.active_expire_enabled = digits.parse::<i64>().unwrap_or(0) != 0;
         Reply::ok()
+    } else if is(sub, "quicklist-packed-threshold") && argc == 3 {
+        // Lists are not stored in quicklist nodes here, so the threshold changes nothing.
+        match super::config::memory_value(&args[2]) {
+            Some(sz) if sz <= (1u64 << 32) - (1 << 20) => Reply::ok(),
+            _ => {
+                Reply::err("ERR argument must be a memory value bigger than 1 and smaller than 4gb")
+            }
+        }
+    } else if is(sub, "reload") {
+        // Saving and loading an RDB file: the data stay, encodings are chosen afresh.
+        let now = n.now;
+        n.keyspace.reload(now);
+        Reply::ok()
     } else if is(sub, "sleep")
         && argc == 3
         && String::from_utf8_lossy(&args[2]).parse::<f64>() == Ok(0.0)

@@ -167,14 +167,16 @@ fn server(n: &Node) -> String {
 }
 
 fn clients(n: &Node) -> String {
-    let waiting = n.clients.blocked.len() + n.migrate.pending.len();
+    let pops = &n.clients.blocked_pops;
+    let waiting = n.clients.blocked.len() + n.migrate.pending.len() + pops.len();
     let blocked = waiting + n.failover.paused_writes.len();
     let in_timeout = n
         .clients
         .blocked
         .iter()
         .filter(|w| w.deadline.is_some())
-        .count();
+        .count()
+        + pops.iter().filter(|b| b.deadline.is_some()).count();
     let max_input = n
         .clients
         .sessions

@@ -356,7 +356,12 @@ pub fn lpos(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
 }
 
 /// Pops from one end of `src` and pushes onto one end of `dst` (LMOVE, RPOPLPUSH).
-fn lmove_generic(node: &mut Node, args: &[Vec<u8>], from_left: bool, to_left: bool) -> Result {
+pub(super) fn lmove_generic(
+    node: &mut Node,
+    args: &[Vec<u8>],
+    from_left: bool,
+    to_left: bool,
+) -> Result {
     let (src, dst) = (&args[1], &args[2]);
     if read(node, src)?.is_none() {
         return Ok(Reply::nil());

@@ -137,6 +137,7 @@ impl Node {
         let expires = (k.ttl_ms > 0).then(|| self.now + SimDuration(k.ttl_ms));
         self.keyspace.remove(&k.key);
         self.keyspace.set_with_expiry(k.key.clone(), value, expires);
+        self.signal_ready(&k.key);
         // Replicas get it with an absolute TTL, as `restoreCommand` rewrites it.
         let mut command = vec![
             b"RESTORE-ASKING".to_vec(),

@@ -3,6 +3,7 @@
 
 mod acl;
 mod args;
+mod blocking;
 mod client;
 mod cluster;
 mod cluster_views;
@@ -23,6 +24,7 @@ mod routing;
 mod sampling;
 mod server;
 mod sets;
+mod sort;
 mod string_set;
 mod strings;
 mod table;
@@ -303,7 +305,11 @@ impl Node {
             }
             return exec;
         }
-        Exec::Reply(self.run(client, spec, args))
+        let reply = self.run(client, spec, args);
+        if std::mem::take(&mut self.clients.just_blocked) {
+            return Exec::Blocked;
+        }
+        Exec::Reply(reply)
     }
 
     /// Runs a command that passed every check (directly, or queued in a transaction).
@@ -326,12 +332,14 @@ impl Node {
         if let Reply::Error(e) = &reply {
             self.stats.error_reply(e);
         }
-        if spec.flags & WRITE != 0 {
+        // A command that blocked its client changed nothing yet.
+        if spec.flags & WRITE != 0 && !self.clients.just_blocked {
             let off = self.repl.offset;
             self.session(client).woff = off;
             if !reply.is_error() {
                 for &i in &keys {
                     self.touch_watched(&args[i]);
+                    self.signal_ready(&args[i]);
                 }
                 if spec.name == "flushall" || spec.name == "flushdb" {
                     self.touch_all_watched();

@@ -72,7 +72,7 @@ fn encoding(value: &Value, written: StringWrite) -> &'static str {
     match value {
         Value::String(_) if written == StringWrite::InPlace => "raw",
         Value::String(s)
-            if written == StringWrite::Whole
+            if matches!(written, StringWrite::Whole | StringWrite::Copied)
                 && s.len() <= 20
                 && parse_canonical_i64(s).is_some() =>
         {

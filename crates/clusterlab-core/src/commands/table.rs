@@ -3,8 +3,9 @@
 
 use super::args;
 use super::{
-    acl, client, cluster, command, config, counters, debug, function, hashes, hello, info, keys,
-    lists, multi, object, server, sets, string_set, strings, zset_ops, zset_range, zsets,
+    acl, blocking, client, cluster, command, config, counters, debug, function, hashes, hello,
+    info, keys, lists, multi, object, server, sets, sort, string_set, strings, zset_ops,
+    zset_range, zsets,
 };
 use crate::node::Node;
 use crate::reply::Reply;
@@ -61,6 +62,14 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("append", 3, WRITE, 1, 1, 1, strings::append),
     cmd!("asking", 1, 0, 0, 0, 0, server::asking),
     cmd!("auth", -2, 0, 0, 0, 0, hello::auth),
+    cmd!("blmove", 6, WRITE, 1, 2, 1, ?blocking::blmove),
+    cmd!("blmpop", -5, WRITE, 0, 0, 0, ?blocking::blmpop),
+    cmd!("blpop", -3, WRITE, 1, -2, 1, ?blocking::blpop),
+    cmd!("brpop", -3, WRITE, 1, -2, 1, ?blocking::brpop),
+    cmd!("brpoplpush", 4, WRITE, 1, 2, 1, ?blocking::brpoplpush),
+    cmd!("bzmpop", -5, WRITE, 0, 0, 0, ?blocking::bzmpop),
+    cmd!("bzpopmax", -3, WRITE, 1, -2, 1, ?blocking::bzpopmax),
+    cmd!("bzpopmin", -3, WRITE, 1, -2, 1, ?blocking::bzpopmin),
     cmd!("client", -2, 0, 0, 0, 0, client::client),
     cmd!("cluster", -2, 0, 0, 0, 0, cluster::cluster),
     cmd!("command", -1, 0, 0, 0, 0, command::command),
@@ -159,6 +168,8 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("smembers", 2, READONLY, 1, 1, 1, ?sets::smembers),
     cmd!("smismember", -3, READONLY, 1, 1, 1, ?sets::smismember),
     cmd!("smove", 4, WRITE, 1, 2, 1, ?sets::smove),
+    cmd!("sort", -2, WRITE, 1, 1, 1, ?sort::sort),
+    cmd!("sort_ro", -2, READONLY, 1, 1, 1, ?sort::sort_ro),
     cmd!("spop", -2, WRITE, 1, 1, 1, ?sets::spop),
     cmd!("srandmember", -2, READONLY, 1, 1, 1, ?sets::srandmember),
     cmd!("srem", -3, WRITE, 1, 1, 1, ?sets::srem),
@@ -304,6 +315,9 @@ impl CommandSpec {
             }
             return Vec::new();
         }
+        if self.name == "sort" {
+            return sort::keys(args);
+        }
         if self.name == "migrate" {
             if let Some(k) = args.iter().skip(6).position(|a| args::is(a, "keys")) {
                 return (6 + k + 1..args.len()).collect();
@@ -351,6 +365,8 @@ impl CommandSpec {
 /// Commands whose key count is an argument: name, store-key position (0: none), position
 /// of the count, position of the first counted key.
 const KEYNUM: &[(&str, usize, usize, usize)] = &[
+    ("blmpop", 0, 2, 3),
+    ("bzmpop", 0, 2, 3),
     ("lmpop", 0, 1, 2),
     ("sintercard", 0, 1, 2),
     ("zdiff", 0, 1, 2),

@@ -89,6 +89,12 @@ pub struct Clients {
     pub sessions: BTreeMap<u64, ClientSession>,
     /// Clients blocked in WAIT.
     pub blocked: Vec<BlockedWait>,
+    /// Clients blocked on keys (BLPOP and the others), in the order they blocked.
+    pub blocked_pops: Vec<super::BlockedPop>,
+    /// Keys written since the blocked clients were last tried, in order.
+    pub ready_keys: Vec<Vec<u8>>,
+    /// The command just run blocked its client (its reply comes later).
+    pub just_blocked: bool,
     /// During EXEC: the writes to send to replicas afterwards, wrapped in MULTI/EXEC.
     pub held_propagation: Option<Vec<Vec<Vec<u8>>>>,
     /// The command being run closes its own connection once it has replied (ACL DELUSER
@@ -154,6 +160,7 @@ impl Node {
     pub(crate) fn disconnect_client(&mut self, client: u64) {
         self.clients.sessions.remove(&client);
         self.clients.blocked.retain(|w| w.client != client);
+        self.clients.blocked_pops.retain(|b| b.client != client);
         // Nothing the client waited for is answered any more.
         self.migrate.pending.retain(|m| m.client != client);
         self.failover.paused_writes.retain(|(c, _)| *c != client);

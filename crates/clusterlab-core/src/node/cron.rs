@@ -122,6 +122,7 @@ impl Node {
 
         self.check_manual_failover_timeout();
         self.check_migrate_timeouts();
+        self.redirect_blocked_pops();
         if self.myself().is_replica() {
             self.handle_manual_failover();
             self.handle_replica_failover();

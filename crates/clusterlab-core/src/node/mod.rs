@@ -23,6 +23,7 @@
 pub mod flags;
 pub mod peers;
 
+mod blocking;
 mod bus;
 mod clients;
 mod cron;
@@ -58,6 +59,7 @@ use crate::rng::SimRng;
 use crate::slot::Slot;
 use crate::time::SimTime;
 
+pub use blocking::{BlockedPop, PopKind};
 pub use bus::BusState;
 pub use clients::{BlockedWait, ClientSession, Clients, ReplyMode};
 pub use cron::CRON_PERIOD_MS;
@@ -303,6 +305,8 @@ impl Node {
         }
         self.flush_getack();
         self.check_blocked_waits();
+        self.serve_blocked_pops();
+        self.expire_blocked_pops();
     }
 
     /// Drains every output produced so far, oldest first.

@@ -181,6 +181,7 @@ impl Node {
             return;
         };
         let (ip, port) = (m.ip, m.port);
+        self.unblock_all_for_replica();
         // Stop serving my own replicas' stream and drop the old link.
         self.repl.replicas.clear();
         let (last_io, down_since, refused) = match &self.repl.upstream {

@@ -123,6 +123,11 @@ impl SortedSet {
         }
     }
 
+    /// `zsetConvert(…, OBJ_ENCODING_SKIPLIST)`, which SORT does to the set it reads.
+    pub fn to_skiplist(&mut self) {
+        self.listpack = false;
+    }
+
     /// `zsetConvertToListpackIfNeeded`, for a set a store command just built.
     pub fn shrink_encoding(&mut self, limits: &Limits) {
         let max_len = self.scores.keys().map(Vec::len).max().unwrap_or(0);

@@ -1,0 +1,295 @@
+//! Clients blocked on keys (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP, BZPOPMIN,
+//! BZPOPMAX, BZMPOP), as `blocked.c` keeps them: served in the order they blocked when a
+//! write makes one of their keys ready, answered with a null array at their timeout,
+//! redirected when their slot leaves this node, and unblocked with an error when the node
+//! turns replica.
+
+use crate::event::Redirect;
+use crate::keyspace::Value;
+use crate::reply::{format_double, Reply};
+use crate::slot::key_hash_slot;
+use crate::time::SimTime;
+
+use super::{Node, Output};
+
+type Bytes = Vec<u8>;
+
+/// What a blocked client waits to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PopKind {
+    /// BLPOP/BRPOP (no count) and BLMPOP (a count).
+    List { left: bool, count: Option<usize> },
+    /// BLMOVE and BRPOPLPUSH: pop from the key, push onto `dst`.
+    Move {
+        dst: Bytes,
+        from_left: bool,
+        to_left: bool,
+        rpoplpush: bool,
+    },
+    /// BZPOPMIN/BZPOPMAX (no count) and BZMPOP (a count).
+    ZSet { max: bool, count: Option<usize> },
+}
+
+/// A client blocked on keys.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlockedPop {
+    pub client: u64,
+    pub keys: Vec<Bytes>,
+    pub kind: PopKind,
+    pub deadline: Option<SimTime>,
+}
+
+impl Node {
+    /// `blockForKeys`: the client waits; the command's handler answers nothing now.
+    pub(crate) fn block_pop(&mut self, pop: BlockedPop) {
+        self.clients.blocked_pops.push(pop);
+        self.clients.just_blocked = true;
+    }
+
+    /// Whether a command may block now (not inside a transaction: `CLIENT_DENY_BLOCKING`).
+    pub(crate) fn may_block(&self) -> bool {
+        self.clients.held_propagation.is_none()
+    }
+
+    /// `signalKeyAsReady`: a write touched `key`; clients blocked on it are tried before
+    /// the node sleeps.
+    pub(crate) fn signal_ready(&mut self, key: &[u8]) {
+        let c = &mut self.clients;
+        if c.blocked_pops
+            .iter()
+            .any(|b| b.keys.iter().any(|k| k == key))
+            && !c.ready_keys.iter().any(|k| k == key)
+        {
+            c.ready_keys.push(key.to_vec());
+        }
+    }
+
+    /// `handleClientsBlockedOnKeys`: for each ready key in turn, the clients blocked on it
+    /// in the order they blocked, while it has elements of their type.
+    pub(crate) fn serve_blocked_pops(&mut self) {
+        while !self.clients.ready_keys.is_empty() {
+            for key in std::mem::take(&mut self.clients.ready_keys) {
+                let mut i = 0;
+                while i < self.clients.blocked_pops.len() {
+                    let b = &self.clients.blocked_pops[i];
+                    if !b.keys.contains(&key) || !self.pop_ready(&b.kind, &key) {
+                        i += 1;
+                        continue;
+                    }
+                    let b = self.clients.blocked_pops.remove(i);
+                    let reply = self.serve_one(&b, &key);
+                    self.reply_to(b.client, reply);
+                }
+            }
+        }
+    }
+
+    /// Whether `key` holds what a blocked pop of `kind` takes.
+    fn pop_ready(&self, kind: &PopKind, key: &[u8]) -> bool {
+        match (kind, self.keyspace.get(key, self.now)) {
+            (PopKind::ZSet { .. }, Some(Value::ZSet(z))) => !z.is_empty(),
+            (PopKind::ZSet { .. }, _) => false,
+            (_, Some(Value::List(l))) => !l.is_empty(),
+            _ => false,
+        }
+    }
+
+    /// Serves one blocked client from `key` (which holds elements of its type): the reply,
+    /// and the write replicated as its non-blocking form.
+    fn serve_one(&mut self, b: &BlockedPop, key: &[u8]) -> Reply {
+        let now = self.now;
+        let key_reply = || Reply::bulk(key.to_vec());
+        let reply = match &b.kind {
+            PopKind::List { left, count } => {
+                let Ok(Some(l)) = self.keyspace.list_mut(key, now) else {
+                    return Reply::Array(None);
+                };
+                let n = count.unwrap_or(1).min(l.len());
+                let popped: Vec<Bytes> = (0..n)
+                    .filter_map(|_| if *left { l.pop_front() } else { l.pop_back() })
+                    .collect();
+                let name = if *left { "LPOP" } else { "RPOP" };
+                let mut prop = vec![name.as_bytes().to_vec(), key.to_vec()];
+                if count.is_some() {
+                    prop.push(n.to_string().into_bytes());
+                }
+                self.propagate(prop);
+                match count {
+                    Some(_) => Reply::array(vec![key_reply(), Reply::bulks(popped)]),
+                    None => Reply::array(vec![
+                        key_reply(),
+                        Reply::bulk(popped.into_iter().next().unwrap_or_default()),
+                    ]),
+                }
+            }
+            PopKind::Move {
+                dst,
+                from_left,
+                to_left,
+                rpoplpush,
+            } => {
+                if !matches!(self.keyspace.get(dst, now), None | Some(Value::List(_))) {
+                    return Reply::err(
+                        "WRONGTYPE Operation against a key holding the wrong kind of value",
+                    );
+                }
+                let Ok(Some(l)) = self.keyspace.list_mut(key, now) else {
+                    return Reply::Array(None);
+                };
+                let value = if *from_left {
+                    l.pop_front()
+                } else {
+                    l.pop_back()
+                };
+                let value = value.unwrap_or_default();
+                self.keyspace.remove_if_empty(key);
+                if let Ok(d) = self.keyspace.list_or_create(dst, now) {
+                    if *to_left {
+                        d.push_front(value.clone());
+                    } else {
+                        d.push_back(value.clone());
+                    }
+                }
+                let side = |left: bool| {
+                    if left {
+                        b"LEFT".to_vec()
+                    } else {
+                        b"RIGHT".to_vec()
+                    }
+                };
+                self.propagate(if *rpoplpush {
+                    vec![b"RPOPLPUSH".to_vec(), key.to_vec(), dst.clone()]
+                } else {
+                    vec![
+                        b"LMOVE".to_vec(),
+                        key.to_vec(),
+                        dst.clone(),
+                        side(*from_left),
+                        side(*to_left),
+                    ]
+                });
+                self.touch_watched(dst);
+                self.signal_ready(dst);
+                Reply::bulk(value)
+            }
+            PopKind::ZSet { max, count } => {
+                let Ok(Some(z)) = self.keyspace.zset_mut(key, now) else {
+                    return Reply::Array(None);
+                };
+                let n = count.unwrap_or(1).min(z.len());
+                let mut popped = Vec::with_capacity(n);
+                for _ in 0..n {
+                    let rank = if *max { z.len() - 1 } else { 0 };
+                    let Some((s, m)) = z.get(rank).map(|(s, m)| (s, m.clone())) else {
+                        break;
+                    };
+                    z.remove(&m);
+                    popped.push((s, m));
+                }
+                let name = if *max { "ZPOPMAX" } else { "ZPOPMIN" };
+                let mut prop = vec![name.as_bytes().to_vec(), key.to_vec()];
+                if count.is_some() {
+                    prop.push(n.to_string().into_bytes());
+                }
+                self.propagate(prop);
+                let score = |s: f64| Reply::Double(format_double(s));
+                match count {
+                    Some(_) => Reply::array(vec![
+                        key_reply(),
+                        Reply::array(
+                            popped
+                                .into_iter()
+                                .map(|(s, m)| Reply::array(vec![Reply::bulk(m), score(s)]))
+                                .collect(),
+                        ),
+                    ]),
+                    None => {
+                        let mut out = vec![key_reply()];
+                        for (s, m) in popped {
+                            out.extend([Reply::bulk(m), score(s)]);
+                        }
+                        Reply::array(out)
+                    }
+                }
+            }
+        };
+        self.keyspace.remove_if_empty(key);
+        self.touch_watched(key);
+        reply
+    }
+
+    /// Blocked clients whose timeout passed get a null array.
+    pub(crate) fn expire_blocked_pops(&mut self) {
+        let now = self.now;
+        if !self
+            .clients
+            .blocked_pops
+            .iter()
+            .any(|b| b.deadline.is_some_and(|d| now >= d))
+        {
+            return;
+        }
+        let (due, still): (Vec<BlockedPop>, Vec<BlockedPop>) =
+            std::mem::take(&mut self.clients.blocked_pops)
+                .into_iter()
+                .partition(|b| b.deadline.is_some_and(|d| now >= d));
+        self.clients.blocked_pops = still;
+        for b in due {
+            self.reply_to(b.client, Reply::Array(None));
+        }
+    }
+
+    /// `clusterRedirectBlockedClientIfNeeded`, from the clients cron: a client blocked on
+    /// a slot this node no longer serves (and is not importing) gets MOVED, or
+    /// CLUSTERDOWN when the slot is unassigned or the cluster is down.
+    pub(crate) fn redirect_blocked_pops(&mut self) {
+        if self.clients.blocked_pops.is_empty() {
+            return;
+        }
+        let mut still = Vec::new();
+        for b in std::mem::take(&mut self.clients.blocked_pops) {
+            let redirect = if !self.state.ok {
+                Some(Redirect::Down)
+            } else {
+                b.keys.first().and_then(|k| {
+                    let slot = key_hash_slot(k);
+                    if self.view.importing.contains_key(&slot) {
+                        return None;
+                    }
+                    match self.view.slots.owner(slot) {
+                        None => Some(Redirect::Unbound),
+                        Some(o) if o == Self::ME => None,
+                        Some(o) => self.view.peers.get(o).map(|p| Redirect::Moved {
+                            slot,
+                            ip: p.ip,
+                            port: p.port,
+                        }),
+                    }
+                })
+            };
+            match redirect {
+                Some(r) => self.reply_to(b.client, Reply::err(r.to_string())),
+                None => still.push(b),
+            }
+        }
+        self.clients.blocked_pops = still;
+    }
+
+    /// `disconnectAllBlockedClients`, when this node turns replica: every blocked client
+    /// gets UNBLOCKED and its connection is closed after the reply.
+    pub(crate) fn unblock_all_for_replica(&mut self) {
+        for b in std::mem::take(&mut self.clients.blocked_pops) {
+            self.reply_to(
+                b.client,
+                Reply::err(
+                    "UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)",
+                ),
+            );
+            self.disconnect_client(b.client);
+            self.out.push(Output::CloseClient {
+                client: b.client,
+                after_reply: true,
+            });
+        }
+    }
+}
