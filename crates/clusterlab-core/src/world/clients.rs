@@ -221,12 +221,11 @@ impl World {
         let mut done = Vec::new();
         let waiting: Vec<ConnId> = self.blocked.keys().copied().collect();
         for conn in waiting {
-            if !self.is_open(conn) {
-                self.blocked.remove(&conn);
-                done.push((conn, Err(ConnError::Closed)));
-                continue;
-            }
             let Some(reply) = self.take_reply(conn) else {
+                if !self.is_open(conn) {
+                    self.blocked.remove(&conn);
+                    done.push((conn, Err(ConnError::Closed)));
+                }
                 continue;
             };
             let Some((idx, args)) = self.blocked.remove(&conn) else {

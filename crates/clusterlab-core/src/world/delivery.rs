@@ -103,10 +103,12 @@ impl World {
                     let conn = ConnId(client);
                     if self.process_of(conn) == Some(idx) {
                         self.conns[conn.0 as usize] = None;
+                        // Closed after its reply: a blocked command's answer (UNBLOCKED
+                        // for a master turned replica) is still handed over.
                         if !after_reply {
                             self.replies.retain(|(c, _)| *c != conn);
+                            self.blocked.remove(&conn);
                         }
-                        self.blocked.remove(&conn);
                         self.closed.push(conn);
                     }
                     continue;
