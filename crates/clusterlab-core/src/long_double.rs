@@ -59,6 +59,24 @@ impl LongDouble {
         LongDouble(X87DoubleExtended::from_i128(i128::from(v)).value)
     }
 
+    /// `(long long) ceill(self * 1000.0)` on x86-64, as a blocking command's timeout is
+    /// turned into milliseconds: the x87 product, rounded up, and an out-of-range
+    /// conversion giving `LLONG_MIN`.
+    pub fn ceil_millis(self) -> i64 {
+        let thousand = X87DoubleExtended::from_i128(1000).value;
+        let product = self.0.mul_r(thousand, Round::NearestTiesToEven).value;
+        if !product.is_finite() {
+            return i64::MIN;
+        }
+        let up = product.round_to_integral(Round::TowardPositive).value;
+        let v = up.to_i128(64);
+        if v.status.contains(rustc_apfloat::Status::INVALID_OP) {
+            i64::MIN
+        } else {
+            v.value as i64
+        }
+    }
+
     pub fn is_finite(self) -> bool {
         self.0.is_finite()
     }
@@ -172,6 +190,19 @@ mod tests {
     }
 
     /// Each figure is what Redis 7.0.15 on x86-64 answered.
+    #[test]
+    fn timeouts_round_up_in_extended_precision() {
+        let ms = |t: &str| LongDouble::parse(t.as_bytes()).map(LongDouble::ceil_millis);
+        // 0.253 is a hair above 253/1000 in 64 bits of mantissa (a double says 253).
+        assert_eq!(ms("0.253"), Some(254));
+        assert_eq!(ms("1.5"), Some(1500));
+        assert_eq!(ms("0"), Some(0));
+        assert_eq!(ms("1e-400"), Some(1));
+        assert_eq!(ms("inf"), Some(i64::MIN));
+        assert_eq!(ms("1e16"), Some(i64::MIN));
+        assert_eq!(ms(" 1"), None);
+    }
+
     #[test]
     fn sums_as_redis_prints_them() {
         assert_eq!(sum("0.1", "0.2"), "0.3");

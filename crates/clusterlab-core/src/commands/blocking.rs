@@ -3,7 +3,7 @@
 //! forms); without, the client blocks in simulated time (`node/blocking.rs` serves it
 //! later), except inside a transaction, where they answer nil.
 
-use super::args::{format_double, is, parse_i64, strtod, ERR_SYNTAX};
+use super::args::{format_double, is, parse_i64, ERR_SYNTAX};
 use crate::node::{BlockedPop, Node, PopKind};
 use crate::reply::Reply;
 use crate::time::{SimDuration, SimTime};
@@ -14,20 +14,14 @@ type Bytes = Vec<u8>;
 /// `getTimeoutFromObjectOrReply` in seconds: a float, rounded up to milliseconds; 0
 /// waits forever.
 fn deadline(node: &Node, arg: &[u8]) -> std::result::Result<Option<SimTime>, Reply> {
-    let (v, used, erange) = strtod(arg);
-    if arg.is_empty()
-        || arg[0].is_ascii_whitespace()
-        || used != arg.len()
-        || v.is_nan()
-        || (erange && v == 0.0)
-    {
+    let Some(seconds) = crate::long_double::LongDouble::parse(arg) else {
         return Err(Reply::err("ERR timeout is not a float or out of range"));
-    }
-    let ms = (v * 1000.0).ceil();
-    if ms < 0.0 {
+    };
+    let ms = seconds.ceil_millis();
+    if ms < 0 {
         return Err(Reply::err("ERR timeout is negative"));
     }
-    Ok((ms > 0.0).then(|| node.now + SimDuration(ms.min(1e15) as u64)))
+    Ok((ms > 0).then(|| node.now + SimDuration(ms as u64)))
 }
 
 /// Blocks the client (the reply comes later), or answers `denied` in a transaction.
@@ -218,14 +212,8 @@ fn blmove_generic(
         };
         return block(node, pop, Reply::nil());
     }
-    // Replicated as LMOVE (or RPOPLPUSH), as `lmoveGenericCommand` rewrites it.
-    let side = |left: bool| {
-        if left {
-            b"LEFT".to_vec()
-        } else {
-            b"RIGHT".to_vec()
-        }
-    };
+    // Replicated as LMOVE with the client's own side words (or as RPOPLPUSH), as
+    // `lmoveGenericCommand` rewrites it.
     let written = if rpoplpush {
         vec![b"RPOPLPUSH".to_vec(), src.clone(), dst.clone()]
     } else {
@@ -233,8 +221,8 @@ fn blmove_generic(
             b"LMOVE".to_vec(),
             src.clone(),
             dst.clone(),
-            side(from_left),
-            side(to_left),
+            args[3].clone(),
+            args[4].clone(),
         ]
     };
     super::lists::lmove_generic(node, &written, from_left, to_left)

@@ -221,10 +221,33 @@ fn intersection(sets: &[&SetValue], limit: usize) -> Vec<Bytes> {
 fn union_or_diff(sets: &[Option<&SetValue>], diff: bool, lim: &Limits) -> SetValue {
     let mut result = SetValue::default();
     if diff {
-        if let Some(Some(first)) = sets.first() {
+        let Some(Some(first)) = sets.first() else {
+            return result;
+        };
+        let others: Vec<&SetValue> = sets[1..].iter().flatten().copied().collect();
+        if others.iter().any(|s| std::ptr::eq(*s, *first)) {
+            return result;
+        }
+        // `sunionDiffGenericCommand` picks the cheaper of two ways; the second copies the
+        // whole first set before removing, which decides the result's encoding.
+        let one = first.len() * (1 + others.len()) / 2;
+        let two = first.len() + others.iter().map(|s| s.len()).sum::<usize>();
+        if one <= two {
             for m in first.iter() {
-                if !sets[1..].iter().flatten().any(|s| s.contains(&m)) {
+                if !others.iter().any(|s| s.contains(&m)) {
                     result.add(m, lim);
+                }
+            }
+        } else {
+            for m in first.iter() {
+                result.add(m, lim);
+            }
+            for s in others {
+                for m in s.iter() {
+                    result.remove(&m);
+                }
+                if result.is_empty() {
+                    break;
                 }
             }
         }

@@ -150,11 +150,12 @@ impl Node {
                         d.push_back(value.clone());
                     }
                 }
+                // `getStringObjectFromListPosition`: the shared lower-case words.
                 let side = |left: bool| {
                     if left {
-                        b"LEFT".to_vec()
+                        b"left".to_vec()
                     } else {
-                        b"RIGHT".to_vec()
+                        b"right".to_vec()
                     }
                 };
                 self.propagate(if *rpoplpush {
@@ -218,21 +219,22 @@ impl Node {
         reply
     }
 
-    /// Blocked clients whose timeout passed get a null array.
+    /// Blocked clients whose timeout passed get a null array (strictly after it, as
+    /// `handleBlockedClientsTimeout` compares).
     pub(crate) fn expire_blocked_pops(&mut self) {
         let now = self.now;
         if !self
             .clients
             .blocked_pops
             .iter()
-            .any(|b| b.deadline.is_some_and(|d| now >= d))
+            .any(|b| b.deadline.is_some_and(|d| now > d))
         {
             return;
         }
         let (due, still): (Vec<BlockedPop>, Vec<BlockedPop>) =
             std::mem::take(&mut self.clients.blocked_pops)
                 .into_iter()
-                .partition(|b| b.deadline.is_some_and(|d| now >= d));
+                .partition(|b| b.deadline.is_some_and(|d| now > d));
         self.clients.blocked_pops = still;
         for b in due {
             self.reply_to(b.client, Reply::Array(None));

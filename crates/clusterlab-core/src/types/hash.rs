@@ -66,15 +66,21 @@ impl Hash {
         }
         match self {
             Hash::Listpack(p) => {
-                if let Some(entry) = p.iter_mut().find(|(f, _)| *f == field) {
-                    entry.1 = value;
-                    return false;
-                }
-                p.push((field, value));
+                let new = match p.iter_mut().find(|(f, _)| *f == field) {
+                    Some(entry) => {
+                        entry.1 = value;
+                        false
+                    }
+                    None => {
+                        p.push((field, value));
+                        true
+                    }
+                };
+                // Checked after an update too (the limit may have been lowered since).
                 if p.len() > limits.hash_entries {
                     self.convert();
                 }
-                true
+                new
             }
             Hash::Table(d) => d.insert(field, value),
         }
