@@ -341,6 +341,41 @@ impl Keyspace {
         }
     }
 
+    /// Pops up to `count` elements from one end of the list under `key` (none if it is
+    /// not a live list), deleting the key when it empties.
+    pub fn pop_list(&mut self, key: &[u8], now: SimTime, left: bool, count: usize) -> Vec<Bytes> {
+        let Ok(Some(l)) = self.list_mut(key, now) else {
+            return Vec::new();
+        };
+        let n = count.min(l.len());
+        let popped = if left {
+            l.drain(..n).collect()
+        } else {
+            let mut tail: Vec<Bytes> = l.drain(l.len() - n..).collect();
+            tail.reverse();
+            tail
+        };
+        self.remove_if_empty(key);
+        popped
+    }
+
+    /// Pops up to `count` elements from the low (or, with `max`, high) end of the sorted
+    /// set under `key`, deleting the key when it empties.
+    pub fn pop_zset(
+        &mut self,
+        key: &[u8],
+        now: SimTime,
+        max: bool,
+        count: usize,
+    ) -> Vec<(f64, Bytes)> {
+        let Ok(Some(z)) = self.zset_mut(key, now) else {
+            return Vec::new();
+        };
+        let popped = z.pop(max, count);
+        self.remove_if_empty(key);
+        popped
+    }
+
     /// A lookup that is not `LOOKUP_NOTOUCH` updates the key's access time.
     pub fn touch(&mut self, key: &[u8], now: SimTime) {
         if let Some(e) = self.entries.get_mut(key) {

@@ -139,6 +139,55 @@ fn hex_float(t: &[u8], mut i: usize, sign: f64) -> (f64, usize, bool) {
     (sign * v, i, erange)
 }
 
+/// One of two keywords (`LEFT`/`RIGHT`, `MIN`/`MAX`): true for the first, else a syntax
+/// error.
+pub fn which(arg: &[u8], first: &str, second: &str) -> Result<bool, Reply> {
+    if is(arg, first) {
+        Ok(true)
+    } else if is(arg, second) {
+        Ok(false)
+    } else {
+        Err(Reply::err(ERR_SYNTAX))
+    }
+}
+
+/// The keys, the side word (true for the first of `words`) and the count of LMPOP,
+/// ZMPOP, BLMPOP and BZMPOP (`lmpopGenericCommand`, `zmpopGenericCommand`), with
+/// `numkeys` at `numkeys_at`.
+pub type MpopArgs<'a> = (&'a [Vec<u8>], bool, Option<usize>);
+
+pub fn mpop_args<'a>(
+    args: &'a [Vec<u8>],
+    numkeys_at: usize,
+    words: (&str, &str),
+) -> Result<MpopArgs<'a>, Reply> {
+    let numkeys = match parse_i64(&args[numkeys_at]) {
+        Ok(n) if n >= 1 => n as usize,
+        _ => return Err(Reply::err("ERR numkeys should be greater than 0")),
+    };
+    let where_at = (numkeys_at + numkeys + 1) as u64;
+    if where_at >= args.len() as u64 {
+        return Err(Reply::err(ERR_SYNTAX));
+    }
+    let where_at = where_at as usize;
+    let first = which(&args[where_at], words.0, words.1)?;
+    let mut count = None;
+    let mut j = where_at + 1;
+    while j < args.len() {
+        if count.is_none() && is(&args[j], "count") && j + 1 < args.len() {
+            j += 1;
+            count = match parse_i64(&args[j]) {
+                Ok(n) if n >= 1 => Some(n as usize),
+                _ => return Err(Reply::err("ERR count should be greater than 0")),
+            };
+        } else {
+            return Err(Reply::err(ERR_SYNTAX));
+        }
+        j += 1;
+    }
+    Ok((&args[numkeys_at + 1..where_at], first, count))
+}
+
 /// Case-insensitive comparison of an argument with a keyword.
 pub fn is(arg: &[u8], word: &str) -> bool {
     arg.eq_ignore_ascii_case(word.as_bytes())

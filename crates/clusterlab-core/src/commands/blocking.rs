@@ -3,7 +3,9 @@
 //! forms); without, the client blocks in simulated time (`node/blocking.rs` serves it
 //! later), except inside a transaction, where they answer nil.
 
-use super::args::{format_double, is, parse_i64, ERR_SYNTAX};
+use super::args::{format_double, mpop_args, which};
+use super::lists::mpop_list;
+use super::zsets::mpop_zset;
 use crate::node::{BlockedPop, Node, PopKind};
 use crate::reply::Reply;
 use crate::time::{SimDuration, SimTime};
@@ -24,87 +26,86 @@ fn deadline(node: &Node, arg: &[u8]) -> std::result::Result<Option<SimTime>, Rep
     Ok((ms > 0).then(|| node.now + SimDuration(ms as u64)))
 }
 
-/// Blocks the client (the reply comes later), or answers `denied` in a transaction.
-fn block(node: &mut Node, pop: BlockedPop, denied: Reply) -> Result {
+/// The client waits on `keys` for `kind` (the reply comes later), or gets nil (a null
+/// array, a null bulk for BLMOVE) in a transaction.
+fn block(
+    node: &mut Node,
+    c: u64,
+    keys: &[Bytes],
+    kind: PopKind,
+    deadline: Option<SimTime>,
+) -> Result {
+    let denied = match kind {
+        PopKind::Move { .. } => Reply::nil(),
+        _ => Reply::Array(None),
+    };
     if !node.may_block() {
         return Ok(denied);
     }
-    node.block_pop(pop);
+    node.block_pop(BlockedPop {
+        client: c,
+        keys: keys.to_vec(),
+        kind,
+        deadline,
+    });
     Ok(Reply::Silent)
 }
 
-/// The first key of `keys` holding a non-empty list (WRONGTYPE at the first other type).
-fn first_list(node: &Node, keys: &[Bytes]) -> std::result::Result<Option<Bytes>, Reply> {
-    for k in keys {
-        if node
-            .keyspace
-            .list(k, node.now)?
-            .is_some_and(|l| !l.is_empty())
-        {
-            return Ok(Some(k.clone()));
-        }
-    }
-    Ok(None)
-}
-
-fn first_zset(node: &Node, keys: &[Bytes]) -> std::result::Result<Option<Bytes>, Reply> {
-    for k in keys {
-        if node
-            .keyspace
-            .zset(k, node.now)?
-            .is_some_and(|z| !z.is_empty())
-        {
-            return Ok(Some(k.clone()));
-        }
-    }
-    Ok(None)
-}
-
-fn pop_list(node: &mut Node, key: &[u8], left: bool, count: usize) -> Vec<Bytes> {
-    let Ok(Some(l)) = node.keyspace.list_mut(key, node.now) else {
-        return Vec::new();
-    };
-    let n = count.min(l.len());
-    let popped = (0..n)
-        .filter_map(|_| if left { l.pop_front() } else { l.pop_back() })
-        .collect();
-    node.keyspace.remove_if_empty(key);
-    popped
-}
-
-fn pop_zset(node: &mut Node, key: &[u8], max: bool, count: usize) -> Vec<(f64, Bytes)> {
-    let Ok(Some(z)) = node.keyspace.zset_mut(key, node.now) else {
-        return Vec::new();
-    };
-    let mut popped = Vec::new();
-    for _ in 0..count.min(z.len()) {
-        let rank = if max { z.len() - 1 } else { 0 };
-        let Some((s, m)) = z.get(rank).map(|(s, m)| (s, m.clone())) else {
-            break;
+/// BLPOP/BRPOP/BZPOPMIN/BZPOPMAX with data: one element of the first non-empty key,
+/// replicated as LPOP/RPOP/ZPOPMIN/ZPOPMAX of that key, answered `[key, element]` (and
+/// the score for a sorted set).
+fn pop_one(
+    node: &mut Node,
+    keys: &[Bytes],
+    zset: bool,
+    end: bool,
+) -> std::result::Result<Option<Reply>, Reply> {
+    for key in keys {
+        let now = node.now;
+        let ready = if zset {
+            node.keyspace.zset(key, now)?.is_some_and(|z| !z.is_empty())
+        } else {
+            node.keyspace.list(key, now)?.is_some_and(|l| !l.is_empty())
         };
-        z.remove(&m);
-        popped.push((s, m));
+        if !ready {
+            continue;
+        }
+        let mut out = vec![Reply::bulk(key.clone())];
+        let name = if zset {
+            for (s, m) in node.keyspace.pop_zset(key, now, end, 1) {
+                out.extend([Reply::bulk(m), Reply::Double(format_double(s))]);
+            }
+            if end {
+                "ZPOPMAX"
+            } else {
+                "ZPOPMIN"
+            }
+        } else {
+            out.extend(
+                node.keyspace
+                    .pop_list(key, now, end, 1)
+                    .into_iter()
+                    .map(Reply::bulk),
+            );
+            if end {
+                "LPOP"
+            } else {
+                "RPOP"
+            }
+        };
+        node.propagate(vec![name.as_bytes().to_vec(), key.clone()]);
+        return Ok(Some(Reply::array(out)));
     }
-    node.keyspace.remove_if_empty(key);
-    popped
+    Ok(None)
 }
 
 fn bpop(node: &mut Node, c: u64, args: &[Vec<u8>], left: bool) -> Result {
     let keys = &args[1..args.len() - 1];
     let deadline = deadline(node, &args[args.len() - 1])?;
-    if let Some(key) = first_list(node, keys)? {
-        let v = pop_list(node, &key, left, 1).pop().unwrap_or_default();
-        let name = if left { "LPOP" } else { "RPOP" };
-        node.propagate(vec![name.as_bytes().to_vec(), key.clone()]);
-        return Ok(Reply::array(vec![Reply::bulk(key), Reply::bulk(v)]));
+    match pop_one(node, keys, false, left)? {
+        Some(reply) => Ok(reply),
+        None => block(node, c, keys, PopKind::List { left, count: None }, deadline),
     }
-    let pop = BlockedPop {
-        client: c,
-        keys: keys.to_vec(),
-        kind: PopKind::List { left, count: None },
-        deadline,
-    };
-    block(node, pop, Reply::Array(None))
 }
 
 pub fn blpop(node: &mut Node, c: u64, args: &[Vec<u8>]) -> Result {
@@ -115,76 +116,24 @@ pub fn brpop(node: &mut Node, c: u64, args: &[Vec<u8>]) -> Result {
     bpop(node, c, args, false)
 }
 
-/// `LEFT`/`RIGHT` (or `MIN`/`MAX` for the sorted sets): true for the first word.
-fn which(arg: &[u8], first: &str, second: &str) -> std::result::Result<bool, Reply> {
-    if is(arg, first) {
-        Ok(true)
-    } else if is(arg, second) {
-        Ok(false)
-    } else {
-        Err(Reply::err(ERR_SYNTAX))
-    }
-}
-
-/// The keys, the side word (true for the first) and the count of BLMPOP/BZMPOP.
-type MpopArgs<'a> = (&'a [Vec<u8>], bool, Option<usize>);
-
-/// BLMPOP/BZMPOP's arguments after the timeout (`numkeys` at index 2).
-fn mpop_args<'a>(
-    args: &'a [Vec<u8>],
-    words: (&str, &str),
-) -> std::result::Result<MpopArgs<'a>, Reply> {
-    let numkeys = match parse_i64(&args[2]) {
-        Ok(n) if n >= 1 => n as usize,
-        _ => return Err(Reply::err("ERR numkeys should be greater than 0")),
-    };
-    let where_at = 2 + numkeys + 1;
-    if where_at >= args.len() {
-        return Err(Reply::err(ERR_SYNTAX));
-    }
-    let first = which(&args[where_at], words.0, words.1)?;
-    let mut count = None;
-    let mut j = where_at + 1;
-    while j < args.len() {
-        if count.is_none() && is(&args[j], "count") && j + 1 < args.len() {
-            j += 1;
-            count = match parse_i64(&args[j]) {
-                Ok(n) if n >= 1 => Some(n as usize),
-                _ => return Err(Reply::err("ERR count should be greater than 0")),
-            };
-        } else {
-            return Err(Reply::err(ERR_SYNTAX));
-        }
-        j += 1;
-    }
-    Ok((&args[3..3 + numkeys], first, count))
-}
-
 /// `BLMPOP timeout numkeys key … LEFT|RIGHT [COUNT count]`.
 pub fn blmpop(node: &mut Node, c: u64, args: &[Vec<u8>]) -> Result {
-    let (keys, left, count) = mpop_args(args, ("left", "right"))?;
+    let (keys, left, count) = mpop_args(args, 2, ("left", "right"))?;
     let deadline = deadline(node, &args[1])?;
     let count = count.unwrap_or(1);
-    if let Some(key) = first_list(node, keys)? {
-        let popped = pop_list(node, &key, left, count);
-        let name = if left { "LPOP" } else { "RPOP" };
-        node.propagate(vec![
-            name.as_bytes().to_vec(),
-            key.clone(),
-            popped.len().to_string().into_bytes(),
-        ]);
-        return Ok(Reply::array(vec![Reply::bulk(key), Reply::bulks(popped)]));
+    match mpop_list(node, keys, left, count)? {
+        Some(reply) => Ok(reply),
+        None => block(
+            node,
+            c,
+            keys,
+            PopKind::List {
+                left,
+                count: Some(count),
+            },
+            deadline,
+        ),
     }
-    let pop = BlockedPop {
-        client: c,
-        keys: keys.to_vec(),
-        kind: PopKind::List {
-            left,
-            count: Some(count),
-        },
-        deadline,
-    };
-    block(node, pop, Reply::Array(None))
 }
 
 fn blmove_generic(
@@ -199,18 +148,13 @@ fn blmove_generic(
     let rpoplpush = timeout_at == 3;
     let (src, dst) = (&args[1], &args[2]);
     if node.keyspace.list(src, node.now)?.is_none() {
-        let pop = BlockedPop {
-            client: c,
-            keys: vec![src.clone()],
-            kind: PopKind::Move {
-                dst: dst.clone(),
-                from_left,
-                to_left,
-                rpoplpush,
-            },
-            deadline,
+        let kind = PopKind::Move {
+            dst: dst.clone(),
+            from_left,
+            to_left,
+            rpoplpush,
         };
-        return block(node, pop, Reply::nil());
+        return block(node, c, std::slice::from_ref(src), kind, deadline);
     }
     // Replicated as LMOVE with the client's own side words (or as RPOPLPUSH), as
     // `lmoveGenericCommand` rewrites it.
@@ -243,23 +187,10 @@ pub fn brpoplpush(node: &mut Node, c: u64, args: &[Vec<u8>]) -> Result {
 fn bzpop(node: &mut Node, c: u64, args: &[Vec<u8>], max: bool) -> Result {
     let keys = &args[1..args.len() - 1];
     let deadline = deadline(node, &args[args.len() - 1])?;
-    if let Some(key) = first_zset(node, keys)? {
-        let popped = pop_zset(node, &key, max, 1);
-        let name = if max { "ZPOPMAX" } else { "ZPOPMIN" };
-        node.propagate(vec![name.as_bytes().to_vec(), key.clone()]);
-        let mut out = vec![Reply::bulk(key)];
-        for (s, m) in popped {
-            out.extend([Reply::bulk(m), Reply::Double(format_double(s))]);
-        }
-        return Ok(Reply::array(out));
+    match pop_one(node, keys, true, max)? {
+        Some(reply) => Ok(reply),
+        None => block(node, c, keys, PopKind::ZSet { max, count: None }, deadline),
     }
-    let pop = BlockedPop {
-        client: c,
-        keys: keys.to_vec(),
-        kind: PopKind::ZSet { max, count: None },
-        deadline,
-    };
-    block(node, pop, Reply::Array(None))
 }
 
 pub fn bzpopmin(node: &mut Node, c: u64, args: &[Vec<u8>]) -> Result {
@@ -272,32 +203,20 @@ pub fn bzpopmax(node: &mut Node, c: u64, args: &[Vec<u8>]) -> Result {
 
 /// `BZMPOP timeout numkeys key … MIN|MAX [COUNT count]`.
 pub fn bzmpop(node: &mut Node, c: u64, args: &[Vec<u8>]) -> Result {
-    let (keys, min, count) = mpop_args(args, ("min", "max"))?;
-    let max = !min;
+    let (keys, min, count) = mpop_args(args, 2, ("min", "max"))?;
     let deadline = deadline(node, &args[1])?;
     let count = count.unwrap_or(1);
-    if let Some(key) = first_zset(node, keys)? {
-        let popped = pop_zset(node, &key, max, count);
-        let name = if max { "ZPOPMAX" } else { "ZPOPMIN" };
-        node.propagate(vec![
-            name.as_bytes().to_vec(),
-            key.clone(),
-            popped.len().to_string().into_bytes(),
-        ]);
-        let pairs = popped
-            .into_iter()
-            .map(|(s, m)| Reply::array(vec![Reply::bulk(m), Reply::Double(format_double(s))]))
-            .collect();
-        return Ok(Reply::array(vec![Reply::bulk(key), Reply::array(pairs)]));
+    match mpop_zset(node, keys, !min, count)? {
+        Some(reply) => Ok(reply),
+        None => block(
+            node,
+            c,
+            keys,
+            PopKind::ZSet {
+                max: !min,
+                count: Some(count),
+            },
+            deadline,
+        ),
     }
-    let pop = BlockedPop {
-        client: c,
-        keys: keys.to_vec(),
-        kind: PopKind::ZSet {
-            max,
-            count: Some(count),
-        },
-        deadline,
-    };
-    block(node, pop, Reply::Array(None))
 }

@@ -1,7 +1,7 @@
 //! List commands: LPUSH RPUSH LPUSHX RPUSHX LPOP RPOP LMPOP LRANGE LLEN LINDEX LSET
 //! LINSERT LREM LTRIM LPOS LMOVE RPOPLPUSH.
 
-use super::args::{is, parse_i64, ERR_SYNTAX};
+use super::args::{is, mpop_args, parse_i64, which, ERR_SYNTAX};
 use crate::node::Node;
 use crate::reply::Reply;
 use crate::types::List;
@@ -56,20 +56,6 @@ pub fn rpushx(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
     push(node, args, false, true)
 }
 
-/// Pops up to `count` elements from one end of the list under `key` (which must exist),
-/// deleting the key when it empties.
-fn pop_from(node: &mut Node, key: &[u8], left: bool, count: usize) -> Vec<Vec<u8>> {
-    let Ok(Some(l)) = node.keyspace.list_mut(key, node.now) else {
-        return Vec::new();
-    };
-    let n = count.min(l.len());
-    let popped = (0..n)
-        .filter_map(|_| if left { l.pop_front() } else { l.pop_back() })
-        .collect();
-    node.keyspace.remove_if_empty(key);
-    popped
-}
-
 fn pop(node: &mut Node, args: &[Vec<u8>], left: bool) -> Result {
     if args.len() > 3 {
         return Err(super::arity_error(if left { "lpop" } else { "rpop" }));
@@ -87,7 +73,9 @@ fn pop(node: &mut Node, args: &[Vec<u8>], left: bool) -> Result {
     if count == Some(0) {
         return Ok(Reply::array(Vec::new()));
     }
-    let popped = pop_from(node, &args[1], left, count.unwrap_or(1) as usize);
+    let popped = node
+        .keyspace
+        .pop_list(&args[1], node.now, left, count.unwrap_or(1) as usize);
     node.propagate(args.to_vec());
     Ok(match count {
         Some(_) => Reply::bulks(popped),
@@ -105,62 +93,41 @@ pub fn rpop(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
 
 /// `LEFT` or `RIGHT` (true for left), else a syntax error.
 fn side(arg: &[u8]) -> std::result::Result<bool, Reply> {
-    if is(arg, "right") {
-        Ok(false)
-    } else if is(arg, "left") {
-        Ok(true)
-    } else {
-        Err(Reply::err(ERR_SYNTAX))
-    }
+    which(arg, "left", "right")
 }
 
-/// `LMPOP numkeys key … LEFT|RIGHT [COUNT count]`: pops from the first non-empty list,
-/// replicated as LPOP/RPOP of that key with the count popped.
-pub fn lmpop(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
-    let numkeys = match parse_i64(&args[1]) {
-        Ok(n) if n >= 1 => n as usize,
-        _ => return Err(Reply::err("ERR numkeys should be greater than 0")),
-    };
-    let where_at = 1 + numkeys + 1;
-    if where_at >= args.len() {
-        return Err(Reply::err(ERR_SYNTAX));
-    }
-    let left = side(&args[where_at])?;
-    let mut count = None;
-    let mut j = where_at + 1;
-    while j < args.len() {
-        if count.is_none() && is(&args[j], "count") && j + 1 < args.len() {
-            j += 1;
-            count = match parse_i64(&args[j]) {
-                Ok(n) if n >= 1 => Some(n as usize),
-                _ => return Err(Reply::err("ERR count should be greater than 0")),
-            };
-        } else {
-            return Err(Reply::err(ERR_SYNTAX));
-        }
-        j += 1;
-    }
-    let count = count.unwrap_or(1);
-    for key in &args[2..2 + numkeys] {
-        if read(node, key)?.is_none() {
+/// The MPOP of lists (LMPOP, and BLMPOP with data): pops from the first non-empty list
+/// of `keys`, replicated as LPOP/RPOP of that key with the count popped; None when every
+/// key is empty.
+pub(super) fn mpop_list(
+    node: &mut Node,
+    keys: &[Vec<u8>],
+    left: bool,
+    count: usize,
+) -> std::result::Result<Option<Reply>, Reply> {
+    for key in keys {
+        if read(node, key)?.is_none_or(|l| l.is_empty()) {
             continue;
         }
-        let popped = pop_from(node, key, left, count);
+        let popped = node.keyspace.pop_list(key, node.now, left, count);
+        let name = if left { "LPOP" } else { "RPOP" };
         node.propagate(vec![
-            if left {
-                b"LPOP".to_vec()
-            } else {
-                b"RPOP".to_vec()
-            },
+            name.as_bytes().to_vec(),
             key.clone(),
             popped.len().to_string().into_bytes(),
         ]);
-        return Ok(Reply::array(vec![
+        return Ok(Some(Reply::array(vec![
             Reply::bulk(key.clone()),
             Reply::bulks(popped),
-        ]));
+        ])));
     }
-    Ok(Reply::Array(None))
+    Ok(None)
+}
+
+/// `LMPOP numkeys key … LEFT|RIGHT [COUNT count]`.
+pub fn lmpop(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
+    let (keys, left, count) = mpop_args(args, 1, ("left", "right"))?;
+    Ok(mpop_list(node, keys, left, count.unwrap_or(1))?.unwrap_or(Reply::Array(None)))
 }
 
 /// Normalises Redis's inclusive, possibly negative `start..stop` to a range of `len`.
@@ -367,7 +334,11 @@ pub(super) fn lmove_generic(
         return Ok(Reply::nil());
     }
     read(node, dst)?;
-    let value = pop_from(node, src, from_left, 1).pop().unwrap_or_default();
+    let value = node
+        .keyspace
+        .pop_list(src, node.now, from_left, 1)
+        .pop()
+        .unwrap_or_default();
     let l = node.keyspace.list_or_create(dst, node.now)?;
     if to_left {
         l.push_front(value.clone());

@@ -2,7 +2,7 @@
 //! ZRANK ZREVRANK ZPOPMIN ZPOPMAX ZMPOP ZRANDMEMBER. Ranges are in `zset_range.rs`,
 //! unions and intersections in `zset_ops.rs`.
 
-use super::args::{format_double, is, parse_f64, parse_i64, ERR_NOT_FLOAT, ERR_SYNTAX};
+use super::args::{format_double, is, mpop_args, parse_f64, parse_i64, ERR_NOT_FLOAT, ERR_SYNTAX};
 use super::sampling;
 use super::zset_range::elements_reply;
 use crate::keyspace::Value;
@@ -15,9 +15,6 @@ type Result = std::result::Result<Reply, Reply>;
 fn read<'a>(node: &'a Node, key: &[u8]) -> std::result::Result<Option<&'a SortedSet>, Reply> {
     Ok(node.keyspace.zset(key, node.now)?)
 }
-
-/// The key popped from and its elements (score, member).
-type Popped = (Vec<u8>, Vec<(f64, Vec<u8>)>);
 
 fn score_reply(s: f64) -> Reply {
     Reply::Double(format_double(s))
@@ -207,29 +204,30 @@ pub fn zrevrank(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
     rank(node, args, true)
 }
 
-/// Pops up to `count` elements from one end of the first existing key of `keys`
-/// (`genericZpopCommand`); None when no key exists.
-fn pop_first(
+/// The MPOP of sorted sets (ZMPOP, and BZMPOP with data): pops from the first non-empty
+/// set of `keys`, replicated as ZPOPMIN/ZPOPMAX of that key with the count popped; None
+/// when every key is empty.
+pub(super) fn mpop_zset(
     node: &mut Node,
     keys: &[Vec<u8>],
     max: bool,
     count: usize,
-) -> std::result::Result<Option<Popped>, Reply> {
+) -> std::result::Result<Option<Reply>, Reply> {
     for key in keys {
-        let Some(z) = node.keyspace.zset_mut(key, node.now)? else {
+        if read(node, key)?.is_none_or(SortedSet::is_empty) {
             continue;
-        };
-        let mut popped = Vec::new();
-        for _ in 0..count.min(z.len()) {
-            let rank = if max { z.len() - 1 } else { 0 };
-            let Some((s, m)) = z.get(rank).map(|(s, m)| (s, m.clone())) else {
-                break;
-            };
-            z.remove(&m);
-            popped.push((s, m));
         }
-        node.keyspace.remove_if_empty(key);
-        return Ok(Some((key.clone(), popped)));
+        let popped = node.keyspace.pop_zset(key, node.now, max, count);
+        let name = if max { "ZPOPMAX" } else { "ZPOPMIN" };
+        node.propagate(vec![
+            name.as_bytes().to_vec(),
+            key.clone(),
+            popped.len().to_string().into_bytes(),
+        ]);
+        return Ok(Some(Reply::array(vec![
+            Reply::bulk(key.clone()),
+            elements_reply(popped, true, true),
+        ])));
     }
     Ok(None)
 }
@@ -249,9 +247,9 @@ fn zpop(node: &mut Node, c: u64, args: &[Vec<u8>], max: bool) -> Result {
     if read(node, &args[1])?.is_none() || count == Some(0) {
         return Ok(Reply::array(Vec::new()));
     }
-    let popped = pop_first(node, &args[1..2], max, count.unwrap_or(1))?
-        .map(|(_, p)| p)
-        .unwrap_or_default();
+    let popped = node
+        .keyspace
+        .pop_zset(&args[1], node.now, max, count.unwrap_or(1));
     node.propagate(args.to_vec());
     Ok(elements_reply(popped, true, nested))
 }
@@ -264,55 +262,10 @@ pub fn zpopmax(node: &mut Node, c: u64, args: &[Vec<u8>]) -> Result {
     zpop(node, c, args, true)
 }
 
-/// `ZMPOP numkeys key … MIN|MAX [COUNT count]`, replicated as ZPOPMIN/ZPOPMAX of the key
-/// it popped from with the count popped.
+/// `ZMPOP numkeys key … MIN|MAX [COUNT count]`.
 pub fn zmpop(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
-    let numkeys = match parse_i64(&args[1]) {
-        Ok(n) if n >= 1 => n as usize,
-        _ => return Err(Reply::err("ERR numkeys should be greater than 0")),
-    };
-    let where_at = 1 + numkeys + 1;
-    if where_at >= args.len() {
-        return Err(Reply::err(ERR_SYNTAX));
-    }
-    let max = if is(&args[where_at], "min") {
-        false
-    } else if is(&args[where_at], "max") {
-        true
-    } else {
-        return Err(Reply::err(ERR_SYNTAX));
-    };
-    let mut count = None;
-    let mut j = where_at + 1;
-    while j < args.len() {
-        if count.is_none() && is(&args[j], "count") && j + 1 < args.len() {
-            j += 1;
-            count = match parse_i64(&args[j]) {
-                Ok(n) if n >= 1 => Some(n as usize),
-                _ => return Err(Reply::err("ERR count should be greater than 0")),
-            };
-        } else {
-            return Err(Reply::err(ERR_SYNTAX));
-        }
-        j += 1;
-    }
-    let Some((key, popped)) = pop_first(node, &args[2..2 + numkeys], max, count.unwrap_or(1))?
-    else {
-        return Ok(Reply::Array(None));
-    };
-    node.propagate(vec![
-        if max {
-            b"ZPOPMAX".to_vec()
-        } else {
-            b"ZPOPMIN".to_vec()
-        },
-        key.clone(),
-        popped.len().to_string().into_bytes(),
-    ]);
-    Ok(Reply::array(vec![
-        Reply::bulk(key),
-        elements_reply(popped, true, true),
-    ]))
+    let (keys, min, count) = mpop_args(args, 1, ("min", "max"))?;
+    Ok(mpop_zset(node, keys, !min, count.unwrap_or(1))?.unwrap_or(Reply::Array(None)))
 }
 
 /// `ZRANDMEMBER key [count [WITHSCORES]]`, drawn from the node's seeded RNG.

@@ -98,28 +98,25 @@ impl Node {
     /// and the write replicated as its non-blocking form.
     fn serve_one(&mut self, b: &BlockedPop, key: &[u8]) -> Reply {
         let now = self.now;
-        let key_reply = || Reply::bulk(key.to_vec());
+        let key_reply = Reply::bulk(key.to_vec());
+        // The non-blocking form: `LPOP key [count]` and the others.
+        let plain = |name: &str, count: Option<usize>, n: usize| {
+            let mut p = vec![name.as_bytes().to_vec(), key.to_vec()];
+            p.extend(count.map(|_| n.to_string().into_bytes()));
+            p
+        };
         let reply = match &b.kind {
             PopKind::List { left, count } => {
-                let Ok(Some(l)) = self.keyspace.list_mut(key, now) else {
-                    return Reply::Array(None);
-                };
-                let n = count.unwrap_or(1).min(l.len());
-                let popped: Vec<Bytes> = (0..n)
-                    .filter_map(|_| if *left { l.pop_front() } else { l.pop_back() })
-                    .collect();
+                let popped = self.keyspace.pop_list(key, now, *left, count.unwrap_or(1));
                 let name = if *left { "LPOP" } else { "RPOP" };
-                let mut prop = vec![name.as_bytes().to_vec(), key.to_vec()];
-                if count.is_some() {
-                    prop.push(n.to_string().into_bytes());
-                }
-                self.propagate(prop);
+                self.propagate(plain(name, *count, popped.len()));
                 match count {
-                    Some(_) => Reply::array(vec![key_reply(), Reply::bulks(popped)]),
-                    None => Reply::array(vec![
-                        key_reply(),
-                        Reply::bulk(popped.into_iter().next().unwrap_or_default()),
-                    ]),
+                    Some(_) => Reply::array(vec![key_reply, Reply::bulks(popped)]),
+                    None => {
+                        let mut out = vec![key_reply];
+                        out.extend(popped.into_iter().map(Reply::bulk));
+                        Reply::array(out)
+                    }
                 }
             }
             PopKind::Move {
@@ -133,16 +130,11 @@ impl Node {
                         "WRONGTYPE Operation against a key holding the wrong kind of value",
                     );
                 }
-                let Ok(Some(l)) = self.keyspace.list_mut(key, now) else {
-                    return Reply::Array(None);
-                };
-                let value = if *from_left {
-                    l.pop_front()
-                } else {
-                    l.pop_back()
-                };
-                let value = value.unwrap_or_default();
-                self.keyspace.remove_if_empty(key);
+                let value = self
+                    .keyspace
+                    .pop_list(key, now, *from_left, 1)
+                    .pop()
+                    .unwrap_or_default();
                 if let Ok(d) = self.keyspace.list_or_create(dst, now) {
                     if *to_left {
                         d.push_front(value.clone());
@@ -151,13 +143,7 @@ impl Node {
                     }
                 }
                 // `getStringObjectFromListPosition`: the shared lower-case words.
-                let side = |left: bool| {
-                    if left {
-                        b"left".to_vec()
-                    } else {
-                        b"right".to_vec()
-                    }
-                };
+                let side = |left: bool| if left { &b"left"[..] } else { &b"right"[..] };
                 self.propagate(if *rpoplpush {
                     vec![b"RPOPLPUSH".to_vec(), key.to_vec(), dst.clone()]
                 } else {
@@ -165,8 +151,8 @@ impl Node {
                         b"LMOVE".to_vec(),
                         key.to_vec(),
                         dst.clone(),
-                        side(*from_left),
-                        side(*to_left),
+                        side(*from_left).to_vec(),
+                        side(*to_left).to_vec(),
                     ]
                 });
                 self.touch_watched(dst);
@@ -174,29 +160,13 @@ impl Node {
                 Reply::bulk(value)
             }
             PopKind::ZSet { max, count } => {
-                let Ok(Some(z)) = self.keyspace.zset_mut(key, now) else {
-                    return Reply::Array(None);
-                };
-                let n = count.unwrap_or(1).min(z.len());
-                let mut popped = Vec::with_capacity(n);
-                for _ in 0..n {
-                    let rank = if *max { z.len() - 1 } else { 0 };
-                    let Some((s, m)) = z.get(rank).map(|(s, m)| (s, m.clone())) else {
-                        break;
-                    };
-                    z.remove(&m);
-                    popped.push((s, m));
-                }
+                let popped = self.keyspace.pop_zset(key, now, *max, count.unwrap_or(1));
                 let name = if *max { "ZPOPMAX" } else { "ZPOPMIN" };
-                let mut prop = vec![name.as_bytes().to_vec(), key.to_vec()];
-                if count.is_some() {
-                    prop.push(n.to_string().into_bytes());
-                }
-                self.propagate(prop);
+                self.propagate(plain(name, *count, popped.len()));
                 let score = |s: f64| Reply::Double(format_double(s));
                 match count {
                     Some(_) => Reply::array(vec![
-                        key_reply(),
+                        key_reply,
                         Reply::array(
                             popped
                                 .into_iter()
@@ -205,7 +175,7 @@ impl Node {
                         ),
                     ]),
                     None => {
-                        let mut out = vec![key_reply()];
+                        let mut out = vec![key_reply];
                         for (s, m) in popped {
                             out.extend([Reply::bulk(m), score(s)]);
                         }
@@ -214,7 +184,6 @@ impl Node {
                 }
             }
         };
-        self.keyspace.remove_if_empty(key);
         self.touch_watched(key);
         reply
     }

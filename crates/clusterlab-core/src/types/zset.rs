@@ -128,6 +128,21 @@ impl SortedSet {
         self.listpack = false;
     }
 
+    /// Removes up to `count` elements from the low end (the high end when `max`), in the
+    /// order they leave (`genericZpopCommand`).
+    pub fn pop(&mut self, max: bool, count: usize) -> Vec<(f64, Bytes)> {
+        let mut popped = Vec::with_capacity(count.min(self.len()));
+        while popped.len() < count && !self.is_empty() {
+            let rank = if max { self.len() - 1 } else { 0 };
+            let Some((s, m)) = self.get(rank).map(|(s, m)| (s, m.clone())) else {
+                break;
+            };
+            self.remove(&m);
+            popped.push((s, m));
+        }
+        popped
+    }
+
     /// `zsetConvertToListpackIfNeeded`, for a set a store command just built.
     pub fn shrink_encoding(&mut self, limits: &Limits) {
         let max_len = self.scores.keys().map(Vec::len).max().unwrap_or(0);
