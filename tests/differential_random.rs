@@ -3,7 +3,7 @@
 //! with one hash tag so types collide and multi-key commands run, sent to one real 7.0.15
 //! node that owns every slot and to `clusterlab serve`, compared reply by reply.
 //!
-//! What is normalised is in `differential_random_gen::compare`: the orders Redis leaves to
+//! What is normalised is in `differential_random_compare.rs`: the orders Redis leaves to
 //! its hash tables (compared as sorted when a key involved is hashtable-encoded), and the
 //! commands whose outcome is random (compared by their properties; after an SPOP the
 //! simulation's set is made the real one's again so the data never diverge).
@@ -11,6 +11,10 @@
 //! Each run replays the fixed seeds below and one fresh seed printed in the output
 //! (`DIFF_SEED=N` replays one; `DIFF_COMMANDS=100000` runs more per seed).
 
+#[path = "differential_random_commands.rs"]
+mod commands;
+#[path = "differential_random_compare.rs"]
+mod compare;
 #[path = "differential_random_gen.rs"]
 mod gen;
 #[path = "resp_client.rs"]
@@ -19,7 +23,8 @@ mod resp_client;
 use std::process::Command;
 use std::time::Duration;
 
-use gen::{Gen, Verdict};
+use compare::Verdict;
+use gen::Gen;
 use resp_client::Client;
 
 /// Ports below the ephemeral range, clear of the other suites (bus ports +10000).
@@ -131,7 +136,7 @@ fn run_seed(seed: u64, commands: u64, real: &mut Client, sim: &mut Client, tally
         let r = real.call(&cmd).expect("the real node answers");
         let s = sim.call(&cmd).expect("the simulation answers");
         tally.compared += 1;
-        match gen::compare(&cmd, &r, &s, real, sim) {
+        match compare::compare(&cmd, &r, &s, real, sim) {
             Verdict::Identical => tally.identical += 1,
             Verdict::Unordered => tally.unordered += 1,
             Verdict::Random => tally.random += 1,
@@ -235,7 +240,7 @@ fn the_generator_covers_every_data_command() {
     let missing: Vec<&str> = clusterlab_core::commands::COMMANDS
         .iter()
         .map(|c| c.name)
-        .filter(|n| !gen::NOT_GENERATED.contains(n) && !gen::GENERATED.contains(n))
+        .filter(|n| !commands::NOT_GENERATED.contains(n) && !commands::GENERATED.contains(n))
         .collect();
     assert!(
         missing.is_empty(),
