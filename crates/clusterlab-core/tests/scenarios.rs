@@ -40,7 +40,7 @@ fn every_scenario_runs_with_its_events_and_golden_trace() {
     assert!(scenarios.len() >= 12);
     for parsed in scenarios {
         let s = parsed.expect("every scenario file parses");
-        assert!(file_of(&s.id).exists(), "{} is in {}.toml", s.id, s.id);
+        assert!(file_of(s.id).exists(), "{} is in {}.toml", s.id, s.id);
         let (console, outcomes) = match run_all(&s) {
             Ok(r) => r,
             Err(e) => {
@@ -53,7 +53,7 @@ fn every_scenario_runs_with_its_events_and_golden_trace() {
             println!("{}", export_markdown(&s, &outcomes, console.world()));
         }
         if update {
-            record_hash(&s.id, &hash);
+            record_hash(s.id, &hash);
         } else if s.trace_hash != hash {
             failures.push(format!(
                 "{}: trace hash {hash}, the golden one is {:?} (UPDATE_EXPECT=1 records it)",
@@ -71,7 +71,7 @@ fn every_interview_demo_points_at_a_checkpoint() {
     assert!(questions.len() >= 10);
     for q in &questions {
         assert!(!q.claims.is_empty(), "{}", q.id);
-        for c in &q.claims {
+        for c in q.claims {
             if c.demo.is_none() {
                 continue;
             }

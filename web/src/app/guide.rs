@@ -71,10 +71,10 @@ pub fn guide_strip() -> Html {
                     <strong>{ "Predict before you press Next: " }</strong>{ &q.question }
                     <span class="choices">
                         { for q.choices.iter().map(|c| {
-                            let on = g.picked.as_deref() == Some(c.as_str());
+                            let on = g.picked.as_deref() == Some(*c);
                             html! {
                                 <button class={classes!(on.then_some("on"))} aria-pressed={on.to_string()}
-                                    onclick={guide(GuideAction::Pick(c.clone()))}>{ c }</button>
+                                    onclick={guide(GuideAction::Pick(c.to_string()))}>{ c }</button>
                             }
                         }) }
                     </span>

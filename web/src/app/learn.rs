@@ -43,8 +43,8 @@ fn scenario_list() -> Html {
     let scenarios = scenarios();
     let mut topics: Vec<&str> = Vec::new();
     for s in scenarios {
-        if !topics.contains(&s.topic.as_str()) {
-            topics.push(&s.topic);
+        if !topics.contains(&s.topic) {
+            topics.push(s.topic);
         }
     }
     html! {
@@ -54,7 +54,7 @@ fn scenario_list() -> Html {
                 <section class="scenario-topic">
                     <h3>{ *topic }</h3>
                     { for scenarios.iter().filter(|s| s.topic == *topic).map(|s| {
-                        let id = s.id.clone();
+                        let id = s.id;
                         html! {
                             <div class="scenario">
                                 <div>
@@ -62,7 +62,7 @@ fn scenario_list() -> Html {
                                     <p>{ &s.summary }</p>
                                 </div>
                                 <button class="primary" aria-label={format!("Start {}", s.title)}
-                                    onclick={dispatch(&store, move |_: MouseEvent| Action::Guide(GuideAction::Start(id.clone(), 0)))}>{ "Start" }</button>
+                                    onclick={dispatch(&store, move |_: MouseEvent| Action::Guide(GuideAction::Start(id.to_string(), 0)))}>{ "Start" }</button>
                             </div>
                         }
                     }) }

@@ -75,7 +75,7 @@ impl Guide {
     /// typed between checkpoints is not replayed).
     pub fn back(&mut self) -> Result<Session, String> {
         let keep = self.outcomes.len().saturating_sub(1);
-        let (mut session, mut fresh) = Guide::start(self.scenario.clone())?;
+        let (mut session, mut fresh) = Guide::start(self.scenario)?;
         for _ in 0..keep {
             fresh.next(&mut session)?;
         }
@@ -115,7 +115,7 @@ impl Guide {
                 let answer = self.outcomes.get(*i).and_then(|o| o.answer.as_deref());
                 md.push_str(&format!(
                     "- {} You said **{pick}**; the run said **{}**.\n",
-                    q.map_or("", |q| q.question.as_str()),
+                    q.map_or("", |q| q.question),
                     answer.unwrap_or("-")
                 ));
             }
@@ -132,7 +132,7 @@ mod tests {
     #[test]
     fn every_scenario_played_in_the_playground_reaches_its_golden_trace() {
         for s in library().into_iter().flatten() {
-            let (mut session, mut guide) = Guide::start(s.clone()).unwrap();
+            let (mut session, mut guide) = Guide::start(s).unwrap();
             while !guide.finished() {
                 guide.next(&mut session).unwrap();
             }

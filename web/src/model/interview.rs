@@ -67,7 +67,7 @@ impl InterviewState {
 
     /// Applies what the learner did to the question shown.
     pub fn apply(&mut self, action: InterviewAction, questions: &[Question]) {
-        let id = questions.get(self.current).map(|q| q.id.clone());
+        let id = questions.get(self.current).map(|q| q.id.to_string());
         match (action, id) {
             (InterviewAction::Select(i), _) => {
                 self.current = i.min(questions.len().saturating_sub(1))
@@ -87,12 +87,12 @@ impl InterviewState {
         let mut md = String::from("# Redis Cluster interview practice\n\n");
         for q in questions {
             md.push_str(&format!("## {}\n\n*{}*\n\n", q.question, q.topic));
-            match self.answers.get(&q.id) {
+            match self.answers.get(q.id) {
                 Some(a) => md.push_str(&format!("**My answer:** {a}\n\n")),
                 None => md.push_str("**My answer:** (none yet)\n\n"),
             }
             md.push_str("**Model answer:**\n\n");
-            for c in &q.claims {
+            for c in q.claims {
                 md.push_str(&format!("- {}", c.text));
                 if let Some((id, i)) = c.demo_target() {
                     md.push_str(&format!(

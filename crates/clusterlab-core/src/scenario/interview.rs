@@ -1,45 +1,33 @@
 //! Interview practice: questions with model answers whose claims link to the checkpoint
 //! of a scenario that demonstrates them (`scenarios/interview.toml`).
 
-use serde::Deserialize;
-
 /// One interview question.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Question {
-    pub id: String,
-    pub topic: String,
-    pub question: String,
-    #[serde(rename = "claim")]
-    pub claims: Vec<Claim>,
+    pub id: &'static str,
+    pub topic: &'static str,
+    pub question: &'static str,
+    /// The file's `[[question.claim]]` tables.
+    pub claims: &'static [Claim],
 }
 
 /// One claim of a model answer, with the demonstration that shows it.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Claim {
-    pub text: String,
+    pub text: &'static str,
     /// `scenario-id:checkpoint` (1-based).
-    #[serde(default)]
-    pub demo: Option<String>,
+    pub demo: Option<&'static str>,
 }
 
 impl Claim {
     /// The demonstration as (scenario id, checkpoint index from 0).
     pub fn demo_target(&self) -> Option<(&str, usize)> {
-        let (id, n) = self.demo.as_deref()?.rsplit_once(':')?;
+        let (id, n) = self.demo?.rsplit_once(':')?;
         Some((id, n.parse::<usize>().ok()?.checked_sub(1)?))
     }
 }
 
-#[derive(Deserialize)]
-struct File {
-    question: Vec<Question>,
-}
-
 /// Every interview question, in order.
 pub fn interview() -> Result<Vec<Question>, String> {
-    basic_toml::from_str::<File>(include_str!("../../scenarios/interview.toml"))
-        .map(|f| f.question)
-        .map_err(|e| e.to_string())
+    Ok(super::INTERVIEW.to_vec())
 }

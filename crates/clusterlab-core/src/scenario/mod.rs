@@ -4,14 +4,13 @@
 //! itself (`narrate.rs`), so the story is always the run's own. Every scenario is also a
 //! regression test: its checkpoints' expected events and its trace hash are checked.
 //!
-//! The library lives in `crates/clusterlab-core/scenarios/*.toml`, compiled in.
+//! The library lives in `crates/clusterlab-core/scenarios/*.toml`, read at build time
+//! (`build.rs`) into static data.
 
 mod export;
 mod interview;
 mod narrate;
 mod run;
-
-use serde::Deserialize;
 
 use crate::config::ClusterShape;
 use crate::time::SimDuration;
@@ -22,100 +21,66 @@ pub use run::{
     run_checkpoint, CheckpointOutcome, Driver, MessageNote, ScenarioError, MAX_MESSAGES,
 };
 
-/// One scenario, as written in its TOML file.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+/// One scenario, as written in its TOML file (read at build time: `build.rs`).
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Scenario {
-    pub id: String,
-    pub title: String,
+    pub id: &'static str,
+    pub title: &'static str,
     /// One sentence: what the learner will see.
-    pub summary: String,
+    pub summary: &'static str,
     /// A group for the picker ("basics", "failover", "resharding", …).
-    pub topic: String,
-    #[serde(default = "default_seed")]
+    pub topic: &'static str,
+    /// Default 1.
     pub seed: u64,
-    #[serde(default = "default_masters")]
+    /// Default 3.
     pub masters: usize,
-    #[serde(default = "default_replicas")]
+    /// Default 1.
     pub replicas: usize,
-    #[serde(default = "default_node_timeout")]
+    /// Default 5000.
     pub node_timeout: u64,
     /// The run's trace hash after the last checkpoint (the golden trace).
-    #[serde(default)]
-    pub trace_hash: String,
-    #[serde(rename = "checkpoint")]
-    pub checkpoints: Vec<Checkpoint>,
-}
-
-fn default_seed() -> u64 {
-    1
-}
-fn default_masters() -> usize {
-    3
-}
-fn default_replicas() -> usize {
-    1
-}
-fn default_node_timeout() -> u64 {
-    5000
+    pub trace_hash: &'static str,
+    /// The file's `[[checkpoint]]` tables.
+    pub checkpoints: &'static [Checkpoint],
 }
 
 /// One step of a scenario.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Checkpoint {
-    pub title: String,
+    pub title: &'static str,
     /// Console lines run in order (Redis commands and dot-commands).
-    #[serde(default)]
-    pub lines: Vec<String>,
+    pub lines: &'static [&'static str],
     /// After the lines, run until an event matching this pattern (see [`EventPattern`]).
-    #[serde(default)]
-    pub until: Option<String>,
+    pub until: Option<&'static str>,
     /// How long `until` may wait in simulated time (default 60s).
-    #[serde(default)]
-    pub within: Option<String>,
+    pub within: Option<&'static str>,
     /// Then let this much simulated time pass.
-    #[serde(default)]
-    pub advance: Option<String>,
+    pub advance: Option<&'static str>,
     /// The story of this checkpoint, with `{placeholders}` filled from the run.
-    pub narration: String,
+    pub narration: &'static str,
     /// Events that must happen during this checkpoint (the regression test).
-    #[serde(default)]
-    pub expect: Vec<String>,
+    pub expect: &'static [&'static str],
     /// Nodes and slots the narration is about (the playground highlights them).
-    #[serde(default)]
-    pub focus_ports: Vec<u16>,
-    #[serde(default)]
-    pub focus_slots: Vec<u16>,
+    pub focus_ports: &'static [u16],
+    pub focus_slots: &'static [u16],
     /// A "predict, then reveal" question asked before the checkpoint runs.
-    #[serde(default)]
     pub predict: Option<Prediction>,
 }
 
 /// A question whose answer is computed from the run (a template like the narration).
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Prediction {
-    pub question: String,
-    #[serde(default)]
-    pub choices: Vec<String>,
-    pub answer: String,
-    #[serde(default)]
-    pub explain: String,
+    pub question: &'static str,
+    pub choices: &'static [&'static str],
+    pub answer: &'static str,
+    pub explain: &'static str,
 }
 
 impl Scenario {
-    /// Reads one scenario from its TOML text.
-    pub fn parse(text: &str) -> Result<Scenario, String> {
-        let s: Scenario = basic_toml::from_str(text).map_err(|e| e.to_string())?;
-        s.validate()?;
-        Ok(s)
-    }
-
     fn validate(&self) -> Result<(), String> {
         self.shape().validate()?;
-        for cp in &self.checkpoints {
-            for pattern in cp.until.iter().chain(&cp.expect) {
+        for cp in self.checkpoints {
+            for pattern in cp.until.iter().chain(cp.expect) {
                 EventPattern::parse(pattern)?;
             }
             for d in cp.within.iter().chain(&cp.advance) {
@@ -196,25 +161,21 @@ impl EventPattern {
     }
 }
 
-/// Every scenario file, in the library's order.
-const FILES: [&str; 12] = [
-    include_str!("../../scenarios/blog-walkthrough.toml"),
-    include_str!("../../scenarios/hash-tags.toml"),
-    include_str!("../../scenarios/master-dies.toml"),
-    include_str!("../../scenarios/freshest-replica-wins.toml"),
-    include_str!("../../scenarios/split-brain.toml"),
-    include_str!("../../scenarios/resharding-a-slot.toml"),
-    include_str!("../../scenarios/add-node-and-rebalance.toml"),
-    include_str!("../../scenarios/remove-a-node.toml"),
-    include_str!("../../scenarios/common-mistakes.toml"),
-    include_str!("../../scenarios/hot-keys.toml"),
-    include_str!("../../scenarios/manual-failover.toml"),
-    include_str!("../../scenarios/replica-migration.toml"),
-];
+mod library {
+    use super::{Checkpoint, Prediction, Scenario};
+    use crate::scenario::interview::{Claim, Question};
 
-/// The scenario library, parsed (a file that does not parse is a bug the tests catch).
+    include!(concat!(env!("OUT_DIR"), "/library.rs"));
+}
+
+pub(crate) use library::INTERVIEW;
+
+/// The scenario library, checked (a scenario that does not check is a bug the tests catch).
 pub fn library() -> Vec<Result<Scenario, String>> {
-    FILES.iter().map(|t| Scenario::parse(t)).collect()
+    library::LIBRARY
+        .iter()
+        .map(|s| s.validate().map(|()| *s))
+        .collect()
 }
 
 /// Runs every checkpoint of `scenario` on a fresh console.
@@ -223,7 +184,7 @@ pub fn run_all(
 ) -> Result<(crate::console::Console, Vec<CheckpointOutcome>), String> {
     let mut console = crate::console::Console::new(scenario.shape())?;
     let mut outcomes = Vec::new();
-    for cp in &scenario.checkpoints {
+    for cp in scenario.checkpoints {
         outcomes.push(run_checkpoint(&mut console, cp).map_err(|e| e.to_string())?);
     }
     Ok((console, outcomes))

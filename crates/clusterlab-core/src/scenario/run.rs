@@ -97,21 +97,20 @@ pub fn run_checkpoint<D: Driver>(
     let first_seq = world.events_logged();
     let first_message = world.observer().sent_total();
     let mut transcript = Vec::new();
-    for line in &cp.lines {
+    for line in cp.lines {
         let prompt = d.console().prompt();
         let mut out = d.run_line(line);
         out.push_str(&d.finish_tool());
-        transcript.push((prompt, line.clone(), out));
+        transcript.push((prompt, line.to_string(), out));
     }
     let mut until_event = None;
     if let Some(pattern) = &cp.until {
         let p = EventPattern::parse(pattern).map_err(|message| ScenarioError::Template {
-            checkpoint: cp.title.clone(),
+            checkpoint: cp.title.to_string(),
             message,
         })?;
         let within = cp
             .within
-            .as_deref()
             .and_then(SimDuration::parse)
             .unwrap_or(SimDuration::from_secs(60));
         let deadline = started + within;
@@ -131,23 +130,23 @@ pub fn run_checkpoint<D: Driver>(
             if world.now() >= deadline || next.is_none_or(|t| t > deadline) {
                 d.run_until(deadline);
                 return Err(ScenarioError::NeverHappened {
-                    checkpoint: cp.title.clone(),
-                    pattern: pattern.clone(),
+                    checkpoint: cp.title.to_string(),
+                    pattern: pattern.to_string(),
                     within: within.to_string(),
                 });
             }
             d.step();
         }
     }
-    if let Some(a) = cp.advance.as_deref().and_then(SimDuration::parse) {
+    if let Some(a) = cp.advance.and_then(SimDuration::parse) {
         let t = d.console().world().now() + a;
         d.run_until(t);
     }
     let world = d.console().world();
     let events = (first_seq, world.events_logged());
-    for pattern in &cp.expect {
+    for pattern in cp.expect {
         let p = EventPattern::parse(pattern).map_err(|message| ScenarioError::Template {
-            checkpoint: cp.title.clone(),
+            checkpoint: cp.title.to_string(),
             message,
         })?;
         if !world
@@ -156,8 +155,8 @@ pub fn run_checkpoint<D: Driver>(
             .any(|e| p.matches(e))
         {
             return Err(ScenarioError::Missing {
-                checkpoint: cp.title.clone(),
-                pattern: pattern.clone(),
+                checkpoint: cp.title.to_string(),
+                pattern: pattern.to_string(),
             });
         }
     }
@@ -169,12 +168,12 @@ pub fn run_checkpoint<D: Driver>(
         until_event,
     };
     let template_error = |message| ScenarioError::Template {
-        checkpoint: cp.title.clone(),
+        checkpoint: cp.title.to_string(),
         message,
     };
-    let narration = fill(&cp.narration, &facts).map_err(template_error)?;
+    let narration = fill(cp.narration, &facts).map_err(template_error)?;
     let answer = match &cp.predict {
-        Some(p) => Some(fill(&p.answer, &facts).map_err(template_error)?),
+        Some(p) => Some(fill(p.answer, &facts).map_err(template_error)?),
         None => None,
     };
     let world = d.console().world();
@@ -192,7 +191,7 @@ pub fn run_checkpoint<D: Driver>(
     let kept: Vec<MessageNote> = messages.by_ref().take(MAX_MESSAGES).collect();
     let more_messages = messages.count();
     Ok(CheckpointOutcome {
-        title: cp.title.clone(),
+        title: cp.title.to_string(),
         narration,
         transcript,
         started,

@@ -12,7 +12,7 @@ impl Playground {
             GuideAction::Start(id, n) => match scenarios()
                 .iter()
                 .find(|s| s.id == id)
-                .map(|s| Guide::start(s.clone()))
+                .map(|s| Guide::start(*s))
             {
                 Some(Ok((session, mut guide))) => {
                     self.install(session);
@@ -102,7 +102,7 @@ impl Playground {
         self.guide
             .as_ref()
             .and_then(Guide::current_checkpoint)
-            .map(|cp| cp.focus_slots.clone())
+            .map(|cp| cp.focus_slots.to_vec())
             .unwrap_or_default()
     }
 }
