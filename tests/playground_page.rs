@@ -147,8 +147,10 @@ async fn walkthrough_failover_share_and_reload_in_chromium() {
     until(
         c,
         "the fidelity page",
-        "const f = document.querySelector('.fidelity-text'); \
-         return !!f && f.textContent.includes('14687') && f.textContent.includes('16379');",
+        "const f = document.querySelector('iframe.fidelity-text'); \
+         const d = f && f.contentDocument; \
+         return !!d && !!d.body && d.body.textContent.includes('14687') \
+           && d.body.textContent.includes('16379');",
     )
     .await;
     screenshot(c, "fidelity-1280x800.png").await;

@@ -17,7 +17,7 @@ pub fn ports_agree(world: &World, ports: &[u16]) -> bool {
                 .filter(|(_, p)| p.num_slots() > 0)
                 .map(|(_, p)| (p.name, p.slots.ranges()))
                 .collect();
-            v.sort();
+            crate::order::sort(&mut v);
             v
         })
     };

@@ -53,6 +53,7 @@ pub mod long_double;
 pub mod name;
 pub mod net;
 pub mod node;
+pub mod order;
 pub mod reply;
 pub mod resp;
 pub mod rng;

@@ -10,11 +10,13 @@
 //! * `cargo xtask bench-page`: the playground's speed in headless Chromium.
 //! * `cargo xtask bench-serve`: `clusterlab serve` beside real Redis under redis-benchmark.
 //! * `cargo xtask bench-clients`: client libraries during a master kill, serve beside real Redis.
+//! * `cargo xtask fidelity-page [DIR]`: FIDELITY.md as the playground's page (Trunk runs it).
 //!
 //! `test` also builds the page and runs the browser tests in headless Chromium, and the
 //! differential suite against a real Redis 7 cluster.
 
 mod bench_serve;
+mod fidelity;
 mod playground;
 mod setup;
 mod tools;
@@ -31,9 +33,10 @@ fn main() -> ExitCode {
         Some("bench-page") => playground::bench(),
         Some("bench-serve") => bench_serve::bench(&args[1..]),
         Some("bench-clients") => bench_clients(&args[1..]),
+        Some("fidelity-page") => fidelity::page(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask test | serve | console [clusterlab options] | bench-page | bench-serve [--rounds N] [--requests N] | bench-clients [KILLS]"
+                "usage: cargo xtask test | serve | console [clusterlab options] | bench-page | bench-serve [--rounds N] [--requests N] | bench-clients [KILLS] | fidelity-page [DIR]"
             );
             return ExitCode::from(2);
         }

@@ -1,12 +1,11 @@
-//! The fidelity page inside the playground: FIDELITY.md, rendered at build time.
+//! The fidelity page inside the playground: FIDELITY.md, rendered at build time into
+//! `fidelity.html` beside the page (`cargo xtask fidelity-page`) and loaded into a frame
+//! only when the learner opens it.
 
 use yew::prelude::*;
 
 use super::store::{dispatch, use_playground};
 use crate::model::state::Action;
-
-/// FIDELITY.md as HTML (see `web/build.rs`).
-const FIDELITY_HTML: &str = include_str!(concat!(env!("OUT_DIR"), "/fidelity.html"));
 
 #[function_component(Fidelity)]
 pub fn fidelity() -> Html {
@@ -17,9 +16,7 @@ pub fn fidelity() -> Html {
                 <span>{ "What the simulation models exactly, what it simplifies, and how it compares with a real Redis 7.0.15 cluster" }</span>
                 <button onclick={dispatch(&store, |_: MouseEvent| Action::ToggleFidelity)}>{ "Close" }</button>
             </div>
-            <div class="fidelity-text">
-                { Html::from_html_unchecked(AttrValue::Static(FIDELITY_HTML)) }
-            </div>
+            <iframe class="fidelity-text" src="fidelity.html" title="FIDELITY.md: exact, simplified and not modelled yet"></iframe>
         </aside>
     }
 }

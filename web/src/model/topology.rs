@@ -55,11 +55,15 @@ impl Layout {
 
 /// Node names to simulation indices.
 pub fn names(world: &World) -> BTreeMap<NodeName, NodeIdx> {
-    world
-        .processes()
-        .iter()
-        .map(|p| (p.node.name(), p.node.idx()))
-        .collect()
+    // Inserted one by one: `collect` would compile a sort for this type.
+    let mut names = BTreeMap::new();
+    names.extend(
+        world
+            .processes()
+            .iter()
+            .map(|p| (p.node.name(), p.node.idx())),
+    );
+    names
 }
 
 /// How the process itself is doing.

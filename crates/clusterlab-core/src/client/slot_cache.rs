@@ -108,7 +108,7 @@ impl SlotCache {
     pub fn shape(&self) -> (usize, usize) {
         let runs = self.compare(&vec![None; SLOTS]);
         let mut masters: Vec<u16> = runs.iter().filter_map(|r| r.cached).collect();
-        masters.sort_unstable();
+        crate::order::sort(&mut masters);
         masters.dedup();
         (
             runs.iter().filter(|r| r.cached.is_some()).count(),

@@ -108,7 +108,7 @@ impl Tool<'_> {
         }
         if !open.is_empty() {
             sane = false;
-            open.sort_unstable();
+            crate::order::sort(&mut open);
             open.dedup();
             let list: Vec<String> = open.iter().map(u16::to_string).collect();
             s.push_str(&format!(

@@ -68,7 +68,7 @@ fn signature(nodes: &str) -> String {
                 .then(|| format!("{}:{}", l.id, format_ranges(&slots, RangeStyle::Commas)))
         })
         .collect();
-    parts.sort();
+    crate::order::sort(&mut parts);
     parts.join("|")
 }
 

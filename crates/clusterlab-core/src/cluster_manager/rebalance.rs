@@ -112,7 +112,7 @@ impl Tool<'_> {
                 }
             }
         }
-        balance.sort_by_key(|b| b.1);
+        crate::order::sort_by_key(&mut balance, |b| b.1);
         out.push_str(&format!(
             ">>> Rebalancing across {} nodes. Total weight = {total_weight:.2}\n",
             involved.len()

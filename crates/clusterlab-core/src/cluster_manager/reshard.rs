@@ -123,7 +123,7 @@ pub(super) fn reshard_table<'a>(
     numslots: usize,
 ) -> Vec<(u16, &'a ToolNode)> {
     let mut ordered = sources.to_vec();
-    ordered.sort_by_key(|s| std::cmp::Reverse(count(&s.slots)));
+    crate::order::sort_by_key(&mut ordered, |s| std::cmp::Reverse(count(&s.slots)));
     let total: usize = ordered.iter().map(|s| count(&s.slots)).sum();
     let mut plan = Vec::new();
     for (k, s) in ordered.iter().enumerate() {

@@ -78,7 +78,7 @@ pub fn node_line(node: &Node, p: &Peer) -> String {
                 open.push((*s, format!(" [{s}-<-{t}]")));
             }
         }
-        open.sort_by_key(|(s, _)| *s);
+        crate::order::sort_by_key(&mut open, |(s, _)| *s);
         for (_, text) in open {
             line.push_str(&text);
         }

@@ -208,7 +208,7 @@ fn get(node: &Node, patterns: &[Vec<u8>]) -> Reply {
             }
         }
     }
-    out.sort();
+    crate::order::sort(&mut out);
     Reply::Map(
         out.into_iter()
             .map(|(k, v)| (Reply::bulk(k), Reply::bulk(v)))

@@ -145,7 +145,7 @@ fn generic(node: &mut Node, args: &[Vec<u8>], readonly: bool) -> Result {
     };
     if !dontsort {
         if alpha {
-            items.sort();
+            crate::order::sort(&mut items);
         } else {
             let mut scored = Vec::with_capacity(items.len());
             let mut bad = false;
@@ -159,7 +159,7 @@ fn generic(node: &mut Node, args: &[Vec<u8>], readonly: bool) -> Result {
                     "ERR One or more scores can't be converted into double",
                 ));
             }
-            scored.sort_by(|a, b| {
+            crate::order::sort_by(&mut scored, |a, b| {
                 a.0.partial_cmp(&b.0)
                     .unwrap_or(std::cmp::Ordering::Equal)
                     .then_with(|| a.1.cmp(&b.1))

@@ -48,8 +48,17 @@ type Source = Option<BTreeMap<Bytes, f64>>;
 fn load(node: &Node, key: &[u8]) -> std::result::Result<Source, Reply> {
     Ok(match node.keyspace.get(key, node.now) {
         None => None,
-        Some(Value::ZSet(z)) => Some(z.iter().map(|(s, m)| (m.clone(), s)).collect()),
-        Some(Value::Set(s)) => Some(s.iter().map(|m| (m, 1.0)).collect()),
+        // Inserted one by one: `collect` would compile a sort for each.
+        Some(Value::ZSet(z)) => {
+            let mut map = BTreeMap::new();
+            map.extend(z.iter().map(|(s, m)| (m.clone(), s)));
+            Some(map)
+        }
+        Some(Value::Set(s)) => {
+            let mut map = BTreeMap::new();
+            map.extend(s.iter().map(|m| (m, 1.0)));
+            Some(map)
+        }
         Some(_) => return Err(Reply::err(super::args::ERR_WRONGTYPE)),
     })
 }
@@ -120,7 +129,7 @@ fn generic(
         }
     }
     if op != Op::Diff {
-        sources.sort_by_key(|s| len(&s.0));
+        crate::order::sort_by_key(&mut sources, |s| len(&s.0));
     }
     let mut result: BTreeMap<Bytes, f64> = BTreeMap::new();
     let mut cardinality = 0usize;

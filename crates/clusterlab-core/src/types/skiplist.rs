@@ -329,7 +329,7 @@ mod tests {
                 None => {
                     list.insert(score as f64, member.clone());
                     model.push((score, member));
-                    model.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+                    crate::order::sort_by(&mut model, |a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
                 }
             }
             assert_eq!(list.len(), model.len());
