@@ -19,6 +19,48 @@ const UNORDERED: &[&str] = &[
     "hgetall", "hkeys", "hvals", "keys", "sdiff", "sinter", "smembers", "sort", "sort_ro", "sunion",
 ];
 
+/// The SCAN family: a reply is one step of an iteration whose steps follow the hash
+/// table, so a differing reply is compared as the whole iteration it belongs to (the same
+/// options from cursor 0 to 0), as sorted elements.
+const SCANS: &[&str] = &["hscan", "scan", "sscan", "zscan"];
+
+/// Every element of a complete iteration of `cmd`'s options, sorted (field and value, or
+/// member and score, kept together); None when a step fails.
+fn full_scan(cmd: &[Vec<u8>], client: &mut Client) -> Option<Vec<String>> {
+    let at = if cmd[0].eq_ignore_ascii_case(b"scan") {
+        1
+    } else {
+        2
+    };
+    let pairs = cmd[0].eq_ignore_ascii_case(b"hscan") || cmd[0].eq_ignore_ascii_case(b"zscan");
+    let mut step = cmd.to_vec();
+    step[at] = b"0".to_vec();
+    let mut out = Vec::new();
+    for _ in 0..10_000 {
+        let reply = items(&client.call(&step).ok()?);
+        let (Some(Value::Bulk(Some(cursor))), Some(found)) = (reply.first(), reply.get(1)) else {
+            return None;
+        };
+        let found = items(found);
+        if pairs {
+            out.extend(
+                found
+                    .chunks(2)
+                    .map(|p| p.iter().map(render).collect::<String>()),
+            );
+        } else {
+            out.extend(found.iter().map(render));
+        }
+        if cursor == b"0" {
+            out.sort();
+            out.dedup();
+            return Some(out);
+        }
+        step[at] = cursor.clone();
+    }
+    None
+}
+
 pub enum Verdict {
     Identical,
     /// Equal once a hash table's order is set aside.
@@ -203,6 +245,15 @@ pub fn compare(
             let _ = unspecified_lex(dst, real, sim);
         }
         return Verdict::Random;
+    }
+    let replies = |v: &Value| matches!(v, Value::Array(Some(items)) if items.len() == 2);
+    if SCANS.contains(&name.as_str()) && replies(r) && replies(s) {
+        let whole = full_scan(cmd, real);
+        return if whole.is_some() && whole == full_scan(cmd, sim) {
+            Verdict::Unordered
+        } else {
+            Verdict::Different
+        };
     }
     if UNORDERED.contains(&name.as_str()) && sorted(&name, r) == sorted(&name, s) {
         let hashtable = name == "keys"

@@ -228,6 +228,31 @@ impl Gen {
             }
             "keys" => a.push(self.word(&["*", "{k}*", "{k}[ab]", "nothing*", "*e"])),
             "randomkey" | "dbsize" | "ping" => {}
+            "scan" | "hscan" | "sscan" | "zscan" => {
+                if name != "scan" {
+                    a.push(k);
+                }
+                a.push(self.word(&["0", "0", "0", "1", "abc", "-1", ""]));
+                let mut options = vec!["COUNT", "MATCH"];
+                if name == "scan" {
+                    options.push("TYPE");
+                }
+                for _ in 0..self.rng.below(3) {
+                    match self.word(&options).as_str() {
+                        "COUNT" => {
+                            a.extend(["COUNT".into(), self.word(&["1", "3", "100", "0", "x"])])
+                        }
+                        "MATCH" => a.extend([
+                            "MATCH".into(),
+                            self.word(&["*", "{k}[ab]", "f*", "1*", "*x*"]),
+                        ]),
+                        _ => a.extend([
+                            "TYPE".into(),
+                            self.word(&["string", "hash", "ZSET", "none", "bad"]),
+                        ]),
+                    }
+                }
+            }
             "echo" => a.push(self.value()),
             "select" => a.push(self.word(&["0", "1", "abc"])),
             "object" => {

@@ -124,3 +124,8 @@ fn set_commands() {
 fn sorted_set_commands() {
     transcript("zsets.txt");
 }
+
+#[test]
+fn scan_family() {
+    transcript("scan.txt");
+}

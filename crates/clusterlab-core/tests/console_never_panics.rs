@@ -6,8 +6,50 @@ use clusterlab_core::{console::Console, ClusterShape};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
+/// Every command of the table, so each new command is typed too.
+fn command_name() -> impl Strategy<Value = String> {
+    let names: Vec<String> = clusterlab_core::commands::COMMANDS
+        .iter()
+        .map(|c| c.name.to_string())
+        .collect();
+    prop::sample::select(names)
+}
+
 fn word() -> impl Strategy<Value = String> {
     prop_oneof![
+        command_name(),
+        prop::sample::select(vec![
+            "match",
+            "count",
+            "type",
+            "withvalues",
+            "store",
+            "by",
+            "alpha",
+            "asc",
+            "desc",
+            "left",
+            "right",
+            "before",
+            "after",
+            "rank",
+            "maxlen",
+            "weights",
+            "aggregate",
+            "min",
+            "max",
+            "bylex",
+            "replace",
+            "keepttl",
+            "persist",
+            "exat",
+            "pxat",
+            "ch",
+            "incr",
+            "gt",
+            "lt",
+        ])
+        .prop_map(str::to_string),
         prop::sample::select(vec![
             "set",
             "get",

@@ -22,6 +22,7 @@ mod multi;
 mod object;
 mod routing;
 mod sampling;
+mod scan;
 mod server;
 mod sets;
 mod sort;

@@ -4,7 +4,7 @@
 use super::args;
 use super::{
     acl, blocking, client, cluster, command, config, counters, debug, function, hashes, hello,
-    info, keys, lists, multi, object, server, sets, sort, string_set, strings, zset_ops,
+    info, keys, lists, multi, object, scan, server, sets, sort, string_set, strings, zset_ops,
     zset_range, zsets,
 };
 use crate::node::Node;
@@ -107,6 +107,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("hmget", -3, READONLY, 1, 1, 1, ?hashes::hmget),
     cmd!("hmset", -4, WRITE, 1, 1, 1, ?hashes::hmset),
     cmd!("hrandfield", -2, READONLY, 1, 1, 1, ?hashes::hrandfield),
+    cmd!("hscan", -3, READONLY, 1, 1, 1, scan::hscan),
     cmd!("hset", -4, WRITE, 1, 1, 1, ?hashes::hset),
     cmd!("hsetnx", 4, WRITE, 1, 1, 1, ?hashes::hsetnx),
     cmd!("hstrlen", 3, READONLY, 1, 1, 1, ?hashes::hstrlen),
@@ -153,6 +154,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("rpush", -3, WRITE, 1, 1, 1, ?lists::rpush),
     cmd!("rpushx", -3, WRITE, 1, 1, 1, ?lists::rpushx),
     cmd!("sadd", -3, WRITE, 1, 1, 1, ?sets::sadd),
+    cmd!("scan", -2, READONLY, 0, 0, 0, scan::scan),
     cmd!("scard", 2, READONLY, 1, 1, 1, ?sets::scard),
     cmd!("sdiff", -2, READONLY, 1, -1, 1, ?sets::sdiff),
     cmd!("sdiffstore", -3, WRITE, 1, -1, 1, ?sets::sdiffstore),
@@ -173,6 +175,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("spop", -2, WRITE, 1, 1, 1, ?sets::spop),
     cmd!("srandmember", -2, READONLY, 1, 1, 1, ?sets::srandmember),
     cmd!("srem", -3, WRITE, 1, 1, 1, ?sets::srem),
+    cmd!("sscan", -3, READONLY, 1, 1, 1, scan::sscan),
     cmd!("strlen", 2, READONLY, 1, 1, 1, strings::strlen),
     cmd!("substr", 4, READONLY, 1, 1, 1, strings::getrange),
     cmd!("sunion", -2, READONLY, 1, -1, 1, ?sets::sunion),
@@ -269,6 +272,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         ?zset_range::zrevrangebyscore
     ),
     cmd!("zrevrank", 3, READONLY, 1, 1, 1, ?zsets::zrevrank),
+    cmd!("zscan", -3, READONLY, 1, 1, 1, scan::zscan),
     cmd!("zscore", 3, READONLY, 1, 1, 1, ?zsets::zscore),
     cmd!("zunion", -3, READONLY, 0, 0, 0, ?zset_ops::zunion),
     cmd!("zunionstore", -4, WRITE, 1, 1, 1, ?zset_ops::zunionstore),

@@ -249,6 +249,7 @@ pub const COMMAND_HINTS: &[(&str, &str)] = &[
     ("hmget", "key field [field ...]"),
     ("hmset", "key field value [field value ...]"),
     ("hrandfield", "key [count [WITHVALUES]]"),
+    ("hscan", "key cursor [MATCH pattern] [COUNT count]"),
     ("hset", "key field value [field value ...]"),
     ("hsetnx", "key field value"),
     ("hstrlen", "key field"),
@@ -300,6 +301,7 @@ pub const COMMAND_HINTS: &[(&str, &str)] = &[
     ("rpush", "key element [element ...]"),
     ("rpushx", "key element [element ...]"),
     ("sadd", "key member [member ...]"),
+    ("scan", "cursor [MATCH pattern] [COUNT count] [TYPE type]"),
     ("scard", "key"),
     ("sdiff", "key [key ...]"),
     ("sdiffstore", "destination key [key ...]"),
@@ -320,6 +322,7 @@ pub const COMMAND_HINTS: &[(&str, &str)] = &[
     ("spop", "key [count]"),
     ("srandmember", "key [count]"),
     ("srem", "key member [member ...]"),
+    ("sscan", "key cursor [MATCH pattern] [COUNT count]"),
     ("strlen", "key"),
     ("substr", "key start end"),
     ("sunion", "key [key ...]"),
@@ -360,6 +363,7 @@ pub const COMMAND_HINTS: &[(&str, &str)] = &[
     ("zrevrangebylex", "key max min [LIMIT offset count]"),
     ("zrevrangebyscore", "key max min [WITHSCORES] [LIMIT offset count]"),
     ("zrevrank", "key member"),
+    ("zscan", "key cursor [MATCH pattern] [COUNT count]"),
     ("zscore", "key member"),
     ("zunion", "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]"),
     ("zunionstore", "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE SUM|MIN|MAX]"),
@@ -379,8 +383,16 @@ fn hint_of(name: &str) -> Option<&'static str> {
         .map(|(_, h)| *h)
 }
 
+/// Commands that see only the node they are sent to: the console adds a note to their
+/// hint (redis-cli shows none), a classic surprise in a cluster.
+const THIS_NODE_ONLY: &[&str] = &["dbsize", "keys", "randomkey", "scan"];
+
+/// The note after those commands' hints.
+pub const THIS_NODE_NOTE: &str = "(this node's keys only: other masters hold other slots)";
+
 /// The argument hint redis-cli would show after what is typed so far: the command's
-/// arguments minus one for every argument already typed.
+/// arguments minus one for every argument already typed (with a note for the commands
+/// that see one node only).
 pub fn hint_for(line: &str) -> Option<String> {
     let lower = line.to_ascii_lowercase();
     let words: Vec<&str> = lower.split_whitespace().collect();
@@ -398,7 +410,10 @@ pub fn hint_for(line: &str) -> Option<String> {
             // In the middle of a word: redis-cli shows nothing until the next space.
             return None;
         }
-        let rest: Vec<&str> = hint.split_whitespace().skip(typed_args).collect();
+        let mut rest: Vec<&str> = hint.split_whitespace().skip(typed_args).collect();
+        if cmd_words == 1 && THIS_NODE_ONLY.contains(&name.as_str()) {
+            rest.push(THIS_NODE_NOTE);
+        }
         return (!rest.is_empty()).then(|| rest.join(" "));
     }
     None
@@ -518,5 +533,18 @@ mod tests {
         assert_eq!(hint_for(".connect ").as_deref(), Some("PORT"));
         assert_eq!(hint_for(".kill ").as_deref(), Some("PORT"));
         assert_eq!(hint_for("nosuch "), None);
+    }
+
+    #[test]
+    fn commands_that_see_one_node_say_so() {
+        let note = super::THIS_NODE_NOTE;
+        assert_eq!(hint_for("dbsize").as_deref(), Some(note));
+        assert_eq!(
+            hint_for("KEYS ").as_deref(),
+            Some(format!("pattern {note}").as_str())
+        );
+        assert_eq!(hint_for("keys * ").as_deref(), Some(note));
+        assert!(hint_for("scan 0 ").is_some_and(|h| h.ends_with(note)));
+        assert!(hint_for("hscan h ").is_some_and(|h| !h.contains(note)));
     }
 }
