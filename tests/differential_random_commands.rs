@@ -4,6 +4,11 @@
 /// Commands the generator sends.
 pub const GENERATED: &[&str] = &[
     "append",
+    "bitcount",
+    "bitfield",
+    "bitfield_ro",
+    "bitop",
+    "bitpos",
     "blmove",
     "blmpop",
     "blpop",
@@ -23,6 +28,7 @@ pub const GENERATED: &[&str] = &[
     "expireat",
     "expiretime",
     "get",
+    "getbit",
     "getdel",
     "getex",
     "getrange",
@@ -85,6 +91,7 @@ pub const GENERATED: &[&str] = &[
     "sdiffstore",
     "select",
     "set",
+    "setbit",
     "setex",
     "setnx",
     "setrange",

@@ -108,6 +108,11 @@ impl Gen {
         pick(&mut self.rng, INTS).into()
     }
 
+    /// A bit offset: small, sometimes past a short string, sometimes wrong.
+    fn bit_offset(&mut self) -> String {
+        self.word(&["0", "1", "7", "8", "13", "100", "-1", "abc"])
+    }
+
     fn float(&mut self) -> String {
         pick(&mut self.rng, FLOATS).into()
     }
@@ -228,6 +233,50 @@ impl Gen {
             }
             "keys" => a.push(self.word(&["*", "{k}*", "{k}[ab]", "nothing*", "*e"])),
             "randomkey" | "dbsize" | "ping" => {}
+            "setbit" => a.extend([k, self.bit_offset(), self.word(&["0", "1", "1", "2", "x"])]),
+            "getbit" => a.extend([k, self.bit_offset()]),
+            "bitcount" | "bitpos" => {
+                a.push(k);
+                if name == "bitpos" {
+                    a.push(self.word(&["0", "1", "1", "2"]));
+                }
+                let n = self.rng.below(4);
+                for _ in 0..n {
+                    a.push(self.word(&["0", "1", "-1", "-3", "5", "30", "abc"]));
+                }
+                if n >= 2 && self.chance(50) {
+                    a.push(self.word(&["BIT", "BYTE", "bit", "bad"]));
+                }
+            }
+            "bitop" => {
+                a.push(self.word(&["AND", "OR", "XOR", "NOT", "and", "bad"]));
+                a.push(k);
+                a.extend(self.some(3, Gen::key));
+            }
+            "bitfield" | "bitfield_ro" => {
+                a.push(k);
+                for _ in 0..self.rng.below(4) {
+                    let op = if name == "bitfield_ro" && self.chance(80) {
+                        "GET".to_string()
+                    } else {
+                        self.word(&["GET", "SET", "INCRBY", "OVERFLOW", "BAD"])
+                    };
+                    match op.as_str() {
+                        "OVERFLOW" => {
+                            a.extend(["OVERFLOW".into(), self.word(&["WRAP", "SAT", "FAIL", "x"])])
+                        }
+                        "BAD" => a.push("BAD".into()),
+                        _ => {
+                            a.push(op.clone());
+                            a.push(self.word(&["u8", "i8", "u1", "i64", "u63", "u64", "i5", "x8"]));
+                            a.push(self.word(&["0", "3", "#1", "#2", "17", "-1"]));
+                            if op != "GET" {
+                                a.push(self.int());
+                            }
+                        }
+                    }
+                }
+            }
             "scan" | "hscan" | "sscan" | "zscan" => {
                 if name != "scan" {
                     a.push(k);

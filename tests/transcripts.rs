@@ -129,3 +129,8 @@ fn sorted_set_commands() {
 fn scan_family() {
     transcript("scan.txt");
 }
+
+#[test]
+fn bitmaps() {
+    transcript("bitmaps.txt");
+}

@@ -3,6 +3,7 @@
 
 mod acl;
 mod args;
+mod bitmaps;
 mod blocking;
 mod client;
 mod cluster;

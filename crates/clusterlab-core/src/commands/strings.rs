@@ -13,7 +13,7 @@ const MAX_STRING: u64 = 512 * 1024 * 1024;
 const SIM_MAX_STRING: u64 = 32 * 1024 * 1024;
 
 /// `checkStringLength`, then the simulation's own, smaller bound.
-fn check_length(current: u64, append: u64) -> Result<(), Reply> {
+pub(super) fn check_length(current: u64, append: u64) -> Result<(), Reply> {
     let total = current.saturating_add(append);
     if total > MAX_STRING {
         return Err(Reply::err(

@@ -3,9 +3,9 @@
 
 use super::args;
 use super::{
-    acl, blocking, client, cluster, command, config, counters, debug, function, hashes, hello,
-    info, keys, lists, multi, object, scan, server, sets, sort, string_set, strings, zset_ops,
-    zset_range, zsets,
+    acl, bitmaps, blocking, client, cluster, command, config, counters, debug, function, hashes,
+    hello, info, keys, lists, multi, object, scan, server, sets, sort, string_set, strings,
+    zset_ops, zset_range, zsets,
 };
 use crate::node::Node;
 use crate::reply::Reply;
@@ -62,6 +62,11 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("append", 3, WRITE, 1, 1, 1, strings::append),
     cmd!("asking", 1, 0, 0, 0, 0, server::asking),
     cmd!("auth", -2, 0, 0, 0, 0, hello::auth),
+    cmd!("bitcount", -2, READONLY, 1, 1, 1, ?bitmaps::bitcount),
+    cmd!("bitfield", -2, WRITE, 1, 1, 1, ?bitmaps::bitfield),
+    cmd!("bitfield_ro", -2, READONLY, 1, 1, 1, ?bitmaps::bitfield_ro),
+    cmd!("bitop", -4, WRITE, 2, -1, 1, ?bitmaps::bitop),
+    cmd!("bitpos", -3, READONLY, 1, 1, 1, ?bitmaps::bitpos),
     cmd!("blmove", 6, WRITE, 1, 2, 1, ?blocking::blmove),
     cmd!("blmpop", -5, WRITE, 0, 0, 0, ?blocking::blmpop),
     cmd!("blpop", -3, WRITE, 1, -2, 1, ?blocking::blpop),
@@ -91,6 +96,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("flushdb", -1, WRITE, 0, 0, 0, server::flushall),
     cmd!("function", -2, 0, 0, 0, 0, function::function),
     cmd!("get", 2, READONLY, 1, 1, 1, strings::get),
+    cmd!("getbit", 3, READONLY, 1, 1, 1, ?bitmaps::getbit),
     cmd!("getdel", 2, WRITE, 1, 1, 1, strings::getdel),
     cmd!("getex", -2, WRITE, 1, 1, 1, string_set::getex),
     cmd!("getrange", 4, READONLY, 1, 1, 1, strings::getrange),
@@ -160,6 +166,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("sdiffstore", -3, WRITE, 1, -1, 1, ?sets::sdiffstore),
     cmd!("select", 2, 0, 0, 0, 0, server::select),
     cmd!("set", -3, WRITE, 1, 1, 1, string_set::set),
+    cmd!("setbit", 4, WRITE, 1, 1, 1, ?bitmaps::setbit),
     cmd!("setex", 4, WRITE, 1, 1, 1, string_set::setex),
     cmd!("setnx", 3, WRITE, 1, 1, 1, string_set::setnx),
     cmd!("setrange", 4, WRITE, 1, 1, 1, strings::setrange),

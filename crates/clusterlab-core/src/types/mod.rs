@@ -2,6 +2,7 @@
 //! encodings Redis 7.0 gives it (and when it converts), and its operations. Command
 //! handlers parse arguments, call these, and build replies.
 
+pub mod bits;
 mod dict;
 mod hash;
 mod set;
