@@ -232,7 +232,24 @@ impl Gen {
                 }
             }
             "keys" => a.push(self.word(&["*", "{k}*", "{k}[ab]", "nothing*", "*e"])),
-            "randomkey" | "dbsize" | "ping" => {}
+            "randomkey" | "dbsize" | "ping" | "pfselftest" => {}
+            "pfadd" => {
+                a.push(k);
+                let n = self.rng.below(5);
+                for _ in 0..n {
+                    a.push(self.member());
+                }
+            }
+            "pfcount" | "pfmerge" => {
+                a.push(k);
+                if self.chance(50) {
+                    a.extend(self.some(2, Gen::key));
+                }
+            }
+            "pfdebug" => {
+                a.push(self.word(&["ENCODING", "DECODE", "TODENSE", "GETREG", "BAD"]));
+                a.push(k);
+            }
             "setbit" => a.extend([k, self.bit_offset(), self.word(&["0", "1", "1", "2", "x"])]),
             "getbit" => a.extend([k, self.bit_offset()]),
             "bitcount" | "bitpos" => {

@@ -134,3 +134,8 @@ fn scan_family() {
 fn bitmaps() {
     transcript("bitmaps.txt");
 }
+
+#[test]
+fn analytics_with_counters_hyperloglog_and_bitmaps() {
+    transcript("analytics.txt");
+}

@@ -104,6 +104,11 @@ const PARAMS: &[(&str, Option<&str>, Kind)] = &[
         Kind::Int(i32::MIN as i64, i32::MAX as i64),
     ),
     ("list-compress-depth", None, Kind::Int(0, i32::MAX as i64)),
+    (
+        "hll-sparse-max-bytes",
+        None,
+        Kind::Memory(0, i64::MAX as u64),
+    ),
     ("save", None, Kind::Save),
     (
         "repl-ping-replica-period",
@@ -146,6 +151,7 @@ fn value(node: &Node, name: &str) -> String {
         "set-max-intset-entries" => limits.intset_entries.to_string(),
         "list-max-listpack-size" => c.list_max_listpack_size.to_string(),
         "list-compress-depth" => c.list_compress_depth.to_string(),
+        "hll-sparse-max-bytes" => c.hll_sparse_max_bytes.to_string(),
         "save" => c
             .save
             .iter()
@@ -326,6 +332,7 @@ fn set(node: &mut Node, pairs: &[Vec<u8>]) -> Reply {
             "set-max-intset-entries" => limits.intset_entries = n as usize,
             "list-max-listpack-size" => c.list_max_listpack_size = n,
             "list-compress-depth" => c.list_compress_depth = n,
+            "hll-sparse-max-bytes" => c.hll_sparse_max_bytes = n as u64,
             _ => {}
         }
     }

@@ -15,6 +15,7 @@ mod debug;
 mod function;
 mod hashes;
 mod hello;
+mod hyperloglog;
 mod info;
 mod keys;
 mod lists;

@@ -68,7 +68,7 @@ pub fn object(n: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
 
 /// The encoding Redis 7.0 would use for this value: a string's from how it was written;
 /// a collection's as its type tracks it (converted past its limits, never back).
-fn encoding(value: &Value, written: StringWrite) -> &'static str {
+pub(super) fn encoding(value: &Value, written: StringWrite) -> &'static str {
     match value {
         Value::String(_) if written == StringWrite::InPlace => "raw",
         Value::String(s)

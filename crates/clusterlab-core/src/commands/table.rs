@@ -4,8 +4,8 @@
 use super::args;
 use super::{
     acl, bitmaps, blocking, client, cluster, command, config, counters, debug, function, hashes,
-    hello, info, keys, lists, multi, object, scan, server, sets, sort, string_set, strings,
-    zset_ops, zset_range, zsets,
+    hello, hyperloglog, info, keys, lists, multi, object, scan, server, sets, sort, string_set,
+    strings, zset_ops, zset_range, zsets,
 };
 use crate::node::Node;
 use crate::reply::Reply;
@@ -146,6 +146,11 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("pexpire", -3, WRITE, 1, 1, 1, keys::pexpire),
     cmd!("pexpireat", -3, WRITE, 1, 1, 1, keys::pexpireat),
     cmd!("pexpiretime", 2, READONLY, 1, 1, 1, keys::pexpiretime),
+    cmd!("pfadd", -2, WRITE, 1, 1, 1, ?hyperloglog::pfadd),
+    cmd!("pfcount", -2, READONLY, 1, -1, 1, ?hyperloglog::pfcount),
+    cmd!("pfdebug", 3, WRITE, 2, 2, 1, ?hyperloglog::pfdebug),
+    cmd!("pfmerge", -2, WRITE, 1, -1, 1, ?hyperloglog::pfmerge),
+    cmd!("pfselftest", 1, 0, 0, 0, 0, ?hyperloglog::pfselftest),
     cmd!("ping", -1, 0, 0, 0, 0, server::ping),
     cmd!("psetex", 4, WRITE, 1, 1, 1, string_set::psetex),
     cmd!("pttl", 2, READONLY, 1, 1, 1, keys::pttl),

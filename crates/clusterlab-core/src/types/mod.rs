@@ -5,6 +5,7 @@
 pub mod bits;
 mod dict;
 mod hash;
+pub mod hll;
 mod set;
 mod skiplist;
 mod zset;

@@ -76,6 +76,15 @@ impl SortedSet {
 
     /// Sets `member`'s score; returns true when the member is new.
     pub fn insert(&mut self, member: Bytes, score: f64, limits: &Limits) -> bool {
+        let new = !self.scores.contains_key(&member);
+        // A new member that does not fit turns the listpack into a skiplist before it is
+        // inserted, as `zsetAdd` checks first.
+        if new
+            && self.listpack
+            && (self.scores.len() + 1 > limits.zset_entries || member.len() > limits.zset_value)
+        {
+            self.listpack = false;
+        }
         // A listpack keeps -0 as 0 (a skiplist keeps it; a reply computed before storing,
         // like ZINCRBY's, says -0 either way).
         let score = if score == 0.0 && self.listpack {
@@ -93,12 +102,6 @@ impl SortedSet {
                 false
             }
             None => {
-                if self.listpack
-                    && (self.scores.len() + 1 > limits.zset_entries
-                        || member.len() > limits.zset_value)
-                {
-                    self.listpack = false;
-                }
                 self.scores.insert(member.clone(), score);
                 self.order.insert(score, member);
                 true
