@@ -108,6 +108,21 @@ impl Gen {
         pick(&mut self.rng, INTS).into()
     }
 
+    /// A position around Sicily (so searches find something), sometimes out of range.
+    fn lon_lat(&mut self) -> (String, String) {
+        let lon = self.word(&[
+            "13.361389",
+            "15.087269",
+            "13.583333",
+            "14.2",
+            "12.9",
+            "200",
+            "x",
+        ]);
+        let lat = self.word(&["38.115556", "37.502669", "37.316667", "37.9", "38.4", "86"]);
+        (lon, lat)
+    }
+
     /// A bit offset: small, sometimes past a short string, sometimes wrong.
     fn bit_offset(&mut self) -> String {
         self.word(&["0", "1", "7", "8", "13", "100", "-1", "abc"])
@@ -232,7 +247,81 @@ impl Gen {
                 }
             }
             "keys" => a.push(self.word(&["*", "{k}*", "{k}[ab]", "nothing*", "*e"])),
-            "randomkey" | "dbsize" | "ping" | "pfselftest" => {}
+            "randomkey" | "dbsize" | "ping" => {}
+            "geoadd" => {
+                a.push(k);
+                if self.chance(20) {
+                    a.push(self.word(&["NX", "XX", "CH", "GT"]));
+                }
+                for _ in 0..1 + self.rng.below(3) {
+                    let (lon, lat) = self.lon_lat();
+                    a.extend([lon, lat, self.member()]);
+                }
+            }
+            "geopos" | "geohash" => {
+                a.push(k);
+                a.extend(self.some(3, Gen::member));
+            }
+            "geodist" => {
+                a.extend([k, self.member(), self.member()]);
+                if self.chance(50) {
+                    a.push(self.word(&["m", "KM", "mi", "ft", "yd"]));
+                }
+            }
+            "georadius"
+            | "georadius_ro"
+            | "georadiusbymember"
+            | "georadiusbymember_ro"
+            | "geosearch"
+            | "geosearchstore" => {
+                if name == "geosearchstore" {
+                    a.push(self.key());
+                }
+                a.push(k);
+                if name.starts_with("georadius") {
+                    if name.contains("bymember") {
+                        a.push(self.member());
+                    } else {
+                        let (lon, lat) = self.lon_lat();
+                        a.extend([lon, lat]);
+                    }
+                    a.extend([
+                        self.word(&["100", "500", "0", "-1", "x"]),
+                        self.word(&["km", "m", "mi"]),
+                    ]);
+                } else {
+                    if self.chance(50) {
+                        a.extend(["FROMMEMBER".into(), self.member()]);
+                    } else {
+                        let (lon, lat) = self.lon_lat();
+                        a.extend(["FROMLONLAT".into(), lon, lat]);
+                    }
+                    if self.chance(50) {
+                        a.extend([
+                            "BYRADIUS".into(),
+                            self.word(&["100", "500", "5000"]),
+                            "km".into(),
+                        ]);
+                    } else {
+                        a.extend([
+                            "BYBOX".into(),
+                            self.word(&["100", "800"]),
+                            self.word(&["100", "800"]),
+                            "km".into(),
+                        ]);
+                    }
+                }
+                for _ in 0..self.rng.below(3) {
+                    match self.rng.below(6) {
+                        0 => a.push(self.word(&["WITHDIST", "WITHCOORD", "WITHHASH"])),
+                        1 => a.push(self.word(&["ASC", "DESC"])),
+                        2 => a.extend(["COUNT".into(), self.word(&["1", "2", "0"])]),
+                        3 => a.push("ANY".into()),
+                        4 => a.extend([self.word(&["STORE", "STOREDIST"]), self.key()]),
+                        _ => a.push(self.word(&["STOREDIST", "BAD"])),
+                    }
+                }
+            }
             "pfadd" => {
                 a.push(k);
                 let n = self.rng.below(5);
@@ -247,7 +336,13 @@ impl Gen {
                 }
             }
             "pfdebug" => {
-                a.push(self.word(&["ENCODING", "DECODE", "TODENSE", "GETREG", "BAD"]));
+                // GETREG answers 16384 registers: asked rarely, so runs stay quick.
+                let sub = if self.chance(10) {
+                    "GETREG".to_string()
+                } else {
+                    self.word(&["ENCODING", "DECODE", "TODENSE", "BAD"])
+                };
+                a.push(sub);
                 a.push(k);
             }
             "setbit" => a.extend([k, self.bit_offset(), self.word(&["0", "1", "1", "2", "x"])]),

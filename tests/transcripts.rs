@@ -139,3 +139,8 @@ fn bitmaps() {
 fn analytics_with_counters_hyperloglog_and_bitmaps() {
     transcript("analytics.txt");
 }
+
+#[test]
+fn geo() {
+    transcript("geo.txt");
+}

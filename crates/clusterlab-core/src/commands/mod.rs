@@ -13,6 +13,7 @@ mod config;
 mod counters;
 mod debug;
 mod function;
+mod geo;
 mod hashes;
 mod hello;
 mod hyperloglog;

@@ -3,9 +3,9 @@
 
 use super::args;
 use super::{
-    acl, bitmaps, blocking, client, cluster, command, config, counters, debug, function, hashes,
-    hello, hyperloglog, info, keys, lists, multi, object, scan, server, sets, sort, string_set,
-    strings, zset_ops, zset_range, zsets,
+    acl, bitmaps, blocking, client, cluster, command, config, counters, debug, function, geo,
+    hashes, hello, hyperloglog, info, keys, lists, multi, object, scan, server, sets, sort,
+    string_set, strings, zset_ops, zset_range, zsets,
 };
 use crate::node::Node;
 use crate::reply::Reply;
@@ -95,6 +95,32 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("flushall", -1, WRITE, 0, 0, 0, server::flushall),
     cmd!("flushdb", -1, WRITE, 0, 0, 0, server::flushall),
     cmd!("function", -2, 0, 0, 0, 0, function::function),
+    cmd!("geoadd", -5, WRITE, 1, 1, 1, ?geo::geoadd),
+    cmd!("geodist", -4, READONLY, 1, 1, 1, ?geo::geodist),
+    cmd!("geohash", -2, READONLY, 1, 1, 1, ?geo::geohash),
+    cmd!("geopos", -2, READONLY, 1, 1, 1, ?geo::geopos),
+    cmd!("georadius", -6, WRITE, 1, 1, 1, ?geo::georadius),
+    cmd!("georadius_ro", -6, READONLY, 1, 1, 1, ?geo::georadius_ro),
+    cmd!(
+        "georadiusbymember",
+        -5,
+        WRITE,
+        1,
+        1,
+        1,
+        ?geo::georadiusbymember
+    ),
+    cmd!(
+        "georadiusbymember_ro",
+        -5,
+        READONLY,
+        1,
+        1,
+        1,
+        ?geo::georadiusbymember_ro
+    ),
+    cmd!("geosearch", -7, READONLY, 1, 1, 1, ?geo::geosearch),
+    cmd!("geosearchstore", -8, WRITE, 1, 2, 1, ?geo::geosearchstore),
     cmd!("get", 2, READONLY, 1, 1, 1, strings::get),
     cmd!("getbit", 3, READONLY, 1, 1, 1, ?bitmaps::getbit),
     cmd!("getdel", 2, WRITE, 1, 1, 1, strings::getdel),
@@ -333,6 +359,20 @@ impl CommandSpec {
         }
         if self.name == "sort" {
             return sort::keys(args);
+        }
+        // GEORADIUS's STORE or STOREDIST key (`georadiusGetKeys`: the last one given).
+        if self.name == "georadius" || self.name == "georadiusbymember" {
+            let mut keys = vec![1];
+            let mut i = 5;
+            while i + 1 < args.len() {
+                if args::is(&args[i], "store") || args::is(&args[i], "storedist") {
+                    keys.truncate(1);
+                    keys.push(i + 1);
+                    i += 1;
+                }
+                i += 1;
+            }
+            return keys;
         }
         if self.name == "migrate" {
             if let Some(k) = args.iter().skip(6).position(|a| args::is(a, "keys")) {

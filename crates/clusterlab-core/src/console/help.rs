@@ -237,6 +237,16 @@ pub const COMMAND_HINTS: &[(&str, &str)] = &[
     ("function load", "[REPLACE] function-code"),
     ("function restore", "serialized-value [FLUSH|APPEND|REPLACE]"),
     ("function stats", ""),
+    ("geoadd", "key [NX|XX] [CH] longitude latitude member [longitude latitude member ...]"),
+    ("geodist", "key member1 member2 [M|KM|FT|MI]"),
+    ("geohash", "key member [member ...]"),
+    ("geopos", "key member [member ...]"),
+    ("georadius", "key longitude latitude radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC] [STORE key] [STOREDIST key]"),
+    ("georadius_ro", "key longitude latitude radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC]"),
+    ("georadiusbymember", "key member radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC] [STORE key] [STOREDIST key]"),
+    ("georadiusbymember_ro", "key member radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC]"),
+    ("geosearch", "key FROMMEMBER member|FROMLONLAT longitude latitude BYRADIUS radius M|KM|FT|MI|BYBOX width height M|KM|FT|MI [ASC|DESC] [COUNT count [ANY]] [WITHCOORD] [WITHDIST] [WITHHASH]"),
+    ("geosearchstore", "destination source FROMMEMBER member|FROMLONLAT longitude latitude BYRADIUS radius M|KM|FT|MI|BYBOX width height M|KM|FT|MI [ASC|DESC] [COUNT count [ANY]] [STOREDIST]"),
     ("get", "key"),
     ("getbit", "key offset"),
     ("getdel", "key"),
@@ -501,8 +511,9 @@ mod tests {
         // "command" block it does not render.
         const NO_HINT: [&str; 3] = ["command getkeys", "command getkeysandflags", "debug"];
         // Redis's arity for these lets through fewer arguments than their docs require
-        // (PFMERGE with no source key merges the destination into itself).
-        const LOOSER_ARITY: [&str; 1] = ["pfmerge"];
+        // (PFMERGE with no source key merges the destination into itself; GEOHASH and
+        // GEOPOS with no member answer an empty array).
+        const LOOSER_ARITY: [&str; 3] = ["geohash", "geopos", "pfmerge"];
         for (name, arity, words) in table() {
             let hint = COMMAND_HINTS
                 .iter()

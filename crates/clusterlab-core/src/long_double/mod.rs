@@ -120,6 +120,30 @@ impl LongDouble {
         }
     }
 
+    /// A double widened exactly, as C converts one to `long double`.
+    pub fn from_f64(v: f64) -> LongDouble {
+        if v.is_nan() {
+            return LongDouble::special(false, Class::Nan);
+        }
+        if v.is_infinite() {
+            return LongDouble::special(v < 0.0, Class::Infinite);
+        }
+        let bits = v.to_bits();
+        let field = ((bits >> 52) & 0x7ff) as i64;
+        let fraction = bits & ((1 << 52) - 1);
+        let (mantissa, exp) = if field == 0 {
+            (fraction, -1074)
+        } else {
+            (fraction | (1 << 52), field - 1075)
+        };
+        round(
+            v.is_sign_negative(),
+            &Nat::from_u128(u128::from(mantissa)),
+            exp,
+            false,
+        )
+    }
+
     pub fn from_i64(v: i64) -> LongDouble {
         round(
             v < 0,

@@ -4,6 +4,7 @@
 
 pub mod bits;
 mod dict;
+pub mod geo;
 mod hash;
 pub mod hll;
 mod set;
