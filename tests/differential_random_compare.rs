@@ -255,6 +255,18 @@ pub fn compare(
             Verdict::Different
         };
     }
+    // SORT … BY nosort LIMIT over a hash-table set takes a slice of the table's order, so
+    // the two sides take different members: compared by the slice's size.
+    let nosort = cmd.iter().any(|a| a.eq_ignore_ascii_case(b"nosort"));
+    let limit = cmd.iter().any(|a| a.eq_ignore_ascii_case(b"limit"));
+    if (name == "sort" || name == "sort_ro")
+        && nosort
+        && limit
+        && encoding(real, &cmd[1]).contains("hashtable")
+        && shape(r) == shape(s)
+    {
+        return Verdict::Random;
+    }
     if UNORDERED.contains(&name.as_str()) && sorted(&name, r) == sorted(&name, s) {
         let hashtable = name == "keys"
             || cmd[1..]
