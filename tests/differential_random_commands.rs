@@ -63,6 +63,7 @@ pub const GENERATED: &[&str] = &[
     "incrby",
     "incrbyfloat",
     "keys",
+    "lcs",
     "lindex",
     "linsert",
     "llen",

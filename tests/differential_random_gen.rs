@@ -248,6 +248,18 @@ impl Gen {
             }
             "keys" => a.push(self.word(&["*", "{k}*", "{k}[ab]", "nothing*", "*e"])),
             "randomkey" | "dbsize" | "ping" => {}
+            "lcs" => {
+                a.extend([k, self.key()]);
+                for _ in 0..self.rng.below(3) {
+                    match self.rng.below(5) {
+                        0 => a.push("LEN".into()),
+                        1 => a.push("IDX".into()),
+                        2 => a.push("WITHMATCHLEN".into()),
+                        3 => a.extend(["MINMATCHLEN".into(), self.word(&["0", "2", "-1", "x"])]),
+                        _ => a.push("BAD".into()),
+                    }
+                }
+            }
             "geoadd" => {
                 a.push(k);
                 if self.chance(20) {

@@ -19,6 +19,7 @@ mod hello;
 mod hyperloglog;
 mod info;
 mod keys;
+mod lcs;
 mod lists;
 mod migrate;
 mod multi;

@@ -4,7 +4,7 @@
 use super::args;
 use super::{
     acl, bitmaps, blocking, client, cluster, command, config, counters, debug, function, geo,
-    hashes, hello, hyperloglog, info, keys, lists, multi, object, scan, server, sets, sort,
+    hashes, hello, hyperloglog, info, keys, lcs, lists, multi, object, scan, server, sets, sort,
     string_set, strings, zset_ops, zset_range, zsets,
 };
 use crate::node::Node;
@@ -149,6 +149,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("incrbyfloat", 3, WRITE, 1, 1, 1, counters::incrbyfloat),
     cmd!("info", -1, 0, 0, 0, 0, info::info),
     cmd!("keys", 2, READONLY, 0, 0, 0, keys::keys),
+    cmd!("lcs", -3, READONLY, 1, 2, 1, ?lcs::lcs),
     cmd!("lindex", 3, READONLY, 1, 1, 1, ?lists::lindex),
     cmd!("linsert", 5, WRITE, 1, 1, 1, ?lists::linsert),
     cmd!("llen", 2, READONLY, 1, 1, 1, ?lists::llen),

@@ -275,6 +275,7 @@ pub const COMMAND_HINTS: &[(&str, &str)] = &[
     ("incrbyfloat", "key increment"),
     ("info", "[section [section ...]]"),
     ("keys", "pattern"),
+    ("lcs", "key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN]"),
     ("lindex", "key index"),
     ("linsert", "key BEFORE|AFTER pivot element"),
     ("llen", "key"),
