@@ -135,3 +135,93 @@ fn a_slot_that_leaves_redirects_and_a_demoted_master_unblocks() {
     );
     assert!(w.take_closed().contains(&demoted));
 }
+
+#[test]
+fn a_blocked_xreadgroup_is_served_by_xadd_and_its_replica_rebuilds_the_pending_entry() {
+    let mut c = cluster(1, 3, 1, 5000);
+    let replica = replica_of(&c, MASTER);
+    let w = c.world_mut();
+    let (reader, plain, writer) = (
+        w.connect(MASTER).unwrap(),
+        w.connect(MASTER).unwrap(),
+        w.connect(MASTER).unwrap(),
+    );
+    assert_eq!(
+        w.execute(writer, &args("XGROUP CREATE {a}s g $ MKSTREAM")),
+        Ok(Reply::ok())
+    );
+    assert_eq!(
+        w.submit(
+            reader,
+            args("XREADGROUP GROUP g alice BLOCK 0 STREAMS {a}s >")
+        ),
+        Submitted::Blocked
+    );
+    assert_eq!(
+        w.submit(plain, args("XREAD BLOCK 500 STREAMS {a}s $")),
+        Submitted::Blocked
+    );
+    assert_eq!(
+        w.execute(writer, &args("XADD {a}s 7-1 f v")),
+        Ok(bulk("7-1"))
+    );
+    w.advance(SimDuration::from_millis(10));
+    let entry = Reply::array(vec![bulk("7-1"), Reply::array(vec![bulk("f"), bulk("v")])]);
+    let keyed = Reply::array(vec![Reply::array(vec![
+        bulk("{a}s"),
+        Reply::array(vec![entry]),
+    ])]);
+    let served: Vec<Reply> = w
+        .take_unblocked()
+        .into_iter()
+        .map(|(_, r)| r.unwrap().0)
+        .collect();
+    assert_eq!(served, vec![keyed.clone(), keyed]);
+    w.advance(SimDuration::from_millis(200));
+    let r = w.connect(replica).unwrap();
+    assert_eq!(w.execute(r, &args("READONLY")), Ok(Reply::ok()));
+    let pending = Reply::array(vec![
+        Reply::int(1),
+        bulk("7-1"),
+        bulk("7-1"),
+        Reply::array(vec![Reply::array(vec![bulk("alice"), bulk("1")])]),
+    ]);
+    assert_eq!(w.execute(r, &args("XPENDING {a}s g")), Ok(pending));
+    // A group destroyed under a blocked reader answers it NOGROUP.
+    assert_eq!(
+        w.submit(
+            reader,
+            args("XREADGROUP GROUP g alice BLOCK 0 STREAMS {a}s >")
+        ),
+        Submitted::Blocked
+    );
+    assert_eq!(
+        w.execute(writer, &args("XGROUP DESTROY {a}s g")),
+        Ok(Reply::int(1))
+    );
+    w.advance(SimDuration::from_millis(10));
+    let done = w.take_unblocked();
+    assert_eq!(
+        done[0].1.as_ref().unwrap().0,
+        Reply::err("NOGROUP the consumer group this client was blocked on no longer exists")
+    );
+    // FLUSHALL takes the stream away: UNBLOCKED, as `scanDatabaseForDeletedStreams` does.
+    assert_eq!(
+        w.execute(writer, &args("XGROUP CREATE {a}s g $")),
+        Ok(Reply::ok())
+    );
+    assert_eq!(
+        w.submit(
+            reader,
+            args("XREADGROUP GROUP g alice BLOCK 0 STREAMS {a}s >")
+        ),
+        Submitted::Blocked
+    );
+    assert_eq!(w.execute(writer, &args("FLUSHALL")), Ok(Reply::ok()));
+    w.advance(SimDuration::from_millis(10));
+    let done = w.take_unblocked();
+    assert_eq!(
+        done[0].1.as_ref().unwrap().0,
+        Reply::err("UNBLOCKED the stream key no longer exists")
+    );
+}

@@ -7,6 +7,13 @@ use clusterlab_core::rng::SimRng;
 
 use crate::commands::GENERATED;
 
+#[path = "differential_random_analytics.rs"]
+mod analytics;
+#[path = "differential_random_streams.rs"]
+mod streams;
+#[path = "differential_random_zsets.rs"]
+mod zsets;
+
 pub struct Gen {
     rng: SimRng,
 }
@@ -260,172 +267,31 @@ impl Gen {
                     }
                 }
             }
-            "geoadd" => {
-                a.push(k);
-                if self.chance(20) {
-                    a.push(self.word(&["NX", "XX", "CH", "GT"]));
-                }
-                for _ in 0..1 + self.rng.below(3) {
-                    let (lon, lat) = self.lon_lat();
-                    a.extend([lon, lat, self.member()]);
-                }
-            }
-            "geopos" | "geohash" => {
-                a.push(k);
-                a.extend(self.some(3, Gen::member));
-            }
-            "geodist" => {
-                a.extend([k, self.member(), self.member()]);
-                if self.chance(50) {
-                    a.push(self.word(&["m", "KM", "mi", "ft", "yd"]));
-                }
-            }
-            "georadius"
+            "geoadd"
+            | "geopos"
+            | "geohash"
+            | "geodist"
+            | "georadius"
             | "georadius_ro"
             | "georadiusbymember"
             | "georadiusbymember_ro"
             | "geosearch"
-            | "geosearchstore" => {
-                if name == "geosearchstore" {
-                    a.push(self.key());
-                }
-                a.push(k);
-                if name.starts_with("georadius") {
-                    if name.contains("bymember") {
-                        a.push(self.member());
-                    } else {
-                        let (lon, lat) = self.lon_lat();
-                        a.extend([lon, lat]);
-                    }
-                    a.extend([
-                        self.word(&["100", "500", "0", "-1", "x"]),
-                        self.word(&["km", "m", "mi"]),
-                    ]);
-                } else {
-                    if self.chance(50) {
-                        a.extend(["FROMMEMBER".into(), self.member()]);
-                    } else {
-                        let (lon, lat) = self.lon_lat();
-                        a.extend(["FROMLONLAT".into(), lon, lat]);
-                    }
-                    if self.chance(50) {
-                        a.extend([
-                            "BYRADIUS".into(),
-                            self.word(&["100", "500", "5000"]),
-                            "km".into(),
-                        ]);
-                    } else {
-                        a.extend([
-                            "BYBOX".into(),
-                            self.word(&["100", "800"]),
-                            self.word(&["100", "800"]),
-                            "km".into(),
-                        ]);
-                    }
-                }
-                for _ in 0..self.rng.below(3) {
-                    match self.rng.below(6) {
-                        0 => a.push(self.word(&["WITHDIST", "WITHCOORD", "WITHHASH"])),
-                        1 => a.push(self.word(&["ASC", "DESC"])),
-                        2 => a.extend(["COUNT".into(), self.word(&["1", "2", "0"])]),
-                        3 => a.push("ANY".into()),
-                        4 => a.extend([self.word(&["STORE", "STOREDIST"]), self.key()]),
-                        _ => a.push(self.word(&["STOREDIST", "BAD"])),
-                    }
-                }
-            }
-            "pfadd" => {
-                a.push(k);
-                let n = self.rng.below(5);
-                for _ in 0..n {
-                    a.push(self.member());
-                }
-            }
-            "pfcount" | "pfmerge" => {
-                a.push(k);
-                if self.chance(50) {
-                    a.extend(self.some(2, Gen::key));
-                }
-            }
-            "pfdebug" => {
-                // GETREG answers 16384 registers: asked rarely, so runs stay quick.
-                let sub = if self.chance(10) {
-                    "GETREG".to_string()
-                } else {
-                    self.word(&["ENCODING", "DECODE", "TODENSE", "BAD"])
-                };
-                a.push(sub);
-                a.push(k);
-            }
-            "setbit" => a.extend([k, self.bit_offset(), self.word(&["0", "1", "1", "2", "x"])]),
-            "getbit" => a.extend([k, self.bit_offset()]),
-            "bitcount" | "bitpos" => {
-                a.push(k);
-                if name == "bitpos" {
-                    a.push(self.word(&["0", "1", "1", "2"]));
-                }
-                let n = self.rng.below(4);
-                for _ in 0..n {
-                    a.push(self.word(&["0", "1", "-1", "-3", "5", "30", "abc"]));
-                }
-                if n >= 2 && self.chance(50) {
-                    a.push(self.word(&["BIT", "BYTE", "bit", "bad"]));
-                }
-            }
-            "bitop" => {
-                a.push(self.word(&["AND", "OR", "XOR", "NOT", "and", "bad"]));
-                a.push(k);
-                a.extend(self.some(3, Gen::key));
-            }
-            "bitfield" | "bitfield_ro" => {
-                a.push(k);
-                for _ in 0..self.rng.below(4) {
-                    let op = if name == "bitfield_ro" && self.chance(80) {
-                        "GET".to_string()
-                    } else {
-                        self.word(&["GET", "SET", "INCRBY", "OVERFLOW", "BAD"])
-                    };
-                    match op.as_str() {
-                        "OVERFLOW" => {
-                            a.extend(["OVERFLOW".into(), self.word(&["WRAP", "SAT", "FAIL", "x"])])
-                        }
-                        "BAD" => a.push("BAD".into()),
-                        _ => {
-                            a.push(op.clone());
-                            a.push(self.word(&["u8", "i8", "u1", "i64", "u63", "u64", "i5", "x8"]));
-                            a.push(self.word(&["0", "3", "#1", "#2", "17", "-1"]));
-                            if op != "GET" {
-                                a.push(self.int());
-                            }
-                        }
-                    }
-                }
-            }
-            "scan" | "hscan" | "sscan" | "zscan" => {
-                if name != "scan" {
-                    a.push(k);
-                }
-                a.push(self.word(&["0", "0", "0", "1", "abc", "-1", ""]));
-                let mut options = vec!["COUNT", "MATCH"];
-                if name == "scan" {
-                    options.push("TYPE");
-                }
-                for _ in 0..self.rng.below(3) {
-                    match self.word(&options).as_str() {
-                        "COUNT" => {
-                            a.extend(["COUNT".into(), self.word(&["1", "3", "100", "0", "x"])])
-                        }
-                        "MATCH" => a.extend([
-                            "MATCH".into(),
-                            self.word(&["*", "{k}[ab]", "f*", "1*", "*x*"]),
-                        ]),
-                        _ => a.extend([
-                            "TYPE".into(),
-                            self.word(&["string", "hash", "ZSET", "none", "bad"]),
-                        ]),
-                    }
-                }
-            }
+            | "geosearchstore"
+            | "pfadd"
+            | "pfcount"
+            | "pfmerge"
+            | "pfdebug"
+            | "setbit"
+            | "getbit"
+            | "bitcount"
+            | "bitpos"
+            | "bitop"
+            | "bitfield"
+            | "bitfield_ro"
+            | "scan"
+            | "hscan"
+            | "sscan"
+            | "zscan" => self.build_analytics(name, k, &mut a),
             "echo" => a.push(self.value()),
             "select" => a.push(self.word(&["0", "1", "abc"])),
             "object" => {
@@ -529,126 +395,7 @@ impl Gen {
             }
             "hincrby" => a.extend([k, self.field(), self.int()]),
             "hincrbyfloat" => a.extend([k, self.field(), self.float()]),
-            "zadd" => {
-                a.push(k);
-                if self.chance(30) {
-                    a.push(self.word(&["NX", "XX", "GT", "LT", "CH", "INCR"]));
-                }
-                for _ in 0..1 + self.rng.below(3) {
-                    let (s, m) = (self.float(), self.member());
-                    a.extend([s, m]);
-                }
-            }
-            "zincrby" => a.extend([k, self.float(), self.member()]),
-            "zscore" | "zrank" | "zrevrank" => a.extend([k, self.member()]),
-            "zmscore" | "zrem" => {
-                a.push(k);
-                a.extend(self.some(3, Gen::member));
-            }
-            "zrange" | "zrangestore" => {
-                if name == "zrangestore" {
-                    a.push(self.key());
-                }
-                a.push(k);
-                match self.rng.below(3) {
-                    0 => {
-                        a.extend([self.int(), self.int()]);
-                    }
-                    1 => {
-                        a.extend([self.score_bound(), self.score_bound()]);
-                        a.push("BYSCORE".into());
-                    }
-                    _ => {
-                        a.extend([self.lex_bound(), self.lex_bound()]);
-                        a.push("BYLEX".into());
-                    }
-                }
-                for _ in 0..self.rng.below(3) {
-                    match self.rng.below(3) {
-                        0 => a.push("REV".into()),
-                        1 => a.extend(["LIMIT".into(), self.int(), self.int()]),
-                        _ => a.push("WITHSCORES".into()),
-                    }
-                }
-            }
-            "zrevrange" => {
-                a.extend([k, self.int(), self.int()]);
-                if self.chance(40) {
-                    a.push("WITHSCORES".into());
-                }
-            }
-            "zrangebyscore" | "zrevrangebyscore" | "zcount" | "zremrangebyscore" => {
-                a.extend([k, self.score_bound(), self.score_bound()]);
-                if name.contains("range") && !name.starts_with("zrem") {
-                    if self.chance(40) {
-                        a.push("WITHSCORES".into());
-                    }
-                    if self.chance(30) {
-                        a.extend(["LIMIT".into(), self.int(), self.int()]);
-                    }
-                }
-            }
-            "zrangebylex" | "zrevrangebylex" | "zlexcount" | "zremrangebylex" => {
-                a.extend([k, self.lex_bound(), self.lex_bound()]);
-                if name.contains("range") && !name.starts_with("zrem") && self.chance(30) {
-                    a.extend(["LIMIT".into(), self.int(), self.int()]);
-                }
-            }
-            "zremrangebyrank" => a.extend([k, self.int(), self.int()]),
-            "zpopmin" | "zpopmax" => {
-                a.push(k);
-                if self.chance(50) {
-                    a.push(self.word(&["0", "1", "2", "10", "-1"]));
-                }
-            }
-            "zmpop" => {
-                let n = 1 + self.rng.below(3) as usize;
-                a.push(n.to_string());
-                a.push(k);
-                a.extend((1..n).map(|_| self.key()));
-                a.push(self.word(&["MIN", "MAX", "MID"]));
-                if self.chance(50) {
-                    a.extend(["COUNT".into(), self.word(&["1", "2", "10", "0"])]);
-                }
-            }
-            "zrandmember" => {
-                a.push(k);
-                if self.chance(70) {
-                    a.push(self.word(&["0", "1", "2", "3", "10", "-2", "-5"]));
-                    if self.chance(40) {
-                        a.push("WITHSCORES".into());
-                    }
-                }
-            }
-            "zunion" | "zinter" | "zdiff" | "zintercard" | "zunionstore" | "zinterstore"
-            | "zdiffstore" => {
-                if name.ends_with("store") {
-                    a.push(self.key());
-                }
-                let n = 1 + self.rng.below(3) as usize;
-                a.push(if self.chance(5) {
-                    "0".into()
-                } else {
-                    n.to_string()
-                });
-                a.push(k);
-                a.extend((1..n).map(|_| self.key()));
-                if name != "zdiff" && name != "zdiffstore" && name != "zintercard" {
-                    if self.chance(30) {
-                        a.push("WEIGHTS".into());
-                        a.extend((0..n).map(|_| self.float()));
-                    }
-                    if self.chance(30) {
-                        a.extend(["AGGREGATE".into(), self.word(&["SUM", "MIN", "MAX", "AVG"])]);
-                    }
-                }
-                if name == "zintercard" && self.chance(40) {
-                    a.extend(["LIMIT".into(), self.word(&["0", "1", "2", "-1"])]);
-                }
-                if !name.ends_with("store") && name != "zintercard" && self.chance(40) {
-                    a.push("WITHSCORES".into());
-                }
-            }
+            n if n.starts_with('z') => self.build_zset(n, k, &mut a),
             "blpop" | "brpop" | "bzpopmin" | "bzpopmax" => {
                 a.push(k);
                 a.extend(self.some(2, Gen::key));
@@ -691,6 +438,7 @@ impl Gen {
                     }
                 }
             }
+            n if n.starts_with('x') => self.build_stream(n, k, &mut a),
             other => panic!("no generator for {other}"),
         }
         a
@@ -700,7 +448,9 @@ impl Gen {
     pub fn command(&mut self) -> Vec<Vec<u8>> {
         // Writes that build data come more often, so reads find something.
         let name = if self.chance(25) {
-            self.word(&["sadd", "rpush", "hset", "zadd", "set", "lpush", "incr"])
+            self.word(&[
+                "sadd", "rpush", "hset", "zadd", "set", "lpush", "incr", "xadd",
+            ])
         } else {
             self.word(GENERATED)
         };
@@ -728,6 +478,12 @@ impl Gen {
         if let Some(i) = timeout_at.filter(|&i| i < a.len()) {
             if a[i] == "0" {
                 a[i] = "0.01".into();
+            }
+        }
+        // XREAD's and XREADGROUP's BLOCK 0 waits for ever too: 10 ms instead.
+        if let Some(i) = a.iter().position(|w| w.eq_ignore_ascii_case("block")) {
+            if a.get(i + 1).is_some_and(|t| t == "0") {
+                a[i + 1] = "10".into();
             }
         }
         a.into_iter().map(String::into_bytes).collect()

@@ -144,3 +144,8 @@ fn analytics_with_counters_hyperloglog_and_bitmaps() {
 fn geo() {
     transcript("geo.txt");
 }
+
+#[test]
+fn streams() {
+    transcript("streams.txt");
+}

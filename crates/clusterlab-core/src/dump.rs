@@ -3,6 +3,7 @@
 //! simulation ever reads it.
 
 use crate::keyspace::{Bytes, Hash, SetValue, SortedSet, Value};
+use crate::types::stream::{Consumer, Group, LpNode, Nack, Stream, StreamId};
 use crate::types::Limits;
 
 const STRING: u8 = 0;
@@ -10,14 +11,11 @@ const LIST: u8 = 1;
 const HASH: u8 = 2;
 const SET: u8 = 3;
 const ZSET: u8 = 4;
+const STREAM: u8 = 5;
 
 /// Serialises a value.
 pub fn encode(value: &Value) -> Vec<u8> {
     let mut out = Vec::new();
-    let put = |out: &mut Vec<u8>, b: &[u8]| {
-        out.extend_from_slice(&(b.len() as u32).to_le_bytes());
-        out.extend_from_slice(b);
-    };
     let count = |out: &mut Vec<u8>, n: usize| out.extend_from_slice(&(n as u32).to_le_bytes());
     match value {
         Value::String(s) => {
@@ -54,8 +52,126 @@ pub fn encode(value: &Value) -> Vec<u8> {
                 out.extend_from_slice(&score.to_le_bytes());
             }
         }
+        Value::Stream(s) => {
+            out.push(STREAM);
+            stream_encode(&mut out, s);
+        }
     }
     out
+}
+
+fn put(out: &mut Vec<u8>, b: &[u8]) {
+    out.extend_from_slice(&(b.len() as u32).to_le_bytes());
+    out.extend_from_slice(b);
+}
+
+fn num(out: &mut Vec<u8>, n: u64) {
+    out.extend_from_slice(&n.to_le_bytes());
+}
+
+fn id(out: &mut Vec<u8>, i: StreamId) {
+    num(out, i.ms);
+    num(out, i.seq);
+}
+
+/// A stream whole: its counters, its nodes, its live entries and its groups.
+fn stream_encode(out: &mut Vec<u8>, s: &Stream) {
+    for i in [s.last_id, s.first_id, s.max_deleted] {
+        id(out, i);
+    }
+    num(out, s.entries_added);
+    num(out, s.nodes.len() as u64);
+    for (m, n) in s.nodes.iter() {
+        id(out, *m);
+        num(out, n.fields.len() as u64);
+        for f in &n.fields {
+            put(out, f);
+        }
+        for v in [n.live, n.deleted, n.body as u64] {
+            num(out, v);
+        }
+        id(out, n.last);
+    }
+    num(out, s.entries.len() as u64);
+    for (i, pairs) in s.entries.iter() {
+        id(out, *i);
+        num(out, pairs.len() as u64);
+        for p in pairs {
+            put(out, p);
+        }
+    }
+    num(out, s.groups.len() as u64);
+    for (name, g) in s.groups.iter() {
+        put(out, name);
+        id(out, g.last_id);
+        num(out, g.entries_read as u64);
+        num(out, g.consumers.len() as u64);
+        for (c, consumer) in g.consumers.iter() {
+            put(out, c);
+            num(out, consumer.seen_at);
+        }
+        num(out, g.pel.len() as u64);
+        for (i, nack) in g.pel.iter() {
+            id(out, *i);
+            put(out, &nack.consumer);
+            num(out, nack.delivered_at);
+            num(out, nack.deliveries);
+        }
+    }
+}
+
+fn stream_decode(r: &mut Reader) -> Option<Stream> {
+    let mut s = Stream {
+        last_id: r.id()?,
+        first_id: r.id()?,
+        max_deleted: r.id()?,
+        entries_added: r.num()?,
+        ..Stream::default()
+    };
+    for _ in 0..r.num()? {
+        let master = r.id()?;
+        let fields = (0..r.num()?).map(|_| r.bytes()).collect::<Option<_>>()?;
+        let node = LpNode {
+            fields,
+            live: r.num()?,
+            deleted: r.num()?,
+            body: r.num()? as usize,
+            last: r.id()?,
+        };
+        s.insert_node(master, node);
+    }
+    for _ in 0..r.num()? {
+        let i = r.id()?;
+        let pairs = (0..r.num()?).map(|_| r.bytes()).collect::<Option<_>>()?;
+        s.entries.insert(i, pairs);
+    }
+    for _ in 0..r.num()? {
+        let name = r.bytes()?;
+        let mut g = Group::new(r.id()?, r.num()? as i64);
+        for _ in 0..r.num()? {
+            let c = r.bytes()?;
+            g.consumers.insert(
+                c,
+                Consumer {
+                    seen_at: r.num()?,
+                    ..Consumer::default()
+                },
+            );
+        }
+        for _ in 0..r.num()? {
+            let i = r.id()?;
+            let consumer = r.bytes()?;
+            g.consumers.get_mut(&consumer)?.pel.insert(i, ());
+            let nack = Nack {
+                consumer,
+                delivered_at: r.num()?,
+                deliveries: r.num()?,
+            };
+            g.pel.insert(i, nack);
+        }
+        s.groups.insert(name, g);
+    }
+    Some(s)
 }
 
 /// Reads a serialised value back; `None` if the bytes are not one.
@@ -92,6 +208,7 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Option<Value> {
             }
             Value::ZSet(z)
         }
+        STREAM => Value::Stream(Box::new(stream_decode(&mut r)?)),
         _ => return None,
     };
     (r.at == bytes.len()).then_some(value)
@@ -114,6 +231,15 @@ impl Reader<'_> {
     }
     fn count(&mut self) -> Option<usize> {
         Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?) as usize)
+    }
+    fn num(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+    fn id(&mut self) -> Option<StreamId> {
+        Some(StreamId {
+            ms: self.num()?,
+            seq: self.num()?,
+        })
     }
     fn bytes(&mut self) -> Option<Bytes> {
         let n = self.count()?;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::slot::{key_hash_slot, Slot};
 use crate::time::SimTime;
-pub use crate::types::{parse_canonical_i64, Hash, List, SetValue, SortedSet};
+pub use crate::types::{parse_canonical_i64, Hash, List, SetValue, SortedSet, Stream};
 
 pub type Bytes = Vec<u8>;
 
@@ -17,6 +17,7 @@ pub enum Value {
     Hash(Hash),
     Set(SetValue),
     ZSet(SortedSet),
+    Stream(Box<Stream>),
 }
 
 impl Value {
@@ -28,6 +29,7 @@ impl Value {
             Value::Hash(x) => x.is_empty(),
             Value::Set(x) => x.is_empty(),
             Value::ZSet(x) => x.is_empty(),
+            Value::Stream(_) => false,
         }
     }
 
@@ -39,6 +41,7 @@ impl Value {
             Value::Hash(_) => "hash",
             Value::Set(_) => "set",
             Value::ZSet(_) => "zset",
+            Value::Stream(_) => "stream",
         }
     }
 }
@@ -90,6 +93,7 @@ typed_access!(list, list_mut, list_or_create, List, List);
 typed_access!(hash, hash_mut, hash_or_create, Hash, Hash);
 typed_access!(set_value, set_mut, set_or_create, Set, SetValue);
 typed_access!(zset, zset_mut, zset_or_create, ZSet, SortedSet);
+typed_access!(stream, stream_mut, stream_or_create, Stream, Box<Stream>);
 
 #[derive(Clone, Debug, PartialEq)]
 struct Entry {
@@ -336,6 +340,8 @@ impl Keyspace {
                     fresh.shrink_encoding(&limits);
                     Value::ZSet(fresh)
                 }
+                // Loading keeps the listpacks but builds the radix tree by insertion.
+                Value::Stream(st) => Value::Stream(Box::new(st.reloaded())),
                 other => other.clone(),
             };
         }

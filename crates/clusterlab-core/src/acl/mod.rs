@@ -8,7 +8,7 @@ mod log;
 mod selector;
 mod user;
 
-use std::collections::BTreeMap;
+use crate::types::vec_map::VecMap;
 
 pub use catalog::{catalog, AclCommand, Catalog, CommandId, CATEGORIES};
 pub use log::{Context, LogEntry, Reason};
@@ -108,7 +108,7 @@ pub const LOG_MAX_LEN: usize = 128;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Acl {
     /// By name, in byte order (the order ACL LIST and ACL USERS use).
-    pub users: BTreeMap<Vec<u8>, User>,
+    pub users: VecMap<Vec<u8>, User>,
     /// Newest first.
     pub log: Vec<LogEntry>,
 }
@@ -118,7 +118,7 @@ impl Acl {
     /// password when set.
     pub fn new(requirepass: Option<&[u8]>) -> Self {
         let mut acl = Acl {
-            users: BTreeMap::new(),
+            users: VecMap::new(),
             log: Vec::new(),
         };
         acl.users.insert(b"default".to_vec(), User::default_user());

@@ -2,7 +2,7 @@
 //! allows (a user's root rules, or one `(…)` selector), as `ACLSetSelector` edits it and
 //! `ACLDescribeSelector` writes it back.
 
-use std::collections::BTreeMap;
+use crate::types::vec_map::VecMap;
 
 use super::catalog::{catalog, Catalog, CommandId, CATEGORIES};
 use super::RuleError;
@@ -29,7 +29,7 @@ pub struct Selector {
     pub all_commands: bool,
     bits: [u64; BITS / 64],
     /// Allowed first arguments of otherwise blocked commands (`+select|0`), by command.
-    firstargs: BTreeMap<CommandId, Vec<String>>,
+    firstargs: VecMap<CommandId, Vec<String>>,
     pub patterns: Vec<KeyPattern>,
     pub channels: Vec<Vec<u8>>,
 }
@@ -42,7 +42,7 @@ impl Default for Selector {
             all_channels: false,
             all_commands: false,
             bits: [0; BITS / 64],
-            firstargs: BTreeMap::new(),
+            firstargs: VecMap::new(),
             patterns: Vec::new(),
             channels: Vec::new(),
         }

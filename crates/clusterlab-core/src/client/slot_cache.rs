@@ -2,7 +2,7 @@
 //! with CLUSTER SLOTS, patched by MOVED, reloaded when it proves stale. Never by ASK,
 //! which is about one command during a migration, not about who owns the slot.
 
-use std::collections::BTreeMap;
+use crate::types::vec_map::VecMap;
 
 use crate::reply::Reply;
 use crate::slot::{Slot, SLOTS};
@@ -14,7 +14,7 @@ use crate::world::World;
 pub struct SlotCache {
     owners: Vec<u16>,
     /// The address CLUSTER SLOTS gave for each port.
-    hosts: BTreeMap<u16, String>,
+    hosts: VecMap<u16, String>,
     /// Where and when the map was last loaded with CLUSTER SLOTS.
     pub loaded_from: u16,
     pub loaded_at: SimTime,
@@ -38,7 +38,7 @@ impl SlotCache {
             return None;
         };
         let mut owners = vec![0u16; SLOTS];
-        let mut hosts = BTreeMap::new();
+        let mut hosts = VecMap::new();
         for entry in entries {
             let Reply::Array(Some(parts)) = entry else {
                 return None;

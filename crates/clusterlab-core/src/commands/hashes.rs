@@ -22,7 +22,7 @@ fn create<'a>(node: &'a mut Node, key: &[u8]) -> std::result::Result<&'a mut Has
 pub fn hset(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Result {
     if args.len() % 2 == 1 {
         return Err(super::arity_error(
-            &String::from_utf8_lossy(&args[0]).to_lowercase(),
+            &String::from_utf8_lossy(&args[0]).to_ascii_lowercase(),
         ));
     }
     let lim = node.keyspace.limits;

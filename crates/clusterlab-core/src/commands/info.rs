@@ -231,6 +231,10 @@ fn dataset_estimate(n: &Node) -> u64 {
             Value::Hash(h) => h.iter().map(|(f, v)| 22 + (f.len() + v.len()) as u64).sum(),
             Value::Set(s) => s.iter().map(|e| 40 + e.len() as u64).sum(),
             Value::ZSet(z) => z.len() as u64 * 64,
+            Value::Stream(s) => s
+                .entries()
+                .map(|(_, f)| 16 + f.iter().map(|x| x.len() as u64).sum::<u64>())
+                .sum(),
         };
     }
     total

@@ -30,6 +30,10 @@ mod scan;
 mod server;
 mod sets;
 mod sort;
+mod stream_groups;
+mod stream_info;
+mod stream_read;
+mod streams;
 mod string_set;
 mod strings;
 mod table;
@@ -281,14 +285,16 @@ impl Node {
         if let Some(redirect) = redirect {
             return Exec::Reply(redirect);
         }
-        let writes =
-            spec.flags & WRITE != 0 || (spec.name == "exec" && multi::exec_writes(self, client));
+        // XGROUP's subcommands write, but for HELP (the table keeps one row for them).
+        let help = spec.name == "xgroup" && args.get(1).is_some_and(|a| args::is(a, "help"));
+        let write_command = spec.flags & WRITE != 0 && !help;
+        let writes = write_command || (spec.name == "exec" && multi::exec_writes(self, client));
         if writes && self.writes_paused() {
             // A master pausing writes for a manual failover holds the command.
             self.failover.paused_writes.push((client, args.to_vec()));
             return Exec::Blocked;
         }
-        if self.myself().is_replica() && spec.flags & WRITE != 0 {
+        if self.myself().is_replica() && write_command {
             return Exec::Reply(Reply::err(
                 "READONLY You can't write against a read only replica.",
             ));
@@ -338,10 +344,11 @@ impl Node {
             self.stats.error_reply(e);
         }
         // A command that blocked its client changed nothing yet.
+        let unmodified = std::mem::take(&mut self.clients.unmodified);
         if spec.flags & WRITE != 0 && !self.clients.just_blocked {
             let off = self.repl.offset;
             self.session(client).woff = off;
-            if !reply.is_error() {
+            if !reply.is_error() && !unmodified {
                 for &i in &keys {
                     self.touch_watched(&args[i]);
                     self.signal_ready(&args[i]);
@@ -402,7 +409,10 @@ impl Node {
             return;
         };
         if spec.arity_ok(args.len()) && spec.flags & WRITE != 0 {
+            self.clients.from_master = true;
             let _ = (spec.handler)(self, 0, args);
+            self.clients.from_master = false;
+            self.clients.unmodified = false;
         }
     }
 

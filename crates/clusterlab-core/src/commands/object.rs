@@ -84,6 +84,7 @@ pub(super) fn encoding(value: &Value, written: StringWrite) -> &'static str {
         Value::Hash(h) => h.encoding(),
         Value::Set(x) => x.encoding(),
         Value::ZSet(z) => z.encoding(),
+        Value::Stream(_) => "stream",
     }
 }
 

@@ -60,7 +60,20 @@ pub fn flushall(n: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
     if args.len() > 2 || (args.len() == 2 && !is(&args[1], "sync") && !is(&args[1], "async")) {
         return Reply::err(ERR_SYNTAX);
     }
+    // `scanDatabaseForDeletedStreams`: clients blocked on a stream that goes are tried.
+    let now = n.now;
+    let streams: Vec<Vec<u8>> = n
+        .clients
+        .blocked_pops
+        .iter()
+        .flat_map(|b| b.keys.iter())
+        .filter(|k| n.keyspace.stream(k, now).is_ok_and(|s| s.is_some()))
+        .cloned()
+        .collect();
     n.keyspace.clear();
+    for k in streams {
+        n.signal_ready(&k);
+    }
     n.propagate(args.to_vec());
     Reply::ok()
 }

@@ -5,7 +5,8 @@ use super::args;
 use super::{
     acl, bitmaps, blocking, client, cluster, command, config, counters, debug, function, geo,
     hashes, hello, hyperloglog, info, keys, lcs, lists, multi, object, scan, server, sets, sort,
-    string_set, strings, zset_ops, zset_range, zsets,
+    stream_groups, stream_info, stream_read, streams, string_set, strings, zset_ops, zset_range,
+    zsets,
 };
 use crate::node::Node;
 use crate::reply::Reply;
@@ -227,6 +228,21 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("unwatch", 1, 0, 0, 0, 0, multi::unwatch),
     cmd!("wait", 3, 0, 0, 0, 0, server::wait_unused),
     cmd!("watch", -2, 0, 1, -1, 1, multi::watch),
+    cmd!("xack", -4, WRITE, 1, 1, 1, ?stream_groups::xack),
+    cmd!("xadd", -5, WRITE, 1, 1, 1, ?streams::xadd),
+    cmd!("xautoclaim", -6, WRITE, 1, 1, 1, ?stream_groups::xautoclaim),
+    cmd!("xclaim", -6, WRITE, 1, 1, 1, ?stream_groups::xclaim),
+    cmd!("xdel", -3, WRITE, 1, 1, 1, ?streams::xdel),
+    cmd!("xgroup", -2, WRITE, 0, 0, 0, ?stream_groups::xgroup),
+    cmd!("xinfo", -2, READONLY, 0, 0, 0, ?stream_info::xinfo),
+    cmd!("xlen", 2, READONLY, 1, 1, 1, ?streams::xlen),
+    cmd!("xpending", -3, READONLY, 1, 1, 1, ?stream_groups::xpending),
+    cmd!("xrange", -4, READONLY, 1, 1, 1, ?streams::xrange),
+    cmd!("xread", -4, READONLY, 0, 0, 0, ?stream_read::xread),
+    cmd!("xreadgroup", -7, WRITE, 0, 0, 0, ?stream_read::xreadgroup),
+    cmd!("xrevrange", -4, READONLY, 1, 1, 1, ?streams::xrevrange),
+    cmd!("xsetid", -3, WRITE, 1, 1, 1, ?streams::xsetid),
+    cmd!("xtrim", -4, WRITE, 1, 1, 1, ?streams::xtrim),
     cmd!("zadd", -4, WRITE, 1, 1, 1, ?zsets::zadd),
     cmd!("zcard", 2, READONLY, 1, 1, 1, ?zsets::zcard),
     cmd!("zcount", 4, READONLY, 1, 1, 1, ?zset_range::zcount),
@@ -342,6 +358,8 @@ pub fn subcommands(command: &str) -> Option<&'static [(&'static str, i32)]> {
         "config" => config::SUBCOMMANDS,
         "function" => function::SUBCOMMANDS,
         "object" => object::SUBCOMMANDS,
+        "xgroup" => stream_groups::XGROUP_SUBCOMMANDS,
+        "xinfo" => stream_info::XINFO_SUBCOMMANDS,
         _ => return None,
     })
 }
@@ -360,6 +378,17 @@ impl CommandSpec {
         }
         if self.name == "sort" {
             return sort::keys(args);
+        }
+        // XGROUP's and XINFO's key follows the subcommand (none for HELP).
+        if self.name == "xgroup" || self.name == "xinfo" {
+            return if args.len() >= 3 && !args::is(&args[1], "help") {
+                vec![2]
+            } else {
+                Vec::new()
+            };
+        }
+        if self.name == "xread" || self.name == "xreadgroup" {
+            return xread_keys(args);
         }
         // GEORADIUS's STORE or STOREDIST key (`georadiusGetKeys`: the last one given).
         if self.name == "georadius" || self.name == "georadiusbymember" {
@@ -417,6 +446,30 @@ impl CommandSpec {
         }
         out
     }
+}
+
+/// `xreadGetKeys`: the keys after the first STREAMS past the options, half of what
+/// follows it (none when that is not an even, nonzero count).
+fn xread_keys(args: &[Vec<u8>]) -> Vec<usize> {
+    let mut i = 1;
+    while i < args.len() {
+        let a = &args[i];
+        if args::is(a, "block") || args::is(a, "count") {
+            i += 1;
+        } else if args::is(a, "group") {
+            i += 2;
+        } else if args::is(a, "streams") {
+            let n = args.len() - i - 1;
+            if n == 0 || n % 2 != 0 {
+                return Vec::new();
+            }
+            return (i + 1..i + 1 + n / 2).collect();
+        } else if !args::is(a, "noack") {
+            break;
+        }
+        i += 1;
+    }
+    Vec::new()
 }
 
 /// Commands whose key count is an argument: name, store-key position (0: none), position

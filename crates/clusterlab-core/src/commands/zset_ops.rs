@@ -79,7 +79,7 @@ fn generic(
     card: bool,
 ) -> Result {
     let setnum = parse_i64(&args[numkeys_at])?;
-    let name = String::from_utf8_lossy(&args[0]).to_lowercase();
+    let name = String::from_utf8_lossy(&args[0]).to_ascii_lowercase();
     if setnum < 1 {
         return Err(Reply::err(format!(
             "ERR at least 1 input key is needed for '{name}' command"

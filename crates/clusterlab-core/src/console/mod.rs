@@ -3,6 +3,7 @@
 //! The native binary and the browser drive the same console, so the same seed and the
 //! same lines print the same bytes everywhere.
 
+mod command_hints;
 mod dot;
 mod help;
 mod live;

@@ -6,7 +6,9 @@ mod line;
 
 pub use line::FAULT_COMMANDS;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
+
+use crate::types::vec_map::VecMap;
 use std::fmt;
 
 use crate::name::NodeIdx;
@@ -114,9 +116,9 @@ pub struct NetFaults {
     /// Processes whose cluster bus port is unreachable.
     pub bus_blocked: BTreeSet<NodeIdx>,
     /// Loss percentage per directed pair.
-    pub loss: BTreeMap<(NodeIdx, NodeIdx), u8>,
+    pub loss: VecMap<(NodeIdx, NodeIdx), u8>,
     /// Extra latency per directed pair, in ms.
-    pub delay: BTreeMap<(NodeIdx, NodeIdx), u64>,
+    pub delay: VecMap<(NodeIdx, NodeIdx), u64>,
 }
 
 impl NetFaults {

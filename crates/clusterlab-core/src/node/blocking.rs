@@ -28,6 +28,18 @@ pub enum PopKind {
     },
     /// BZPOPMIN/BZPOPMAX (no count) and BZMPOP (a count).
     ZSet { max: bool, count: Option<usize> },
+    /// XREAD and XREADGROUP with BLOCK.
+    Stream(Box<StreamWait>),
+}
+
+/// What an XREAD or XREADGROUP waits for: entries after `ids` (one per key; a group's
+/// last delivered ID instead), at most `count`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StreamWait {
+    pub ids: Vec<crate::types::StreamId>,
+    pub count: usize,
+    /// The group, the consumer, and NOACK.
+    pub group: Option<(Bytes, Bytes, bool)>,
 }
 
 /// A client blocked on keys.
@@ -72,12 +84,21 @@ impl Node {
                 let mut i = 0;
                 while i < self.clients.blocked_pops.len() {
                     let b = &self.clients.blocked_pops[i];
-                    if !b.keys.contains(&key) || !self.pop_ready(&b.kind, &key) {
+                    if !b.keys.contains(&key) || !self.pop_ready(b, &key) {
                         i += 1;
                         continue;
                     }
                     let b = self.clients.blocked_pops.remove(i);
                     let reply = self.serve_one(&b, &key);
+                    // `updateStatsOnUnblock`: an error counts against the command.
+                    let name = self
+                        .clients
+                        .sessions
+                        .get(&b.client)
+                        .map(|s| s.last_command.clone());
+                    if let (Reply::Error(e), Some(name)) = (&reply, name) {
+                        self.stats.failed_later(&name, e);
+                    }
                     self.reply_to(b.client, reply);
                 }
             }
@@ -85,8 +106,18 @@ impl Node {
     }
 
     /// Whether `key` holds what a blocked pop of `kind` takes.
-    fn pop_ready(&self, kind: &PopKind, key: &[u8]) -> bool {
-        match (kind, self.keyspace.get(key, self.now)) {
+    fn pop_ready(&self, b: &BlockedPop, key: &[u8]) -> bool {
+        match (&b.kind, self.keyspace.get(key, self.now)) {
+            (PopKind::Stream(w), Some(Value::Stream(s))) => match &w.group {
+                Some((g, ..)) => s.groups.get(g).is_none_or(|g| s.last_id > g.last_id),
+                None => b
+                    .keys
+                    .iter()
+                    .position(|k| k == key)
+                    .is_some_and(|i| s.last_id > w.ids[i]),
+            },
+            // XREADGROUP's key went away (or changed type): the client is unblocked.
+            (PopKind::Stream(w), _) => w.group.is_some(),
             (PopKind::ZSet { .. }, Some(Value::ZSet(z))) => !z.is_empty(),
             (PopKind::ZSet { .. }, _) => false,
             (_, Some(Value::List(l))) => !l.is_empty(),
@@ -106,6 +137,7 @@ impl Node {
             p
         };
         let reply = match &b.kind {
+            PopKind::Stream(w) => return self.serve_stream(b, w, key),
             PopKind::List { left, count } => {
                 let popped = self.keyspace.pop_list(key, now, *left, count.unwrap_or(1));
                 let name = if *left { "LPOP" } else { "RPOP" };
@@ -186,6 +218,44 @@ impl Node {
         };
         self.touch_watched(key);
         reply
+    }
+
+    /// `serveClientsBlockedOnStreamKey`: the entries after the ID the client waits on
+    /// (its group's last delivered one), or the error that unblocks it.
+    fn serve_stream(&mut self, b: &BlockedPop, w: &StreamWait, key: &[u8]) -> Reply {
+        use super::stream_reads::{createconsumer_form, keyed, read_range, GroupRead};
+        let (now, protocol) = (self.now, self.protocol(b.client));
+        let now_ms = self.unix_ms(now);
+        let Ok(Some(s)) = self.keyspace.stream_mut(key, now) else {
+            return Reply::err("UNBLOCKED the stream key no longer exists");
+        };
+        let read = w.group.as_ref().map(|(g, c, noack)| GroupRead {
+            group: g,
+            consumer: c,
+            noack: *noack,
+        });
+        let gt =
+            match &read {
+                Some(r) => match s.groups.get_mut(r.group) {
+                    None => return Reply::err(
+                        "NOGROUP the consumer group this client was blocked on no longer exists",
+                    ),
+                    Some(g) => g.last_id,
+                },
+                None => w.ids[b.keys.iter().position(|k| k == key).unwrap_or(0)],
+            };
+        let mut written = Vec::new();
+        if let Some(r) = &read {
+            if let Some(g) = s.groups.get_mut(r.group) {
+                if g.consumer(r.consumer, now_ms) && r.noack {
+                    written.push(createconsumer_form(key, r));
+                }
+            }
+        }
+        let start = gt.next().unwrap_or_default();
+        let entries = read_range(s, key, start, w.count, read.as_ref(), now_ms, &mut written);
+        self.propagate_all(written);
+        keyed(protocol, vec![(key.to_vec(), entries)])
     }
 
     /// Blocked clients whose timeout passed get a null array (strictly after it, as

@@ -2,7 +2,7 @@
 //! RESP3, MULTI, WATCH), the clients blocked in WAIT, and the writes an EXEC holds back.
 //! All of it is gone when the process restarts.
 
-use std::collections::BTreeMap;
+use crate::types::vec_map::VecMap;
 
 use crate::node::Node;
 use crate::time::SimTime;
@@ -86,7 +86,7 @@ pub struct BlockedWait {
 /// Every client connection of one process.
 #[derive(Clone, Debug, Default)]
 pub struct Clients {
-    pub sessions: BTreeMap<u64, ClientSession>,
+    pub sessions: VecMap<u64, ClientSession>,
     /// Clients blocked in WAIT.
     pub blocked: Vec<BlockedWait>,
     /// Clients blocked on keys (BLPOP and the others), in the order they blocked.
@@ -95,6 +95,11 @@ pub struct Clients {
     pub ready_keys: Vec<Vec<u8>>,
     /// The command just run blocked its client (its reply comes later).
     pub just_blocked: bool,
+    /// The write being run changed nothing WATCH or a blocked client sees (Redis calls
+    /// no `signalModifiedKey` for it: XACK, XCLAIM, an XDEL that found nothing).
+    pub unmodified: bool,
+    /// The command being run came from this node's master (`mustObeyClient`).
+    pub from_master: bool,
     /// During EXEC: the writes to send to replicas afterwards, wrapped in MULTI/EXEC.
     pub held_propagation: Option<Vec<Vec<Vec<u8>>>>,
     /// The command being run closes its own connection once it has replied (ACL DELUSER

@@ -43,10 +43,11 @@ mod replication;
 mod slot_table;
 mod state;
 pub mod stats;
+pub(crate) mod stream_reads;
 mod view;
 mod voting;
 
-use std::collections::BTreeMap;
+use crate::types::vec_map::VecMap;
 
 use crate::bus::BusMessage;
 use crate::config::NodeConfig;
@@ -59,7 +60,7 @@ use crate::rng::SimRng;
 use crate::slot::Slot;
 use crate::time::SimTime;
 
-pub use blocking::{BlockedPop, PopKind};
+pub use blocking::{BlockedPop, PopKind, StreamWait};
 pub use bus::BusState;
 pub use clients::{BlockedWait, ClientSession, Clients, ReplyMode};
 pub use cron::CRON_PERIOD_MS;
@@ -434,11 +435,11 @@ impl Node {
         self.state.size
     }
 
-    pub fn migrating(&self) -> &BTreeMap<Slot, NodeName> {
+    pub fn migrating(&self) -> &VecMap<Slot, NodeName> {
         &self.view.migrating
     }
 
-    pub fn importing(&self) -> &BTreeMap<Slot, NodeName> {
+    pub fn importing(&self) -> &VecMap<Slot, NodeName> {
         &self.view.importing
     }
 

@@ -6,7 +6,7 @@
 //! [`SIMULATED_CALL_USEC`] microseconds, so `usec`, the latency percentiles and the CPU
 //! section follow from the call counts.
 
-use std::collections::BTreeMap;
+use crate::types::vec_map::VecMap;
 
 /// The time every command call is charged, in microseconds.
 pub const SIMULATED_CALL_USEC: u64 = 1;
@@ -22,16 +22,16 @@ pub struct CommandStats {
     pub rejected_calls: u64,
     pub failed_calls: u64,
     /// Latency histogram in nanoseconds: HdrHistogram bucket value → count.
-    pub latency: BTreeMap<u64, u64>,
+    pub latency: VecMap<u64, u64>,
 }
 
 /// The node's counters since it started or since CONFIG RESETSTAT.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
     /// By full command name (`set`, `cluster|addslotsrange`).
-    pub commands: BTreeMap<String, CommandStats>,
+    pub commands: VecMap<String, CommandStats>,
     /// By error code, the error's first word (`ERR`, `WRONGTYPE`, `MOVED`).
-    pub errors: BTreeMap<String, u64>,
+    pub errors: VecMap<String, u64>,
     pub total_error_replies: u64,
     pub commands_processed: u64,
     pub connections_received: u64,

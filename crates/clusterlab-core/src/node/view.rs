@@ -3,7 +3,7 @@
 //! survives a restart; the helpers here keep the slot table and every peer's slot bitmap
 //! in step.
 
-use std::collections::BTreeMap;
+use crate::types::vec_map::VecMap;
 use std::sync::Arc;
 
 use crate::event::NodeTag;
@@ -19,14 +19,14 @@ pub struct ClusterView {
     pub slots: SlotTable,
     /// Slots whose owner in my table stopped claiming them (`owner_not_claiming_slot`).
     pub owner_not_claiming: SlotSet,
-    pub migrating: BTreeMap<Slot, NodeName>,
-    pub importing: BTreeMap<Slot, NodeName>,
+    pub migrating: VecMap<Slot, NodeName>,
+    pub importing: VecMap<Slot, NodeName>,
     /// Nodes CLUSTER FORGET dropped, and until when gossip may not add them back.
-    pub blacklist: BTreeMap<NodeName, SimTime>,
+    pub blacklist: VecMap<NodeName, SimTime>,
     pub current_epoch: u64,
     pub last_vote_epoch: u64,
     /// Outbound link id → entry; an id is trusted only if the entry still has that link.
-    pub links: BTreeMap<LinkId, PeerRef>,
+    pub links: VecMap<LinkId, PeerRef>,
     /// Link ids are never reused in a process's table, across restarts too.
     pub next_link_id: LinkId,
 }
@@ -40,12 +40,12 @@ impl ClusterView {
             peers,
             slots: SlotTable::new(),
             owner_not_claiming: SlotSet::new(),
-            migrating: BTreeMap::new(),
-            importing: BTreeMap::new(),
-            blacklist: BTreeMap::new(),
+            migrating: VecMap::new(),
+            importing: VecMap::new(),
+            blacklist: VecMap::new(),
             current_epoch: 0,
             last_vote_epoch: 0,
-            links: BTreeMap::new(),
+            links: VecMap::new(),
             next_link_id: 1,
         }
     }

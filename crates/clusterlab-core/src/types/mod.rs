@@ -7,13 +7,18 @@ mod dict;
 pub mod geo;
 mod hash;
 pub mod hll;
+pub(crate) mod rax;
 mod set;
 mod skiplist;
+pub mod stream;
+mod stream_group;
+pub mod vec_map;
 mod zset;
 
 pub use dict::Dict;
 pub use hash::Hash;
 pub use set::SetValue;
+pub use stream::{Stream, StreamId};
 pub use zset::SortedSet;
 
 /// A list. Redis 7.0 keeps every list as a quicklist; a double-ended queue gives the same
@@ -29,6 +34,9 @@ pub struct Limits {
     pub zset_entries: usize,
     pub zset_value: usize,
     pub intset_entries: usize,
+    /// `stream-node-max-bytes` and `stream-node-max-entries`.
+    pub stream_bytes: usize,
+    pub stream_entries: u64,
 }
 
 impl Default for Limits {
@@ -39,6 +47,8 @@ impl Default for Limits {
             zset_entries: ZSET_LISTPACK_ENTRIES,
             zset_value: LISTPACK_VALUE,
             intset_entries: INTSET_ENTRIES,
+            stream_bytes: 4096,
+            stream_entries: 100,
         }
     }
 }

@@ -4,7 +4,7 @@
 //! without persistence restarts. The ledger finds each such write and names the fault
 //! behind it.
 
-use std::collections::BTreeMap;
+use crate::types::vec_map::VecMap;
 
 use super::World;
 use crate::event::{EventKind, Loss, LossReason};
@@ -50,9 +50,9 @@ pub struct Ledger {
     /// Every replication ID a write was acknowledged under.
     histories: Vec<String>,
     /// Why each lost write (by id) was lost.
-    lost: BTreeMap<u64, Loss>,
+    lost: VecMap<u64, Loss>,
     /// replid → the offset at which a replica took over that history.
-    forks: BTreeMap<String, u64>,
+    forks: VecMap<String, u64>,
 }
 
 /// The ledger keeps at most this much command text (64 MiB); past it, writes are

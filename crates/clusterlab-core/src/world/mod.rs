@@ -181,8 +181,8 @@ pub struct World {
     faults: NetFaults,
     faults_log: Vec<(SimTime, crate::faults::Fault)>,
     ledger: Ledger,
-    by_data_port: std::collections::BTreeMap<u16, NodeIdx>,
-    by_cport: std::collections::BTreeMap<u16, NodeIdx>,
+    by_data_port: crate::types::vec_map::VecMap<u16, NodeIdx>,
+    by_cport: crate::types::vec_map::VecMap<u16, NodeIdx>,
     /// Items held for paused processes, released in order when they wake.
     held: Vec<Vec<Item>>,
     /// Replies produced for client connections, until their `execute` takes them.
@@ -190,7 +190,7 @@ pub struct World {
     /// Connections a process closed itself (idle clients), until `take_closed` takes them.
     closed: Vec<ConnId>,
     /// Submitted commands still waiting for their reply, with their arguments.
-    blocked: std::collections::BTreeMap<ConnId, (NodeIdx, Vec<Vec<u8>>)>,
+    blocked: crate::types::vec_map::VecMap<ConnId, (NodeIdx, Vec<Vec<u8>>)>,
     observer: Observer,
 }
 
