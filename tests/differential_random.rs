@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use compare::Verdict;
 use gen::Gen;
-use resp_client::Client;
+use resp_client::{Client, Value};
 
 /// Ports below the ephemeral range, clear of the other suites (bus ports +10000).
 const REAL_PORT: u16 = 19001;
@@ -69,6 +69,9 @@ impl RealNode {
                 "yes",
                 "--logfile",
                 "redis.log",
+                // DEBUG DIGEST-VALUE compares what DUMP payloads hold.
+                "--enable-debug-command",
+                "yes",
             ])
             .status()
             .expect("redis-server");
@@ -118,6 +121,32 @@ struct Tally {
     different: Vec<String>,
 }
 
+/// RESTORE's payload argument, written `\0real:KEY`, `\0sim:KEY` or `\0bad:KEY` by the
+/// generator: KEY's DUMP from that side, so each side restores the other's payloads, or
+/// the real one with a byte flipped. Both sides run the DUMP (it touches the key).
+fn payloads(mut cmd: Vec<Vec<u8>>, real: &mut Client, sim: &mut Client) -> Vec<Vec<u8>> {
+    for a in cmd.iter_mut() {
+        let Some(rest) = a.strip_prefix(b"\0") else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(rest).into_owned();
+        let (from, key) = text.split_once(':').expect("side:key");
+        let dump = vec![b"DUMP".to_vec(), key.as_bytes().to_vec()];
+        let (r, s) = (real.call(&dump), sim.call(&dump));
+        let reply = if from == "sim" { s } else { r };
+        let mut payload = match reply {
+            Ok(Value::Bulk(Some(p))) => p,
+            _ => b"no such key".to_vec(),
+        };
+        if from == "bad" {
+            let i = payload.len() / 2;
+            payload[i] ^= 0x20;
+        }
+        *a = payload;
+    }
+    cmd
+}
+
 fn run_seed(seed: u64, commands: u64, real: &mut Client, sim: &mut Client, tally: &mut Tally) {
     for c in [&mut *real, &mut *sim] {
         c.call(&args(&["FLUSHALL"])).expect("FLUSHALL");
@@ -130,7 +159,7 @@ fn run_seed(seed: u64, commands: u64, real: &mut Client, sim: &mut Client, tally
         .unwrap_or(8);
     let mut history: Vec<String> = Vec::new();
     for _ in 0..commands {
-        let cmd = g.command();
+        let cmd = payloads(g.command(), real, sim);
         history.push(gen::text(&cmd));
         if history.len() > history_len {
             history.remove(0);

@@ -235,6 +235,23 @@ impl Gen {
                 }
             }
             "rename" | "renamenx" => a.extend([k, self.key()]),
+            "dump" => a.push(k),
+            "restore" => {
+                // The payload is a key's DUMP, taken when the command runs
+                // (`differential_random.rs`): from the real side, the simulation, or the
+                // real side's with a byte flipped.
+                let from = self.word(&["real", "sim", "sim", "bad"]);
+                a.extend([k, self.word(&["0", "0", "0", "100000", "-5", "abc"])]);
+                a.push(format!("\0{from}:{}", self.key()));
+                for _ in 0..self.rng.below(3) {
+                    match self.rng.below(5) {
+                        0 | 1 => a.push("REPLACE".into()),
+                        2 => a.push("ABSTTL".into()),
+                        3 => a.extend(["IDLETIME".into(), self.word(&["10", "-1", "abc"])]),
+                        _ => a.extend(["FREQ".into(), self.word(&["5", "300"])]),
+                    }
+                }
+            }
             "expire" | "pexpire" => {
                 let t = if name == "expire" { "1000" } else { "1000000" };
                 a.extend([k, self.word(&[t, t, "-1", "0", "abc"])]);

@@ -126,6 +126,11 @@ fn sorted_set_commands() {
 }
 
 #[test]
+fn dump_and_restore() {
+    transcript("dump.txt");
+}
+
+#[test]
 fn scan_family() {
     transcript("scan.txt");
 }

@@ -99,8 +99,9 @@ typed_access!(stream, stream_mut, stream_or_create, Stream, Box<Stream>);
 struct Entry {
     value: Value,
     expires_at: Option<SimTime>,
-    /// The last access (the object's LRU field), for OBJECT IDLETIME.
-    accessed: SimTime,
+    /// The last access in simulated ms (the object's LRU field), for OBJECT IDLETIME;
+    /// before simulated time zero after a RESTORE … IDLETIME.
+    accessed: i64,
     /// How a string value was written, which decides its encoding.
     written: StringWrite,
 }
@@ -192,7 +193,7 @@ impl Keyspace {
         let entry = Entry {
             value,
             expires_at,
-            accessed: self.clock,
+            accessed: self.clock.0 as i64,
             written: StringWrite::Whole,
         };
         if expires_at.is_some() {
@@ -249,7 +250,7 @@ impl Keyspace {
         let Some(mut entry) = self.entries.get(from).cloned() else {
             return;
         };
-        entry.accessed = self.clock;
+        entry.accessed = self.clock.0 as i64;
         if entry.written == StringWrite::Whole {
             entry.written = StringWrite::Copied;
         }
@@ -320,7 +321,7 @@ impl Keyspace {
     pub fn reload(&mut self, now: SimTime) {
         let limits = self.limits;
         for e in self.entries.values_mut() {
-            e.accessed = now;
+            e.accessed = now.0 as i64;
             e.written = StringWrite::Whole;
             e.value = match &e.value {
                 Value::Hash(h) => {
@@ -385,12 +386,19 @@ impl Keyspace {
     /// A lookup that is not `LOOKUP_NOTOUCH` updates the key's access time.
     pub fn touch(&mut self, key: &[u8], now: SimTime) {
         if let Some(e) = self.entries.get_mut(key) {
-            e.accessed = now;
+            e.accessed = now.0 as i64;
         }
     }
 
-    /// When the key was last accessed.
-    pub fn accessed(&self, key: &[u8]) -> Option<SimTime> {
+    /// Sets the key's access time in simulated ms (RESTORE's IDLETIME).
+    pub fn set_accessed(&mut self, key: &[u8], at: i64) {
+        if let Some(e) = self.entries.get_mut(key) {
+            e.accessed = at;
+        }
+    }
+
+    /// When the key was last accessed, in simulated ms.
+    pub fn accessed(&self, key: &[u8]) -> Option<i64> {
         self.entries.get(key).map(|e| e.accessed)
     }
 

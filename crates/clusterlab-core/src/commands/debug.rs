@@ -1,5 +1,5 @@
 //! DEBUG, where `enable-debug-command` allows it: PROTOCOL (every RESP3 reply type),
-//! POPULATE, SET-ACTIVE-EXPIRE and SLEEP 0. Its other subcommands reach into a real
+//! POPULATE, SET-ACTIVE-EXPIRE, SLEEP 0, RELOAD and OBJECT. Its other subcommands reach into a real
 //! process (its allocator, its RDB file, a crash) and are not modelled.
 
 use super::args::is;
@@ -38,6 +38,8 @@ pub fn debug(n: &mut Node, c: u64, args: &[Vec<u8>]) -> Reply {
                 Reply::err("ERR argument must be a memory value bigger than 1 and smaller than 4gb")
             }
         }
+    } else if is(sub, "object") && argc == 3 {
+        object(n, &args[2])
     } else if is(sub, "reload") {
         // Saving and loading an RDB file: the data stay, encodings are chosen afresh.
         let now = n.now;
@@ -55,6 +57,38 @@ pub fn debug(n: &mut Node, c: u64, args: &[Vec<u8>]) -> Reply {
             text.to_ascii_uppercase()
         )))
     }
+}
+
+/// `DEBUG OBJECT key`: the value's address (made up, stable per key), references,
+/// encoding, RDB length and LRU clock, and a quicklist's node figures.
+fn object(n: &Node, key: &[u8]) -> Reply {
+    let Some(value) = n.keyspace.get(key, n.now) else {
+        return Reply::err("ERR no such key");
+    };
+    let shape = n.rdb_shape();
+    let address = key.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    let (lru, idle) = super::object::lru_seconds(n, key);
+    let mut extra = String::new();
+    if let Value::List(l) = value {
+        let (nodes, bytes) = crate::rdb::quicklist_shape(l, &shape);
+        extra = format!(
+            " ql_nodes:{nodes} ql_avg_node:{:.2} ql_listpack_max:{} ql_compressed:{} \
+             ql_uncompressed_size:{bytes}",
+            l.len() as f64 / nodes as f64,
+            shape.list_fill,
+            i32::from(shape.list_compress_depth != 0),
+        );
+    }
+    Reply::status(format!(
+        "Value at:0x7f{:010x} refcount:{} encoding:{} serializedlength:{} lru:{lru} \
+         lru_seconds_idle:{idle}{extra}",
+        address & 0xff_ffff_fff0,
+        super::object::refcount(n, key, value),
+        super::object::encoding(value, n.keyspace.written(key)),
+        crate::rdb::serialized_len(value, &shape),
+    ))
 }
 
 /// `DEBUG PROTOCOL <type>`: one reply of each RESP3 type.

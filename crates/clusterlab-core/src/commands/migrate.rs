@@ -4,11 +4,11 @@
 //! Redis blocks the whole source meanwhile.
 
 use super::args::{is, parse_i64, ERR_SYNTAX};
-use crate::dump;
 use crate::ip::IpText;
 use crate::node::{
     Dest, Exec, MigrateMessage, MovingKey, Node, Outgoing, Payload, PendingMigrate, Via,
 };
+use crate::rdb::{self, PayloadError};
 use crate::reply::Reply;
 use crate::time::SimDuration;
 
@@ -61,6 +61,7 @@ pub fn migrate(n: &mut Node, client: u64, args: &[Vec<u8>]) -> Exec {
     };
     let timeout = if timeout <= 0 { 1000 } else { timeout as u64 };
     let now = n.now;
+    let shape = n.rdb_shape();
     let mut moving = Vec::new();
     for key in keys {
         let Some(value) = n.keyspace.get(&key, now) else {
@@ -68,7 +69,7 @@ pub fn migrate(n: &mut Node, client: u64, args: &[Vec<u8>]) -> Exec {
         };
         let ttl_ms = n.keyspace.expiry(&key).map_or(0, |at| at.since(now).max(1));
         moving.push(MovingKey {
-            payload: dump::encode(value),
+            payload: rdb::dump(value, &shape),
             key,
             ttl_ms,
         });
@@ -131,8 +132,9 @@ impl Node {
         if !replace && self.keyspace.is_live(&k.key, self.now) {
             return Reply::err("BUSYKEY Target key name already exists.");
         }
-        let Some(value) = dump::decode(&k.payload, &self.keyspace.limits) else {
-            return Reply::err("ERR DUMP payload version or checksum are wrong");
+        let value = match rdb::restore(&k.payload, &self.keyspace.limits) {
+            Ok(v) => v,
+            Err(e) => return Reply::err(payload_error(e)),
         };
         let expires = (k.ttl_ms > 0).then(|| self.now + SimDuration(k.ttl_ms));
         self.keyspace.remove(&k.key);
@@ -157,5 +159,13 @@ impl Node {
         self.propagate(command);
         self.touch_watched(&k.key);
         Reply::ok()
+    }
+}
+
+/// RESTORE's text for a payload it cannot read.
+pub(crate) fn payload_error(e: PayloadError) -> &'static str {
+    match e {
+        PayloadError::VersionOrChecksum => "ERR DUMP payload version or checksum are wrong",
+        PayloadError::BadFormat => "ERR Bad data format",
     }
 }

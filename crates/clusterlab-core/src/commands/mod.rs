@@ -24,6 +24,7 @@ mod lists;
 mod migrate;
 mod multi;
 mod object;
+mod restore;
 mod routing;
 mod sampling;
 mod scan;
@@ -420,7 +421,7 @@ impl Node {
         // `RESTORE-ASKING key abs-ttl payload [REPLACE] [ABSTTL]` from a MIGRATE.
         if args.first().is_some_and(|a| args::is(a, "restore-asking")) && args.len() >= 4 {
             if let (Some(value), Ok(at)) = (
-                crate::dump::decode(&args[3], &self.keyspace.limits),
+                crate::rdb::restore(&args[3], &self.keyspace.limits).ok(),
                 args::parse_i64(&args[2]),
             ) {
                 let expires = (at > 0)

@@ -18,6 +18,28 @@ pub(crate) const SUBCOMMANDS: &[(&str, i32)] = &[
 /// Integers below this are shared objects (`OBJ_SHARED_INTEGERS`).
 const SHARED_INTEGERS: i64 = 10_000;
 
+/// A value's references: small integers are shared (no maxmemory policy is set), with
+/// INT_MAX references.
+pub(super) fn refcount(n: &Node, key: &[u8], value: &Value) -> i64 {
+    let whole = n.keyspace.written(key) == StringWrite::Whole;
+    let shared = whole
+        && matches!(value, Value::String(s)
+        if parse_canonical_i64(s).is_some_and(|v| (0..SHARED_INTEGERS).contains(&v)));
+    if shared {
+        i64::from(i32::MAX)
+    } else {
+        1
+    }
+}
+
+/// The key's LRU clock (whole seconds of Unix time, in 24 bits) and its idle seconds.
+pub(super) fn lru_seconds(n: &Node, key: &[u8]) -> (i64, i64) {
+    let accessed = n.keyspace.accessed(key).unwrap_or(n.now.0 as i64);
+    let epoch = n.config().unix_epoch_ms as i64;
+    let at = (epoch + accessed).div_euclid(1000);
+    (at & ((1 << 24) - 1), (n.unix_ms(n.now) as i64) / 1000 - at)
+}
+
 pub fn object(n: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
     let sub = &args[1];
     if is(sub, "help") {
@@ -46,17 +68,9 @@ pub fn object(n: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
     if is(sub, "encoding") {
         Reply::bulk(encoding(value, n.keyspace.written(key)))
     } else if is(sub, "refcount") {
-        // Small integers are shared (no maxmemory policy is set), with INT_MAX references.
-        let whole = n.keyspace.written(key) == StringWrite::Whole;
-        let shared = whole
-            && matches!(value, Value::String(s)
-            if parse_canonical_i64(s).is_some_and(|v| (0..SHARED_INTEGERS).contains(&v)));
-        Reply::int(if shared { i64::from(i32::MAX) } else { 1 })
+        Reply::int(refcount(n, key, value))
     } else if is(sub, "idletime") {
-        // The LRU clock counts whole seconds of Unix time.
-        let accessed = n.keyspace.accessed(key).unwrap_or(n.now);
-        let idle = n.unix_ms(n.now) / 1000 - n.unix_ms(accessed) / 1000;
-        Reply::int(idle as i64)
+        Reply::int(lru_seconds(n, key).1)
     } else {
         Reply::err(
             "ERR An LFU maxmemory policy is not selected, access frequency not tracked. \

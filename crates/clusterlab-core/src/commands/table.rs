@@ -4,9 +4,9 @@
 use super::args;
 use super::{
     acl, bitmaps, blocking, client, cluster, command, config, counters, debug, function, geo,
-    hashes, hello, hyperloglog, info, keys, lcs, lists, multi, object, scan, server, sets, sort,
-    stream_groups, stream_info, stream_read, streams, string_set, strings, zset_ops, zset_range,
-    zsets,
+    hashes, hello, hyperloglog, info, keys, lcs, lists, multi, object, restore, scan, server, sets,
+    sort, stream_groups, stream_info, stream_read, streams, string_set, strings, zset_ops,
+    zset_range, zsets,
 };
 use crate::node::Node;
 use crate::reply::Reply;
@@ -87,6 +87,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("decrby", 3, WRITE, 1, 1, 1, counters::decrby),
     cmd!("del", -2, WRITE, 1, -1, 1, keys::del),
     cmd!("discard", 1, 0, 0, 0, 0, multi::discard),
+    cmd!("dump", 2, READONLY, 1, 1, 1, restore::dump),
     cmd!("echo", 2, 0, 0, 0, 0, server::echo),
     cmd!("exec", 1, 0, 0, 0, 0, multi::exec),
     cmd!("exists", -2, READONLY, 1, -1, 1, keys::exists),
@@ -187,6 +188,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("readwrite", 1, 0, 0, 0, 0, server::readwrite),
     cmd!("rename", 3, WRITE, 1, 2, 1, keys::rename),
     cmd!("renamenx", 3, WRITE, 1, 2, 1, keys::renamenx),
+    cmd!("restore", -4, WRITE, 1, 1, 1, restore::restore),
     cmd!("role", 1, 0, 0, 0, 0, server::role),
     cmd!("rpop", -2, WRITE, 1, 1, 1, ?lists::rpop),
     cmd!("rpoplpush", 3, WRITE, 1, 2, 1, ?lists::rpoplpush),

@@ -414,6 +414,14 @@ impl Node {
         &self.config
     }
 
+    /// The list settings a DUMP payload's quicklist nodes follow.
+    pub fn rdb_shape(&self) -> crate::rdb::Shape {
+        crate::rdb::Shape {
+            list_fill: self.config.list_max_listpack_size,
+            list_compress_depth: self.config.list_compress_depth,
+        }
+    }
+
     pub fn current_epoch(&self) -> u64 {
         self.view.current_epoch
     }

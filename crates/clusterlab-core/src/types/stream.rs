@@ -208,6 +208,9 @@ pub enum Trim {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Stream {
     pub(crate) entries: VecMap<StreamId, Vec<Bytes>>,
+    /// Entries marked deleted but still inside their node's listpack (a DUMP carries
+    /// them, flagged).
+    pub(crate) tombstones: VecMap<StreamId, Vec<Bytes>>,
     pub(crate) nodes: VecMap<StreamId, LpNode>,
     /// The radix tree's shape, for its node count.
     pub(crate) rax: Rax,
@@ -258,7 +261,9 @@ impl Stream {
 
     fn remove_node(&mut self, master: StreamId) {
         self.rax.remove(&rax_key(master));
-        self.nodes.remove(&master);
+        if let Some(node) = self.nodes.remove(&master) {
+            self.tombstones.remove_between(&master, &node.last);
+        }
     }
 
     /// `streamAppendItem`: adds an entry of `pairs` (field, value, …) with the given ID
@@ -391,15 +396,16 @@ impl Stream {
     /// `streamDeleteItem`: marks one live entry deleted, dropping its node when it was
     /// the node's last live one.
     pub fn delete(&mut self, id: StreamId) -> bool {
-        if self.entries.remove(&id).is_none() {
+        let Some(pairs) = self.entries.remove(&id) else {
             return false;
-        }
+        };
         if let Some((&master, node)) = self.nodes.floor_mut(&id) {
             if node.live == 1 {
                 self.remove_node(master);
             } else {
                 node.live -= 1;
                 node.deleted += 1;
+                self.tombstones.insert(id, pairs);
             }
         }
         true
@@ -457,6 +463,9 @@ impl Stream {
             };
             if removed > 0 {
                 let upto = live[removed as usize - 1].0;
+                for (id, pairs) in live[..removed as usize].iter().cloned() {
+                    self.tombstones.insert(id, pairs);
+                }
                 self.entries.remove_between(&master, &upto);
             }
             node.live -= removed;
