@@ -2,7 +2,10 @@
 
 /// Redis's `stringmatchlen` glob: `*`, `?`, `[abc]`, `[^a]`, `[a-z]`, `\x`.
 pub fn glob_match(pattern: &[u8], s: &[u8]) -> bool {
-    fn m(p: &[u8], s: &[u8], depth: usize) -> bool {
+    // `skip` is Redis's `skipLongerMatches`: once the rest of the pattern after a `*`
+    // matches no suffix, no earlier `*` can help by matching more, so the whole search
+    // stops (without it `a*a*a*…b` takes exponential time).
+    fn m(p: &[u8], s: &[u8], depth: usize, skip: &mut bool) -> bool {
         if depth > 1000 {
             return false;
         }
@@ -16,7 +19,18 @@ pub fn glob_match(pattern: &[u8], s: &[u8]) -> bool {
                     if pi + 1 == p.len() {
                         return true;
                     }
-                    return (si..=s.len()).any(|k| m(&p[pi + 1..], &s[k..], depth + 1));
+                    // The rest starts with something that needs a byte, so the empty
+                    // suffix is not tried, as in Redis.
+                    for k in si..s.len() {
+                        if m(&p[pi + 1..], &s[k..], depth + 1, skip) {
+                            return true;
+                        }
+                        if *skip {
+                            return false;
+                        }
+                    }
+                    *skip = true;
+                    return false;
                 }
                 b'?' => {
                     if si >= s.len() {
@@ -74,5 +88,25 @@ pub fn glob_match(pattern: &[u8], s: &[u8]) -> bool {
         }
         si == s.len()
     }
-    m(pattern, s, 0)
+    m(pattern, s, 0, &mut false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_match;
+
+    #[test]
+    fn stars_match_and_nested_stars_give_up_early() {
+        assert!(glob_match(b"a*b*c", b"axxbyyc"));
+        assert!(glob_match(b"*", b""));
+        assert!(!glob_match(b"a*b", b"a"));
+        assert!(glob_match(b"h?llo*", b"hello world"));
+        // Redis's regression test (unit/keyspace): without `skipLongerMatches` this
+        // takes exponential time.
+        let key = [b'a'; 56];
+        assert!(!glob_match(
+            b"a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b",
+            &key
+        ));
+    }
 }
