@@ -17,14 +17,14 @@ mod commands;
 mod compare;
 #[path = "differential_random_gen.rs"]
 mod gen;
+#[path = "real_node.rs"]
+mod real_node;
 #[path = "resp_client.rs"]
 mod resp_client;
 
-use std::process::Command;
-use std::time::Duration;
-
 use compare::Verdict;
 use gen::Gen;
+use real_node::{wait_cluster_ok, RealNode};
 use resp_client::{Client, Value};
 
 /// Ports below the ephemeral range, clear of the other suites (bus ports +10000).
@@ -39,76 +39,6 @@ const FIXED_SEEDS: &[u64] = &[1, 2, 3, 821834305, 502958747];
 
 fn args(words: &[&str]) -> Vec<Vec<u8>> {
     words.iter().map(|w| w.as_bytes().to_vec()).collect()
-}
-
-/// One real node in cluster mode owning every slot, in a fresh directory.
-struct RealNode {
-    dir: std::path::PathBuf,
-}
-
-impl RealNode {
-    fn start(port: u16) -> RealNode {
-        let dir = std::env::temp_dir().join(format!("clusterlab-random-diff-{port}"));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("a directory for the real node");
-        let _ = Command::new("redis-cli")
-            .args(["-p", &port.to_string(), "shutdown", "nosave"])
-            .output();
-        let status = Command::new("redis-server")
-            .current_dir(&dir)
-            .args([
-                "--port",
-                &port.to_string(),
-                "--cluster-enabled",
-                "yes",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--daemonize",
-                "yes",
-                "--logfile",
-                "redis.log",
-                // DEBUG DIGEST-VALUE compares what DUMP payloads hold.
-                "--enable-debug-command",
-                "yes",
-            ])
-            .status()
-            .expect("redis-server");
-        assert!(status.success(), "redis-server did not start");
-        for _ in 0..100 {
-            if Client::connect(port).is_ok() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let mut c = Client::connect(port).expect("the real node");
-        c.call(&args(&["CLUSTER", "ADDSLOTSRANGE", "0", "16383"]))
-            .expect("ADDSLOTSRANGE");
-        wait_cluster_ok(&mut c);
-        RealNode { dir }
-    }
-}
-
-/// Waits until the node says `cluster_state:ok`.
-fn wait_cluster_ok(c: &mut Client) {
-    for _ in 0..200 {
-        let info = c.call(&args(&["CLUSTER", "INFO"])).expect("CLUSTER INFO");
-        if resp_client::render(&info).contains("cluster_state:ok") {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("the node never reached cluster_state:ok");
-}
-
-impl Drop for RealNode {
-    fn drop(&mut self) {
-        let _ = Command::new("redis-cli")
-            .args(["-p", &REAL_PORT.to_string(), "shutdown", "nosave"])
-            .output();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
 }
 
 /// The tally of one run.
@@ -203,6 +133,25 @@ fn run_seed(seed: u64, commands: u64, real: &mut Client, sim: &mut Client, tally
             }
         }
     }
+    // The whole dataset, by DEBUG DIGEST (independent of encodings and orders), after
+    // KEYS has deleted what expired (the digest counts every key still stored).
+    for c in [&mut *real, &mut *sim] {
+        let _ = c.call(&args(&["KEYS", "*"]));
+    }
+    let digest = args(&["DEBUG", "DIGEST"]);
+    let (r, s) = (real.call(&digest), sim.call(&digest));
+    let (r, s) = (
+        r.map(|v| resp_client::render(&v)).unwrap_or_default(),
+        s.map(|v| resp_client::render(&v)).unwrap_or_default(),
+    );
+    tally.compared += 1;
+    if r == s {
+        tally.identical += 1;
+    } else {
+        tally.different.push(format!(
+            "seed {seed}: DEBUG DIGEST after the run\n  real: {r}  sim:  {s}"
+        ));
+    }
 }
 
 #[test]
@@ -227,12 +176,16 @@ fn random_commands_answer_like_redis_7() {
     };
     println!("random differential: seeds {seeds:?} (fresh seed {fresh}), {commands} commands each");
 
-    let _real_node = RealNode::start(REAL_PORT);
+    // DEBUG DIGEST-VALUE compares what DUMP payloads hold.
+    let _real_node = RealNode::start(REAL_PORT, &["--enable-debug-command", "yes"]);
     // A node of its own beside the simulated cluster, owning every slot like the real one.
     let mut console = clusterlab_tests::console(clusterlab_core::ClusterShape {
         base_port: SIM_BASE,
         ..clusterlab_core::ClusterShape::default()
     });
+    console
+        .world_mut()
+        .set_enable_debug_command(clusterlab_core::config::ProtectedAction::Yes);
     console.run_line(&format!(".start {SIM_PORT}"));
     let _serving = clusterlab_tests::serve(console, 1.0);
     let mut real = Client::connect(REAL_PORT).expect("the real node");

@@ -184,7 +184,10 @@ pub const GENERATED: &[&str] = &[
 
 /// Commands of the table the generator leaves to the scripted differential, and why:
 /// server, connection and cluster commands (their replies name this node and this
-/// moment), transactions (scripted), the clock, and PFSELFTEST (0.4 s of Redis testing
+/// moment), transactions (scripted), SYNC, PSYNC and MONITOR (they turn the connection
+/// into a stream: `differential_replication.rs` and `sync_monitor.rs`), MEMORY (its
+/// figures are the simulation's estimate), the clock, and
+/// PFSELFTEST (0.4 s of Redis testing
 /// its own code per call; the analytics transcript has it).
 pub const NOT_GENERATED: &[&str] = &[
     "acl",
@@ -202,12 +205,16 @@ pub const NOT_GENERATED: &[&str] = &[
     "function",
     "hello",
     "info",
+    "memory",
     "migrate",
+    "monitor",
     "multi",
     "pfselftest",
+    "psync",
     "readonly",
     "readwrite",
     "role",
+    "sync",
     "time",
     "unwatch",
     "wait",

@@ -36,6 +36,7 @@ fn render_into(v: &Value, out: &mut String, depth: usize) {
             render_into(reply, out, depth);
         }
         Value::Silent => {}
+        Value::Raw(b) => out.push_str(&format!("{pad}(raw) {}\n", String::from_utf8_lossy(b))),
         Value::Verbatim(t) => out.push_str(&format!(
             "{pad}(verbatim) \"{}\"\n",
             t.replace("\r\n", "\n")
@@ -89,6 +90,53 @@ impl Client {
     pub fn call(&mut self, args: &[Vec<u8>]) -> std::io::Result<Value> {
         self.stream
             .write_all(&clusterlab_core::reply::encode_command(args))?;
+        self.read_reply()
+    }
+
+    /// Sends bytes as they are.
+    pub fn send_raw(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.stream.write_all(bytes)
+    }
+
+    pub fn set_read_timeout(&mut self, t: Duration) -> std::io::Result<()> {
+        self.stream.set_read_timeout(Some(t))
+    }
+
+    fn fill(&mut self) -> std::io::Result<()> {
+        let mut buf = [0u8; 16 * 1024];
+        let n = self.stream.read(&mut buf)?;
+        if n == 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "closed",
+            ));
+        }
+        self.pending.extend_from_slice(&buf[..n]);
+        Ok(())
+    }
+
+    /// Reads one line, without its CRLF.
+    pub fn read_line(&mut self) -> std::io::Result<Vec<u8>> {
+        loop {
+            if let Some(i) = self.pending.windows(2).position(|w| w == b"\r\n") {
+                let line = self.pending[..i].to_vec();
+                self.pending.drain(..i + 2);
+                return Ok(line);
+            }
+            self.fill()?;
+        }
+    }
+
+    /// Reads exactly `n` bytes.
+    pub fn read_exact_bytes(&mut self, n: usize) -> std::io::Result<Vec<u8>> {
+        while self.pending.len() < n {
+            self.fill()?;
+        }
+        Ok(self.pending.drain(..n).collect())
+    }
+
+    /// Reads the next reply (or pushed command) without sending anything.
+    pub fn read_reply(&mut self) -> std::io::Result<Value> {
         let mut buf = [0u8; 16 * 1024];
         loop {
             if let Some((value, used)) = Value::parse(&self.pending) {

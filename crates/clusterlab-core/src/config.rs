@@ -43,6 +43,9 @@ pub struct NodeConfig {
     /// quicklist whatever they say).
     pub list_max_listpack_size: i64,
     pub list_compress_depth: i64,
+    /// `maxmemory-policy`: kept and shown (there is no `maxmemory`, so nothing is
+    /// evicted); an LFU policy makes OBJECT FREQ answer.
+    pub maxmemory_policy: String,
     /// `hll-sparse-max-bytes`: past this size a sparse HyperLogLog turns dense.
     pub hll_sparse_max_bytes: u64,
     /// `save`: the snapshot schedule as (seconds, changes) pairs; kept and shown (there is
@@ -101,6 +104,7 @@ impl Default for NodeConfig {
             unix_epoch_ms: DEFAULT_UNIX_EPOCH_MS,
             list_max_listpack_size: -2,
             list_compress_depth: 0,
+            maxmemory_policy: "noeviction".into(),
             hll_sparse_max_bytes: 3000,
             save: vec![(3600, 1), (300, 100), (60, 10000)],
         }

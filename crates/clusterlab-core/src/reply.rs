@@ -31,6 +31,9 @@ pub enum Reply {
     /// Nothing goes on the wire: the client turned its replies off (CLIENT REPLY OFF
     /// or SKIP).
     Silent,
+    /// Bytes that go on the wire as they are, in either protocol: what SYNC sends (the
+    /// RDB file as a bulk without its final CRLF, then the replication stream).
+    Raw(Vec<u8>),
 }
 
 /// The protocol a connection speaks: RESP2 until `HELLO 3`.
@@ -144,6 +147,10 @@ impl Reply {
                 out.push(b'_');
             }
             Reply::Silent => return,
+            Reply::Raw(bytes) => {
+                out.extend_from_slice(bytes);
+                return;
+            }
             Reply::Boolean(b) => out.extend_from_slice(if *b { b"#t" } else { b"#f" }),
             Reply::BigNumber(n) => {
                 out.push(b'(');

@@ -255,6 +255,20 @@ fn differential_suite() -> Result<(), String> {
             "--ignored",
             "--nocapture",
         ]),
+    )?;
+    run(
+        "replication differential: the stream a SYNC client reads, real Redis 7 vs clusterlab serve (release build)",
+        cargo().args([
+            "test",
+            "--release",
+            "-p",
+            "clusterlab-tests",
+            "--test",
+            "differential_replication",
+            "--",
+            "--ignored",
+            "--nocapture",
+        ]),
     )
 }
 

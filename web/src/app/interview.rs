@@ -22,18 +22,18 @@ pub fn interview() -> Html {
     };
     let act =
         |a: InterviewAction| dispatch(&store, move |_: MouseEvent| Action::Interview(a.clone()));
-    let revealed = st.revealed.contains(q.id);
+    let revealed = st.revealed.contains_key(q.id);
     let answer = st.answers.get(q.id).cloned().unwrap_or_default();
     let done = questions
         .iter()
-        .filter(|q| st.revealed.contains(q.id))
+        .filter(|q| st.revealed.contains_key(q.id))
         .count();
     html! {
         <div class="interview">
             <p class="learn-intro">{ format!("Answer in your own words first, then reveal the model answer: each claim opens the moment of a scenario that shows it. {done} of {} revealed; your answers stay in this browser.", questions.len()) }</p>
             <ol class="questions">
                 { for questions.iter().enumerate().map(|(i, x)| html! {
-                    <li class={classes!((i == st.current).then_some("on"), st.revealed.contains(x.id).then_some("done"))}>
+                    <li class={classes!((i == st.current).then_some("on"), st.revealed.contains_key(x.id).then_some("done"))}>
                         <button onclick={act(InterviewAction::Select(i))}>{ &x.question }</button>
                     </li>
                 }) }

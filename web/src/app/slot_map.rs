@@ -69,9 +69,9 @@ fn draw(canvas: &NodeRef, p: &Playground, heat: Heat, found: Option<Slot>) {
             rgb = rgb.map(|c| c / 3 + 40);
         }
         let (col, row) = ((slot % 128) as u32, (slot / 128) as u32);
-        let mark = if migrating.contains(&(slot as Slot)) {
+        let mark = if migrating.contains_key(&(slot as Slot)) {
             Some([255, 255, 255])
-        } else if importing.contains(&(slot as Slot)) {
+        } else if importing.contains_key(&(slot as Slot)) {
             Some([0, 0, 0])
         } else {
             None

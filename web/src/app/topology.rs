@@ -1,7 +1,7 @@
 //! The topology: one card per node, grouped by shard, the messages in flight drawn along
 //! the links, and the network-fault bar for the nodes selected on their cards.
 
-use std::collections::BTreeSet;
+use clusterlab_core::types::vec_map::VecMap;
 use std::rc::Rc;
 
 use clusterlab_core::{Fault, NodeIdx, ProcessState};
@@ -91,15 +91,15 @@ const LEGEND: [(&str, &str); 9] = [
 
 /// Nodes ticked for a partition or a bus block; a tick toggles one.
 #[derive(Default, PartialEq)]
-struct Selection(BTreeSet<NodeIdx>);
+struct Selection(VecMap<NodeIdx, ()>);
 
 impl Reducible for Selection {
     type Action = NodeIdx;
 
     fn reduce(self: Rc<Self>, idx: NodeIdx) -> Rc<Self> {
         let mut nodes = self.0.clone();
-        if !nodes.remove(&idx) {
-            nodes.insert(idx);
+        if nodes.remove(&idx).is_none() {
+            nodes.insert(idx, ());
         }
         Rc::new(Selection(nodes))
     }
@@ -121,7 +121,7 @@ pub fn topology() -> Html {
     highlighted.extend(p.guide_focus_nodes());
     let selected_ports: Vec<u16> = selected
         .0
-        .iter()
+        .keys()
         .map(|i| world.processes()[i.index()].port)
         .collect();
     let rest: Vec<u16> = world
@@ -152,7 +152,7 @@ pub fn topology() -> Html {
         );
         let (highlight, sel, inspected) = (
             highlighted.contains(idx),
-            selected.0.contains(idx),
+            selected.0.contains_key(idx),
             p.inspected == *idx,
         );
         let (on_inspect, on_select) = (on_inspect.clone(), on_select.clone());

@@ -1,7 +1,7 @@
 //! The node inspector: `CLUSTER NODES` and `CLUSTER INFO` exactly as one node would answer,
 //! with every field that disagrees with what most running nodes believe marked.
 
-use std::collections::BTreeMap;
+use clusterlab_core::types::vec_map::VecMap;
 
 use clusterlab_core::commands::{cluster_info_text, cluster_nodes_text};
 use clusterlab_core::{NodeIdx, World};
@@ -41,10 +41,10 @@ fn comparable(fields: &[&str], i: usize) -> String {
 }
 
 /// Each running node's belief about each node ID: field index → value → ports believing it.
-type Beliefs = BTreeMap<String, BTreeMap<usize, BTreeMap<String, Vec<u16>>>>;
+type Beliefs = VecMap<String, VecMap<usize, VecMap<String, Vec<u16>>>>;
 
 fn beliefs(world: &World) -> Beliefs {
-    let mut all: Beliefs = BTreeMap::new();
+    let mut all: Beliefs = VecMap::new();
     for p in world.processes().iter().filter(|p| p.is_running()) {
         for line in cluster_nodes_text(&p.node).lines() {
             let fields: Vec<&str> = line.split(' ').collect();

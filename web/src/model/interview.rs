@@ -1,10 +1,10 @@
 //! Interview practice: the learner's place in the questions, their own answers and what
 //! they revealed, the text that keeps it in local storage, and the Markdown export.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use clusterlab_core::scenario::{interview, Question};
+use clusterlab_core::types::vec_map::VecMap;
 
 /// The interview questions, parsed once.
 pub fn questions() -> &'static Result<Vec<Question>, String> {
@@ -16,8 +16,8 @@ pub fn questions() -> &'static Result<Vec<Question>, String> {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct InterviewState {
     pub current: usize,
-    pub answers: BTreeMap<String, String>,
-    pub revealed: BTreeSet<String>,
+    pub answers: VecMap<String, String>,
+    pub revealed: VecMap<String, ()>,
 }
 
 /// What the learner does in interview practice.
@@ -40,7 +40,7 @@ impl InterviewState {
                 continue;
             };
             if rev == "1" {
-                s.revealed.insert(id.to_string());
+                s.revealed.insert(id.to_string(), ());
             }
             if let Some(a) = decode_uri_component(answer).filter(|a| !a.is_empty()) {
                 s.answers.insert(id.to_string(), a);
@@ -51,13 +51,16 @@ impl InterviewState {
 
     /// The text [`InterviewState::parse`] reads back.
     pub fn serialize(&self) -> String {
-        let ids: BTreeSet<&String> = self.answers.keys().chain(&self.revealed).collect();
+        let mut ids = self.revealed.clone();
+        for id in self.answers.keys() {
+            ids.insert(id.clone(), ());
+        }
         let lines: Vec<String> = ids
-            .into_iter()
+            .keys()
             .map(|id| {
                 format!(
                     "{id}\t{}\t{}",
-                    u8::from(self.revealed.contains(id)),
+                    u8::from(self.revealed.contains_key(id)),
                     encode_uri_component(self.answers.get(id).map_or("", String::as_str))
                 )
             })
@@ -76,7 +79,7 @@ impl InterviewState {
                 self.answers.insert(id, text);
             }
             (InterviewAction::Reveal, Some(id)) => {
-                self.revealed.insert(id);
+                self.revealed.insert(id, ());
             }
             _ => {}
         }
@@ -182,7 +185,11 @@ mod tests {
         assert_eq!(decode_uri_component("%G1"), None, "not hex");
         assert_eq!(
             InterviewState::parse("q1\t1\t%ZZ\nbroken line\nq2\t0\thi").answers,
-            [("q2".to_string(), "hi".to_string())].into()
+            {
+                let mut want = VecMap::new();
+                want.insert("q2".to_string(), "hi".to_string());
+                want
+            }
         );
     }
 

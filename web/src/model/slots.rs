@@ -1,7 +1,7 @@
 //! The slot map: all 16384 slots as one node sees their owners, open (migrating or
 //! importing) slots, and two heat measures, keys and hits per slot.
 
-use std::collections::BTreeSet;
+use clusterlab_core::types::vec_map::VecMap;
 
 use clusterlab_core::client::slot_cache::owners_now;
 use clusterlab_core::console::Console;
@@ -53,11 +53,15 @@ pub fn keys_per_slot(world: &World) -> Vec<u32> {
 }
 
 /// Slots some running node has in MIGRATING or IMPORTING state.
-pub fn open_slots(world: &World) -> (BTreeSet<Slot>, BTreeSet<Slot>) {
-    let (mut migrating, mut importing) = (BTreeSet::new(), BTreeSet::new());
+pub fn open_slots(world: &World) -> (VecMap<Slot, ()>, VecMap<Slot, ()>) {
+    let (mut migrating, mut importing) = (VecMap::new(), VecMap::new());
     for p in world.processes().iter().filter(|p| p.is_running()) {
-        migrating.extend(p.node.migrating().keys().copied());
-        importing.extend(p.node.importing().keys().copied());
+        for s in p.node.migrating().keys() {
+            migrating.insert(*s, ());
+        }
+        for s in p.node.importing().keys() {
+            importing.insert(*s, ());
+        }
     }
     (migrating, importing)
 }

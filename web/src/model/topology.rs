@@ -1,7 +1,7 @@
 //! What the topology view shows: nodes grouped by shard in a layout fixed at creation
 //! (so cards never jump), and each node's state as it sees itself and as the others see it.
 
-use std::collections::BTreeMap;
+use clusterlab_core::types::vec_map::VecMap;
 
 use clusterlab_core::node::flags;
 use clusterlab_core::slot::{format_ranges, RangeStyle};
@@ -27,7 +27,7 @@ impl Layout {
     pub fn of(world: &World) -> Layout {
         let names = names(world);
         let mut shards: Vec<Vec<NodeIdx>> = Vec::new();
-        let mut shard_of: BTreeMap<NodeIdx, usize> = BTreeMap::new();
+        let mut shard_of: VecMap<NodeIdx, usize> = VecMap::new();
         for p in world.processes() {
             if p.node.is_master() {
                 shard_of.insert(p.node.idx(), shards.len());
@@ -54,15 +54,12 @@ impl Layout {
 }
 
 /// Node names to simulation indices.
-pub fn names(world: &World) -> BTreeMap<NodeName, NodeIdx> {
-    // Inserted one by one: `collect` would compile a sort for this type.
-    let mut names = BTreeMap::new();
-    names.extend(
-        world
-            .processes()
-            .iter()
-            .map(|p| (p.node.name(), p.node.idx())),
-    );
+pub fn names(world: &World) -> VecMap<NodeName, NodeIdx> {
+    // A sorted vector, not a B-tree: one less map compiled into the page.
+    let mut names = VecMap::new();
+    for p in world.processes() {
+        names.insert(p.node.name(), p.node.idx());
+    }
     names
 }
 

@@ -3,7 +3,7 @@
 //! `COMMAND`), whether or not the simulation serves it, so that `ACL SETUSER alice +xadd`
 //! and `+@stream` mean what they mean in Redis.
 
-use std::collections::BTreeMap;
+use crate::types::vec_map::VecMap;
 use std::sync::OnceLock;
 
 /// Redis's ACL categories, in `ACLCommandCategories` order (the order of `ACL CAT` and the
@@ -54,7 +54,7 @@ pub struct Catalog {
     pub commands: Vec<AclCommand>,
     /// The top-level commands, in the order rules are described.
     pub top: Vec<CommandId>,
-    by_name: BTreeMap<&'static str, CommandId>,
+    by_name: VecMap<&'static str, CommandId>,
 }
 
 const RECORDED: &str = include_str!("commands.txt");
@@ -68,7 +68,7 @@ pub fn catalog() -> &'static Catalog {
 fn parse(text: &'static str) -> Catalog {
     let mut commands: Vec<AclCommand> = Vec::new();
     let mut top = Vec::new();
-    let mut by_name = BTreeMap::new();
+    let mut by_name = VecMap::new();
     for line in text.lines().filter(|l| !l.is_empty()) {
         let mut words = line.split(' ');
         let fullname = words.next().unwrap_or_default();

@@ -59,6 +59,7 @@ fn tty(reply: &Reply, prefix: &str, out: &mut String) {
         // Shown by `unreadable` instead.
         Reply::BigNumber(_) | Reply::Attribute(..) => {}
         Reply::Silent => {}
+        Reply::Raw(bytes) => out.push_str(&String::from_utf8_lossy(bytes)),
         Reply::Array(Some(items)) if items.is_empty() => out.push_str("(empty array)\n"),
         Reply::Set(items) if items.is_empty() => out.push_str("(empty set)\n"),
         Reply::Map(pairs) if pairs.is_empty() => out.push_str("(empty hash)\n"),
@@ -97,6 +98,7 @@ pub fn format_raw(reply: &Reply) -> Vec<u8> {
     }
     match reply {
         Reply::Bulk(None) | Reply::Array(None) | Reply::Silent => Vec::new(),
+        Reply::Raw(bytes) => bytes.clone(),
         Reply::Boolean(b) => if *b { "(true)" } else { "(false)" }.into(),
         Reply::BigNumber(_) | Reply::Attribute(..) => Vec::new(),
         Reply::Error(e) => format!("{e}\n").into_bytes(),

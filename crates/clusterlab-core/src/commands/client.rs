@@ -83,6 +83,11 @@ pub fn client(n: &mut Node, c: u64, args: &[Vec<u8>]) -> Reply {
 }
 
 /// The address CLIENT LIST shows for a connection, and its local address.
+/// A client's `ip:port` as its peer (`getClientPeerId`).
+pub(super) fn peer_address(n: &Node, c: u64) -> String {
+    addresses(n, c).0
+}
+
 fn addresses(n: &Node, c: u64) -> (String, String) {
     let me = n.myself();
     (

@@ -54,10 +54,10 @@ fn subcommands_of(entry: &Reply) -> &[Reply] {
 /// The ACL access (`acl::READ`, `acl::WRITE`) of each modelled command's keys, from the
 /// flags of its first key spec: `access` reads; `insert`, `delete` and `update` write.
 pub(crate) fn key_access(name: &str) -> u8 {
-    static ACCESS: std::sync::OnceLock<std::collections::BTreeMap<String, u8>> =
+    static ACCESS: std::sync::OnceLock<crate::types::vec_map::VecMap<String, u8>> =
         std::sync::OnceLock::new();
     let table = ACCESS.get_or_init(|| {
-        let mut table = std::collections::BTreeMap::new();
+        let mut table = crate::types::vec_map::VecMap::new();
         for e in entries() {
             let name = String::from_utf8_lossy(name_of(&e)).into_owned();
             let flags = match fields(&e).get(8) {

@@ -19,7 +19,21 @@ enum Kind {
     Memory(u64, u64),
     /// `save`: (seconds, changes) pairs.
     Save,
+    /// One of these words, case-insensitively.
+    Enum(&'static [&'static str]),
 }
+
+/// `maxmemory-policy`'s values, in Redis's order.
+const POLICIES: &[&str] = &[
+    "volatile-lru",
+    "volatile-lfu",
+    "volatile-random",
+    "volatile-ttl",
+    "allkeys-lru",
+    "allkeys-lfu",
+    "allkeys-random",
+    "noeviction",
+];
 
 /// `memtoull`: digits and an optional unit.
 pub(crate) fn memory_value(v: &[u8]) -> Option<u64> {
@@ -116,6 +130,7 @@ const PARAMS: &[(&str, Option<&str>, Kind)] = &[
     ),
     ("stream-node-max-entries", None, Kind::Int(0, i64::MAX)),
     ("save", None, Kind::Save),
+    ("maxmemory-policy", None, Kind::Enum(POLICIES)),
     (
         "repl-ping-replica-period",
         Some("repl-ping-slave-period"),
@@ -159,6 +174,7 @@ fn value(node: &Node, name: &str) -> String {
         "stream-node-max-entries" => limits.stream_entries.to_string(),
         "list-max-listpack-size" => c.list_max_listpack_size.to_string(),
         "list-compress-depth" => c.list_compress_depth.to_string(),
+        "maxmemory-policy" => c.maxmemory_policy.clone(),
         "hll-sparse-max-bytes" => c.hll_sparse_max_bytes.to_string(),
         "save" => c
             .save
@@ -273,6 +289,13 @@ fn set(node: &mut Node, pairs: &[Vec<u8>]) -> Reply {
                 }
             }
             Kind::Immutable => return failed(&asked, "can't set immutable config"),
+            Kind::Enum(words) if !words.iter().any(|w| is(&pair[1], w)) => {
+                let list = words.join(", ");
+                return failed(
+                    &asked,
+                    &format!("argument(s) must be one of the following: {list}"),
+                );
+            }
             Kind::Bool if !is(&pair[1], "yes") && !is(&pair[1], "no") => {
                 return failed(&asked, "argument must be 'yes' or 'no'")
             }
@@ -342,6 +365,7 @@ fn set(node: &mut Node, pairs: &[Vec<u8>]) -> Reply {
             "stream-node-max-entries" => limits.stream_entries = n as u64,
             "list-max-listpack-size" => c.list_max_listpack_size = n,
             "list-compress-depth" => c.list_compress_depth = n,
+            "maxmemory-policy" => c.maxmemory_policy = v,
             "hll-sparse-max-bytes" => c.hll_sparse_max_bytes = n as u64,
             _ => {}
         }

@@ -1,5 +1,5 @@
 //! DEBUG, where `enable-debug-command` allows it: PROTOCOL (every RESP3 reply type),
-//! POPULATE, SET-ACTIVE-EXPIRE, SLEEP 0, RELOAD and OBJECT. Its other subcommands reach into a real
+//! POPULATE, SET-ACTIVE-EXPIRE, SLEEP 0, RELOAD, OBJECT, DIGEST and DIGEST-VALUE. Its other subcommands reach into a real
 //! process (its allocator, its RDB file, a crash) and are not modelled.
 
 use super::args::is;
@@ -38,6 +38,10 @@ pub fn debug(n: &mut Node, c: u64, args: &[Vec<u8>]) -> Reply {
                 Reply::err("ERR argument must be a memory value bigger than 1 and smaller than 4gb")
             }
         }
+    } else if is(sub, "digest") && argc == 2 {
+        super::digest::digest(n)
+    } else if is(sub, "digest-value") && argc >= 2 {
+        super::digest::digest_value(n, &args[2..])
     } else if is(sub, "object") && argc == 3 {
         object(n, &args[2])
     } else if is(sub, "reload") {

@@ -217,15 +217,21 @@ fn human(n: u64) -> String {
 /// An estimate of the dataset's memory: each key's name and value bytes and a fixed
 /// overhead per key and element.
 fn dataset_estimate(n: &Node) -> u64 {
-    use crate::keyspace::Value;
     let mut total = 0u64;
     for key in n.keyspace.keys() {
-        total += 56 + key.len() as u64;
-        let value = match n.keyspace.get(key, crate::time::SimTime(0)) {
-            Some(v) => v,
-            None => continue,
-        };
-        total += match value {
+        match n.keyspace.get(key, crate::time::SimTime(0)) {
+            Some(v) => total += key_estimate(key, v),
+            None => total += 56 + key.len() as u64,
+        }
+    }
+    total
+}
+
+/// One key's share of that estimate (what MEMORY USAGE answers).
+pub(super) fn key_estimate(key: &[u8], value: &crate::keyspace::Value) -> u64 {
+    use crate::keyspace::Value;
+    56 + key.len() as u64
+        + match value {
             Value::String(s) => 16 + s.len() as u64,
             Value::List(l) => l.iter().map(|e| 11 + e.len() as u64).sum(),
             Value::Hash(h) => h.iter().map(|(f, v)| 22 + (f.len() + v.len()) as u64).sum(),
@@ -235,9 +241,12 @@ fn dataset_estimate(n: &Node) -> u64 {
                 .entries()
                 .map(|(_, f)| 16 + f.iter().map(|x| x.len() as u64).sum::<u64>())
                 .sum(),
-        };
-    }
-    total
+        }
+}
+
+/// `used_memory`: the startup memory, the clients' buffers and the dataset.
+pub(super) fn used_memory(n: &Node) -> u64 {
+    STARTUP_MEMORY + n.clients.sessions.len() as u64 * 20_512 + dataset_estimate(n)
 }
 
 fn memory(n: &Node) -> String {
@@ -370,7 +379,7 @@ fn stats(n: &Node) -> String {
             ("instantaneous_input_repl_kbps", "0.00".into()),
             ("instantaneous_output_repl_kbps", "0.00".into()),
             zero("rejected_connections"),
-            zero("sync_full"),
+            ("sync_full", s.sync_full.to_string()),
             zero("sync_partial_ok"),
             zero("sync_partial_err"),
             ("expired_keys", s.expired_keys.to_string()),

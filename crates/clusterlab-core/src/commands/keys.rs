@@ -196,12 +196,12 @@ fn expire_generic(node: &mut Node, args: &[Vec<u8>], relative: bool, seconds: bo
     } else {
         let t = SimTime((when.max(0) as u64).saturating_sub(node.config.unix_epoch_ms));
         node.keyspace.set_expiry(key, Some(t));
-        let mut propagated = vec![
-            b"PEXPIREAT".to_vec(),
-            key.clone(),
-            when.to_string().into_bytes(),
-        ];
-        propagated.extend(args[3..].iter().cloned());
+        // PEXPIREAT itself goes as it was sent; the others as PEXPIREAT with the time.
+        let mut propagated = args.to_vec();
+        if name != "pexpireat" {
+            propagated[0] = b"PEXPIREAT".to_vec();
+            propagated[2] = when.to_string().into_bytes();
+        }
         node.propagate(propagated);
     }
     Reply::int(1)

@@ -12,6 +12,7 @@ mod command;
 mod config;
 mod counters;
 mod debug;
+mod digest;
 mod function;
 mod geo;
 mod hashes;
@@ -21,7 +22,9 @@ mod info;
 mod keys;
 mod lcs;
 mod lists;
+mod memory;
 mod migrate;
+mod monitor;
 mod multi;
 mod object;
 mod restore;
@@ -37,6 +40,7 @@ mod stream_read;
 mod streams;
 mod string_set;
 mod strings;
+mod sync;
 mod table;
 mod zset_ops;
 mod zset_range;
@@ -305,6 +309,7 @@ impl Node {
         }
         if spec.name == "wait" {
             self.stats.called("wait", false);
+            monitor::feed(self, client, "wait", args);
             return server::wait(self, client, args);
         }
         if spec.name == "migrate" {
@@ -312,6 +317,7 @@ impl Node {
             let exec = migrate::migrate(self, client, args);
             let failed = matches!(&exec, Exec::Reply(Reply::Error(_)));
             self.stats.called("migrate", failed);
+            monitor::feed(self, client, "migrate", args);
             if let Exec::Reply(Reply::Error(e)) = &exec {
                 self.stats.error_reply(e);
             }
@@ -340,7 +346,9 @@ impl Node {
         }
         self.touch_keys(spec, args, &keys);
         let reply = (spec.handler)(self, client, args);
-        self.stats.called(&full_name(spec, args), reply.is_error());
+        let name = full_name(spec, args);
+        self.stats.called(&name, reply.is_error());
+        monitor::feed(self, client, &name, args);
         if let Reply::Error(e) = &reply {
             self.stats.error_reply(e);
         }

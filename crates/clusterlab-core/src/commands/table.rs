@@ -4,9 +4,9 @@
 use super::args;
 use super::{
     acl, bitmaps, blocking, client, cluster, command, config, counters, debug, function, geo,
-    hashes, hello, hyperloglog, info, keys, lcs, lists, multi, object, restore, scan, server, sets,
-    sort, stream_groups, stream_info, stream_read, streams, string_set, strings, zset_ops,
-    zset_range, zsets,
+    hashes, hello, hyperloglog, info, keys, lcs, lists, memory, monitor, multi, object, restore,
+    scan, server, sets, sort, stream_groups, stream_info, stream_read, streams, string_set,
+    strings, sync, zset_ops, zset_range, zsets,
 };
 use crate::node::Node;
 use crate::reply::Reply;
@@ -165,8 +165,10 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("lrem", 4, WRITE, 1, 1, 1, ?lists::lrem),
     cmd!("lset", 4, WRITE, 1, 1, 1, ?lists::lset),
     cmd!("ltrim", 4, WRITE, 1, 1, 1, ?lists::ltrim),
+    cmd!("memory", -2, 0, 0, 0, 0, memory::memory),
     cmd!("mget", -2, READONLY, 1, -1, 1, strings::mget),
     cmd!("migrate", -6, WRITE, 3, 3, 1, server::wait_unused),
+    cmd!("monitor", 1, 0, 0, 0, 0, monitor::monitor),
     cmd!("mset", -3, WRITE, 1, -1, 2, strings::mset),
     cmd!("msetnx", -3, WRITE, 1, -1, 2, strings::msetnx),
     cmd!("multi", 1, 0, 0, 0, 0, multi::multi),
@@ -182,6 +184,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("pfselftest", 1, 0, 0, 0, 0, ?hyperloglog::pfselftest),
     cmd!("ping", -1, 0, 0, 0, 0, server::ping),
     cmd!("psetex", 4, WRITE, 1, 1, 1, string_set::psetex),
+    cmd!("psync", -3, 0, 0, 0, 0, sync::sync),
     cmd!("pttl", 2, READONLY, 1, 1, 1, keys::pttl),
     cmd!("randomkey", 1, READONLY, 0, 0, 0, keys::randomkey),
     cmd!("readonly", 1, 0, 0, 0, 0, server::readonly),
@@ -222,6 +225,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     cmd!("substr", 4, READONLY, 1, 1, 1, strings::getrange),
     cmd!("sunion", -2, READONLY, 1, -1, 1, ?sets::sunion),
     cmd!("sunionstore", -3, WRITE, 1, -1, 1, ?sets::sunionstore),
+    cmd!("sync", 1, 0, 0, 0, 0, sync::sync),
     cmd!("time", 1, 0, 0, 0, 0, server::time),
     cmd!("touch", -2, READONLY, 1, -1, 1, object::touch),
     cmd!("ttl", 2, READONLY, 1, 1, 1, keys::ttl),
@@ -359,6 +363,7 @@ pub fn subcommands(command: &str) -> Option<&'static [(&'static str, i32)]> {
         "command" => command::SUBCOMMANDS,
         "config" => config::SUBCOMMANDS,
         "function" => function::SUBCOMMANDS,
+        "memory" => memory::SUBCOMMANDS,
         "object" => object::SUBCOMMANDS,
         "xgroup" => stream_groups::XGROUP_SUBCOMMANDS,
         "xinfo" => stream_info::XINFO_SUBCOMMANDS,
@@ -370,6 +375,14 @@ impl CommandSpec {
     /// Positions of the key arguments of this very command: MIGRATE's keys follow KEYS
     /// (its key argument is then empty), every other command's are fixed.
     pub fn keys_of(&self, args: &[Vec<u8>]) -> Vec<usize> {
+        // MEMORY USAGE's key follows the subcommand.
+        if self.name == "memory" {
+            return if args.len() >= 3 && args::is(&args[1], "usage") {
+                vec![2]
+            } else {
+                Vec::new()
+            };
+        }
         // OBJECT's key is its subcommand's (`object|encoding` and the others).
         if self.name == "object" {
             let keyed = ["encoding", "freq", "idletime", "refcount"];

@@ -6,8 +6,6 @@ mod line;
 
 pub use line::FAULT_COMMANDS;
 
-use std::collections::BTreeSet;
-
 use crate::types::vec_map::VecMap;
 use std::fmt;
 
@@ -112,9 +110,9 @@ pub enum FaultError {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NetFaults {
     /// Directed pairs that exchange nothing (partitions and one-way cuts).
-    pub cut: BTreeSet<(NodeIdx, NodeIdx)>,
+    pub cut: VecMap<(NodeIdx, NodeIdx), ()>,
     /// Processes whose cluster bus port is unreachable.
-    pub bus_blocked: BTreeSet<NodeIdx>,
+    pub bus_blocked: VecMap<NodeIdx, ()>,
     /// Loss percentage per directed pair.
     pub loss: VecMap<(NodeIdx, NodeIdx), u8>,
     /// Extra latency per directed pair, in ms.

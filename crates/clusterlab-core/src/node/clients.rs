@@ -107,6 +107,8 @@ pub struct Clients {
     pub close_after_reply: bool,
     /// The client `clientsCron` visits first on its next tick.
     pub cron_cursor: u64,
+    /// Clients that ran MONITOR, in the order they did.
+    pub monitors: Vec<u64>,
 }
 
 impl Node {
@@ -164,6 +166,8 @@ impl Node {
     /// Forgets a client connection's state (READONLY, ASKING, a blocked WAIT).
     pub(crate) fn disconnect_client(&mut self, client: u64) {
         self.clients.sessions.remove(&client);
+        self.repl.streams.retain(|&c| c != client);
+        self.clients.monitors.retain(|&c| c != client);
         self.clients.blocked.retain(|w| w.client != client);
         self.clients.blocked_pops.retain(|b| b.client != client);
         // Nothing the client waited for is answered any more.

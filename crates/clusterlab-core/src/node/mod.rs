@@ -164,6 +164,9 @@ pub enum Output {
     Event(EventKind),
     /// The reply to a client's command: at once, or when a blocked client unblocks.
     Reply { client: u64, reply: Reply },
+    /// Bytes for a client that did not ask for them now: the replication stream a
+    /// client that ran SYNC receives.
+    Push { client: u64, bytes: Vec<u8> },
     /// The process closed a client's connection: it was idle longer than `timeout`, or
     /// its ACL user was deleted. `after_reply`: the reply just produced is still sent
     /// (`CLIENT_CLOSE_AFTER_COMMAND`).

@@ -110,6 +110,9 @@ pub struct Replication {
     /// Whether the stream already selected DB 0 since the last sync.
     pub db_selected: bool,
     pub replicas: Vec<AttachedReplica>,
+    /// Client connections that ran SYNC or PSYNC: replicas outside the simulation (a
+    /// test reading the stream, `redis-cli --replica`), fed the stream as bytes.
+    pub streams: Vec<u64>,
     pub upstream: Option<Upstream>,
     /// GETACK must be sent before the next event-loop sleep.
     pub getack_pending: bool,
@@ -125,6 +128,7 @@ impl Replication {
             backlog: false,
             db_selected: false,
             replicas: Vec::new(),
+            streams: Vec::new(),
             upstream: None,
             getack_pending: false,
         }
@@ -182,8 +186,16 @@ impl Node {
         };
         let (ip, port) = (m.ip, m.port);
         self.unblock_all_for_replica();
-        // Stop serving my own replicas' stream and drop the old link.
+        // Stop serving my own replicas' stream and drop the old link
+        // (`disconnectSlaves`): clients that ran SYNC are closed.
         self.repl.replicas.clear();
+        for client in std::mem::take(&mut self.repl.streams) {
+            self.disconnect_client(client);
+            self.out.push(super::Output::CloseClient {
+                client,
+                after_reply: false,
+            });
+        }
         let (last_io, down_since, refused) = match &self.repl.upstream {
             Some(u) if u.master == master => (u.last_io, u.down_since, u.refused),
             _ => (self.now, None, None),
@@ -269,6 +281,18 @@ impl Node {
             .filter(|r| r.sync_at.is_none())
             .map(|r| r.conn)
             .collect();
+        if !self.repl.streams.is_empty() {
+            let mut wire = Vec::with_capacity(bytes as usize);
+            for c in &commands {
+                wire.extend_from_slice(&crate::reply::encode_command(c));
+            }
+            for &client in &self.repl.streams {
+                self.out.push(super::Output::Push {
+                    client,
+                    bytes: wire.clone(),
+                });
+            }
+        }
         for conn in targets {
             self.send(Outgoing {
                 dest: Dest::Conn(conn),
@@ -301,7 +325,8 @@ impl Node {
         if self.is_master() {
             let period = self.config.repl_ping_replica_period.max(1);
             let loops = now.since(self.started_at) / 1000;
-            if loops % period == 0 && !self.repl.replicas.is_empty() {
+            let any = !self.repl.replicas.is_empty() || !self.repl.streams.is_empty();
+            if loops % period == 0 && any {
                 self.feed_replicas(vec![vec![b"PING".to_vec()]]);
             }
             let ready: Vec<usize> = (0..self.repl.replicas.len())
@@ -331,6 +356,7 @@ impl Node {
     }
 
     fn start_full_sync(&mut self, i: usize) {
+        self.stats.sync_full += 1;
         self.repl.backlog = true;
         self.repl.db_selected = false;
         let r = &mut self.repl.replicas[i];
@@ -463,6 +489,20 @@ impl Node {
             ReplMessage::Stream { commands, bytes } => {
                 if !self.repl.link_up() {
                     return;
+                }
+                // A sub-replica gets the master's stream as it came
+                // (`replicationFeedStreamFromMasterStream`).
+                if !self.repl.streams.is_empty() {
+                    let wire: Vec<u8> = commands
+                        .iter()
+                        .flat_map(|c| crate::reply::encode_command(c))
+                        .collect();
+                    for &client in &self.repl.streams {
+                        self.out.push(super::Output::Push {
+                            client,
+                            bytes: wire.clone(),
+                        });
+                    }
                 }
                 let mut getack = false;
                 for args in commands {

@@ -37,6 +37,8 @@ pub struct Stats {
     pub connections_received: u64,
     pub net_input_bytes: u64,
     pub expired_keys: u64,
+    /// Full resyncs served, to replicas and to clients that ran SYNC (`stat_sync_full`).
+    pub sync_full: u64,
     /// Replicas' `REPLCONF ACK`s: commands that get no reply (no write).
     pub replica_acks: u64,
     pub keyspace_hits: u64,

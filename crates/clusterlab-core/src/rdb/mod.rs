@@ -3,6 +3,7 @@
 //! value's RDB type, its RDB body, the RDB version (10 for 7.0) and a CRC64 of all that,
 //! so a DUMP taken from a real 7.0 server restores here and back.
 
+mod file;
 mod listpack;
 mod load;
 pub mod lzf;
@@ -11,6 +12,7 @@ mod save;
 use crate::keyspace::Value;
 use crate::types::Limits;
 
+pub use file::{file, Header, Key};
 pub use load::load_value;
 pub use save::{quicklist_shape, save_value, serialized_len};
 

@@ -124,6 +124,11 @@ impl World {
     }
 
     /// The reply waiting for `conn`, if its process produced one.
+    /// What processes pushed to connections since the last call, in order.
+    pub fn take_pushes(&mut self) -> Vec<(ConnId, Vec<u8>)> {
+        std::mem::take(&mut self.pushes)
+    }
+
     fn take_reply(&mut self, conn: ConnId) -> Option<Reply> {
         let i = self.replies.iter().position(|(c, _)| *c == conn)?;
         Some(self.replies.remove(i).1)
@@ -168,6 +173,9 @@ impl World {
         };
         let protocol = self.procs[idx.index()].node.protocol(conn.0);
         let reply = reply.for_protocol(protocol);
+        // Whoever executes commands reads replies only: what was pushed to this
+        // connection (a SYNC stream) is dropped.
+        self.pushes.retain(|(c, _)| *c != conn);
         let back = self.now + self.net.sample_latency();
         self.run_until(back);
         if !self.is_open(conn) {

@@ -96,6 +96,12 @@ impl World {
                     }
                     continue;
                 }
+                Output::Push { client, bytes } => {
+                    if self.process_of(ConnId(client)) == Some(idx) {
+                        self.pushes.push((ConnId(client), bytes));
+                    }
+                    continue;
+                }
                 Output::CloseClient {
                     client,
                     after_reply,
@@ -204,7 +210,7 @@ impl World {
         if self.faults.is_empty() {
             return false;
         }
-        if self.faults.cut.contains(&(from, to)) {
+        if self.faults.cut.contains_key(&(from, to)) {
             return true;
         }
         if let Payload::Bus(_) | Payload::Connect = payload {
@@ -213,7 +219,7 @@ impl World {
                 Via::SenderLink(_) => to,
                 Via::ReceiverLink(_) => from,
             };
-            if self.faults.bus_blocked.contains(&listener) {
+            if self.faults.bus_blocked.contains_key(&listener) {
                 return true;
             }
         }

@@ -60,7 +60,7 @@ impl World {
                         if group_of[a] != group_of[b] {
                             self.faults
                                 .cut
-                                .insert((NodeIdx(a as u32), NodeIdx(b as u32)));
+                                .insert((NodeIdx(a as u32), NodeIdx(b as u32)), ());
                         }
                     }
                 }
@@ -70,12 +70,12 @@ impl World {
                 if a == b {
                     return Err(FaultError::SameNode);
                 }
-                self.faults.cut.insert((a, b));
+                self.faults.cut.insert((a, b), ());
             }
             Fault::BlockBus(ports) => {
                 for &p in ports {
                     let idx = self.idx_of(p)?;
-                    self.faults.bus_blocked.insert(idx);
+                    self.faults.bus_blocked.insert(idx, ());
                 }
             }
             Fault::Loss { from, to, percent } => {

@@ -189,6 +189,9 @@ pub struct World {
     replies: Vec<(ConnId, Reply)>,
     /// Connections a process closed itself (idle clients), until `take_closed` takes them.
     closed: Vec<ConnId>,
+    /// Bytes processes pushed to connections (a SYNC client's stream), until
+    /// `take_pushes` takes them.
+    pushes: Vec<(ConnId, Vec<u8>)>,
     /// Submitted commands still waiting for their reply, with their arguments.
     blocked: crate::types::vec_map::VecMap<ConnId, (NodeIdx, Vec<Vec<u8>>)>,
     observer: Observer,
@@ -226,6 +229,7 @@ impl World {
             by_cport: Default::default(),
             held: Vec::new(),
             replies: Vec::new(),
+            pushes: Vec::new(),
             closed: Vec::new(),
             blocked: Default::default(),
             observer: Observer::default(),

@@ -95,6 +95,11 @@ impl Session {
                     },
                     msg = self.back.recv() => match msg {
                         Some(FromSim::Closed) | None => return,
+                        Some(FromSim::Pushed(bytes)) => {
+                            if self.stream.write_all(&bytes).await.is_err() {
+                                return;
+                            }
+                        }
                         Some(_) => {}
                     },
                 }
@@ -171,6 +176,11 @@ impl Session {
                         return false;
                     }
                     self.out.clear();
+                }
+                Some(FromSim::Pushed(bytes)) => {
+                    if self.stream.write_all(&bytes).await.is_err() {
+                        return false;
+                    }
                 }
                 Some(FromSim::Opened(..)) => {}
                 Some(FromSim::Closed | FromSim::Refused(_)) | None => return false,

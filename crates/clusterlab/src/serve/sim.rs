@@ -43,6 +43,9 @@ pub enum FromSim {
     /// Replies to the connection's requests, in order, each with the protocol to encode it
     /// in, and the process's `client-query-buffer-limit` now (CONFIG SET may change it).
     Replies(Vec<(Reply, Protocol)>, u64),
+    /// Bytes the process sent unasked (the stream of a client that ran SYNC or MONITOR),
+    /// after the replies sent before them.
+    Pushed(Vec<u8>),
     /// The process closed the connection (it died, or was never there).
     Closed,
     /// The connection is refused with these bytes (protected mode), then closed.
@@ -124,7 +127,27 @@ impl Simulation {
             eprintln!("{line}");
         }
         self.unblocked();
+        self.pushed();
         self.closed_by_processes();
+    }
+
+    /// Hands over what processes pushed to connections (the stream a client that ran
+    /// SYNC receives), after what they answered before.
+    fn pushed(&mut self) {
+        for (conn, bytes) in self.console.world_mut().take_pushes() {
+            let Some(port) = self.clients.get(&conn).map(|c| c.port) else {
+                continue;
+            };
+            let limit = self.query_limit(port);
+            if let Some(c) = self.clients.get_mut(&conn) {
+                if !c.out.is_empty() {
+                    let _ = c
+                        .back
+                        .send(FromSim::Replies(std::mem::take(&mut c.out), limit));
+                }
+                let _ = c.back.send(FromSim::Pushed(bytes));
+            }
+        }
     }
 
     /// Closes the connections their processes closed (clients idle beyond `timeout`).
@@ -190,6 +213,8 @@ impl Simulation {
 
     /// Hands a connection's queued requests to its process until one blocks.
     fn pump(&mut self, conn: ConnId) {
+        // A stream pushed before this request's reply goes out first.
+        self.pushed();
         let Some(c) = self.clients.get_mut(&conn) else {
             return;
         };
@@ -255,6 +280,7 @@ impl Simulation {
 
     /// Sends the replies produced since the last flush.
     fn flush(&mut self) {
+        self.pushed();
         for conn in std::mem::take(&mut self.touched) {
             let Some(port) = self.clients.get(&conn).map(|c| c.port) else {
                 continue;
