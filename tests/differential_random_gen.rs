@@ -236,6 +236,17 @@ impl Gen {
             }
             "rename" | "renamenx" => a.extend([k, self.key()]),
             "dump" => a.push(k),
+            // Refused in cluster mode, after the key's routing.
+            "move" => a.extend([k, self.word(&["1", "0", "abc"])]),
+            "swapdb" => a.extend([self.word(&["0", "1"]), self.word(&["1", "x"])]),
+            "replicaof" | "slaveof" => {
+                a.extend([self.word(&["127.0.0.1", "no"]), self.word(&["6379", "one"])])
+            }
+            "failover" => {
+                if self.chance(50) {
+                    a.extend(["TO".into(), "127.0.0.1".into(), "6379".into()]);
+                }
+            }
             "restore" => {
                 // The payload is a key's DUMP, taken when the command runs
                 // (`differential_random.rs`): from the real side, the simulation, or the

@@ -1,5 +1,6 @@
 //! Generic key commands: DEL UNLINK EXISTS EXPIRE PEXPIRE EXPIREAT PEXPIREAT TTL PTTL
-//! EXPIRETIME PEXPIRETIME PERSIST TYPE KEYS RENAME RENAMENX COPY RANDOMKEY.
+//! EXPIRETIME PEXPIRETIME PERSIST TYPE KEYS RENAME RENAMENX COPY RANDOMKEY, and MOVE and
+//! SWAPDB, which cluster mode refuses.
 
 use super::args::{is, parse_i64};
 use crate::glob::glob_match;
@@ -93,6 +94,16 @@ pub fn copy(node: &mut Node, _c: u64, args: &[Vec<u8>]) -> Reply {
     node.keyspace.copy(from, to);
     node.propagate(args.to_vec());
     Reply::int(1)
+}
+
+/// `MOVE key db`: cluster mode has database 0 only (`moveCommand`).
+pub fn move_(_n: &mut Node, _c: u64, _args: &[Vec<u8>]) -> Reply {
+    Reply::err("ERR MOVE is not allowed in cluster mode")
+}
+
+/// `SWAPDB index1 index2`: cluster mode has database 0 only (`swapdbCommand`).
+pub fn swapdb(_n: &mut Node, _c: u64, _args: &[Vec<u8>]) -> Reply {
+    Reply::err("ERR SWAPDB is not allowed in cluster mode")
 }
 
 /// `RANDOMKEY`: a live key drawn from the node's seeded RNG, or nil.

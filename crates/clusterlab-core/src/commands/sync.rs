@@ -59,6 +59,17 @@ pub fn sync(n: &mut Node, client: u64, args: &[Vec<u8>]) -> Reply {
     Reply::Raw(out)
 }
 
+/// `REPLICAOF host port` and `SLAVEOF`: cluster mode sets up replication itself
+/// (CLUSTER REPLICATE).
+pub fn replicaof(_n: &mut Node, _c: u64, _args: &[Vec<u8>]) -> Reply {
+    Reply::err("ERR REPLICAOF not allowed in cluster mode.")
+}
+
+/// `FAILOVER [TO host port] …`: cluster mode has CLUSTER FAILOVER instead.
+pub fn failover(_n: &mut Node, _c: u64, _args: &[Vec<u8>]) -> Reply {
+    Reply::err("ERR FAILOVER not allowed in cluster mode. Use CLUSTER FAILOVER command instead.")
+}
+
 /// The dataset as an RDB file, with this node's replication ID and offset.
 fn rdb_file(n: &Node) -> Vec<u8> {
     let now = n.now;
