@@ -9,8 +9,13 @@
 //! Run with `cargo test --release -p clusterlab-tests --test bench_data_structures --
 //! --ignored --nocapture`.
 
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+#[path = "real_node.rs"]
+mod real_node;
+#[path = "resp_client.rs"]
+mod resp_client;
+
+use std::process::Child;
+use std::time::Instant;
 
 use clusterlab_core::Submitted;
 use clusterlab_tests::cluster;
@@ -83,33 +88,10 @@ fn phases() -> Vec<Phase> {
     ]
 }
 
-fn start_real() -> Child {
-    let dir = std::env::temp_dir().join(format!("clusterlab-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("a temp dir");
-    let server = Command::new("redis-server")
-        .args([
-            "--port",
-            &PORT.to_string(),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ])
-        .arg("--dir")
-        .arg(&dir)
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("redis-server (apt install redis-server)");
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", PORT)).is_ok() {
-            return server;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let mut server = server;
-    let _ = server.kill();
-    let _ = server.wait();
-    panic!("redis-server listening on {PORT}");
+/// A plain redis-server (no cluster) for the side-by-side figures.
+fn start_real() -> (Child, std::path::PathBuf) {
+    let (server, _client, dir) = real_node::start_server(PORT, "bench");
+    (server, dir)
 }
 
 /// Microseconds per operation of one phase on the real server, pipelined.
@@ -135,7 +117,7 @@ fn real_phase(con: &mut redis::Connection, p: &Phase) -> f64 {
 #[test]
 #[ignore = "a benchmark: run it with --ignored --nocapture"]
 fn data_structures_beside_redis() {
-    let mut real = start_real();
+    let (mut real, real_dir) = start_real();
     let client = redis::Client::open(format!("redis://127.0.0.1:{PORT}/")).expect("a client");
     let mut con = client.get_connection().expect("a connection");
     let mut console = cluster(1, 3, 0, 5000);
@@ -162,4 +144,5 @@ fn data_structures_beside_redis() {
     }
     let _ = real.kill();
     let _ = real.wait();
+    let _ = std::fs::remove_dir_all(real_dir);
 }

@@ -5,49 +5,19 @@
 //!
 //! Needs `redis-server`: `cargo xtask test` runs it (`--ignored`).
 
+#[path = "real_node.rs"]
+mod real_node;
 #[path = "resp_client.rs"]
 mod resp_client;
 
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
 use clusterlab_core::Protocol;
-use resp_client::{Client, Value};
+use real_node::start_server;
+use resp_client::Value;
 
 /// Below the ephemeral range; no cluster bus.
 const PORT: u16 = 23001;
-
-/// A throwaway `redis-server` on `port` (no persistence, its own directory), a client
-/// connected to it, and the directory to remove afterwards.
-fn start_server(port: u16, name: &str) -> (Child, Client, PathBuf) {
-    let dir = std::env::temp_dir().join(format!("clusterlab-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("a temp dir");
-    let server = Command::new("redis-server")
-        .args([
-            "--port",
-            &port.to_string(),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ])
-        .arg("--dir")
-        .arg(&dir)
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("redis-server (apt install redis-server)");
-    for _ in 0..100 {
-        if let Ok(c) = Client::connect(port) {
-            return (server, c, dir);
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let mut server = server;
-    let _ = server.kill();
-    let _ = server.wait();
-    panic!("redis-server listening on {port}");
-}
 
 #[test]
 #[ignore = "needs redis-server: run `cargo xtask test`"]

@@ -3,7 +3,8 @@
 
 #![allow(dead_code)]
 
-use std::process::Command;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use crate::resp_client::{render, Client};
@@ -82,4 +83,35 @@ impl Drop for RealNode {
             .output();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// A throwaway `redis-server` on `port` (no persistence, its own directory), a client
+/// connected to it, and the directory to remove afterwards.
+pub fn start_server(port: u16, name: &str) -> (Child, Client, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("clusterlab-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temp dir");
+    let server = Command::new("redis-server")
+        .args([
+            "--port",
+            &port.to_string(),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
+        .arg("--dir")
+        .arg(&dir)
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("redis-server (apt install redis-server)");
+    for _ in 0..100 {
+        if let Ok(c) = Client::connect(port) {
+            return (server, c, dir);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut server = server;
+    let _ = server.kill();
+    let _ = server.wait();
+    panic!("redis-server listening on {port}");
 }

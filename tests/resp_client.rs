@@ -137,20 +137,12 @@ impl Client {
 
     /// Reads the next reply (or pushed command) without sending anything.
     pub fn read_reply(&mut self) -> std::io::Result<Value> {
-        let mut buf = [0u8; 16 * 1024];
         loop {
             if let Some((value, used)) = Value::parse(&self.pending) {
                 self.pending.drain(..used);
                 return Ok(value);
             }
-            let n = self.stream.read(&mut buf)?;
-            if n == 0 {
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::UnexpectedEof,
-                    "closed",
-                ));
-            }
-            self.pending.extend_from_slice(&buf[..n]);
+            self.fill()?;
         }
     }
 }

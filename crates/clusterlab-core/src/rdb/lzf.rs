@@ -107,36 +107,35 @@ pub fn compress(input: &[u8], out_len: usize) -> Option<Vec<u8>> {
             if out.len() >= out_len {
                 return None;
             }
-            lit += 1;
-            out.push(input[ip]);
+            literal(&mut out, &mut lit, &mut run, input[ip]);
             ip += 1;
-            if lit == MAX_LIT {
-                out[run] = (lit - 1) as u8;
-                lit = 0;
-                run = out.len();
-                out.push(0);
-            }
         }
     }
     if out.len() + 3 > out_len {
         return None;
     }
     while ip < end {
-        lit += 1;
-        out.push(input[ip]);
+        literal(&mut out, &mut lit, &mut run, input[ip]);
         ip += 1;
-        if lit == MAX_LIT {
-            out[run] = (lit - 1) as u8;
-            lit = 0;
-            run = out.len();
-            out.push(0);
-        }
     }
     out[run] = (lit as u8).wrapping_sub(1);
     if lit == 0 {
         out.pop();
     }
     Some(out)
+}
+
+/// Copies one literal byte, closing the run (its length byte at `run`) at 32 and
+/// starting the next.
+fn literal(out: &mut Vec<u8>, lit: &mut usize, run: &mut usize, b: u8) {
+    *lit += 1;
+    out.push(b);
+    if *lit == MAX_LIT {
+        out[*run] = (*lit - 1) as u8;
+        *lit = 0;
+        *run = out.len();
+        out.push(0);
+    }
 }
 
 /// `lzf_decompress` into exactly `len` bytes; `None` for a malformed input or one that
